@@ -1,0 +1,203 @@
+"""The kafkaretry command line: each command loads, computes, renders and prints; nothing else.
+
+Heavy modules (rich tables, yaml, pydantic, the simulation) are imported inside the
+commands that use them, so `--help` and `partition` start fast (PERF-NOTES.md §1).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kafkaretry import __version__
+from kafkaretry.errors import KafkaRetryError
+
+app = typer.Typer(
+    name="kafkaretry",
+    help="See what really happens to a Kafka message: partitioning, lost ACKs, retries, "
+    "idempotence and KRaft failover, simulated step by step.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+
+class KeyType(StrEnum):
+    string = "string"
+    int = "int"
+    long = "long"
+    short = "short"
+    uuid = "uuid"
+    bytes = "bytes"
+
+
+class Client(StrEnum):
+    java = "java"
+    librdkafka = "librdkafka"
+    sarama = "sarama"
+    kafkajs = "kafkajs"
+    all = "all"
+
+
+ScenariosOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--scenarios",
+        help="Scenario file to load [default: ./scenarios.yaml, else the packaged one].",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+KeyTypeOption = Annotated[
+    KeyType,
+    typer.Option("--key-type", help="Java serializer for the key (bytes: give the key as hex)."),
+]
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """The one error funnel: expected failures become `error: …` on stderr and exit 2."""
+    try:
+        yield
+    except KafkaRetryError as exc:
+        from rich.text import Text
+
+        from kafkaretry.render.console import make_console
+
+        make_console(stderr=True).print(Text("error: ", style="failure") + Text(exc.message))
+        raise typer.Exit(code=int(exc.exit_code)) from None
+
+
+def _scenarios_path(path: Path | None) -> Path:
+    from kafkaretry.loading import default_scenarios_path
+
+    return path if path is not None else default_scenarios_path()
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"kafkaretry {__version__}\n")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """See what really happens to a Kafka message, step by step."""
+
+
+@app.command()
+def partition(
+    keys: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Key(s) to place. Put `--` before negative numbers.", show_default=False
+        ),
+    ] = None,
+    key_type: KeyTypeOption = KeyType.string,
+    topic: Annotated[
+        str | None, typer.Option(help="Topic [default: the first in the scenario file].")
+    ] = None,
+    partitions: Annotated[
+        int | None,
+        typer.Option(min=1, help="Partition count to use instead of the topic's (a resize)."),
+    ] = None,
+    client: Annotated[
+        list[Client] | None,
+        typer.Option(help="Also show this client's default partitioner (repeatable; all)."),
+    ] = None,
+    no_key: Annotated[
+        bool, typer.Option("--no-key", help="Explain where a record with a null key goes.")
+    ] = False,
+    scenarios: ScenariosOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Which partition a key lands on, computed as the Java producer does (murmur2)."""
+    with reported_errors():
+        from kafkaretry.loading import load_topology
+        from kafkaretry.partitioning.placement import keyless_json, place_key
+
+        names = _client_names(client)
+        chosen = load_topology(_scenarios_path(scenarios)).topic(topic)
+        count = partitions or len(chosen.partitions)
+        if no_key or not keys:
+            if keys:
+                raise KafkaRetryError("--no-key takes no KEY arguments")
+            if not no_key:
+                raise KafkaRetryError("give at least one KEY, or --no-key")
+            if as_json:
+                _print_json(keyless_json(chosen, count))
+                return
+            from kafkaretry.render.partition import keyless_view
+
+            _console().print(keyless_view(chosen, count))
+            return
+        placed = [
+            place_key(chosen, k, key_type.value, partitions=partitions, clients=names) for k in keys
+        ]
+        if as_json:
+            _print_json(placed[0].to_json() if len(placed) == 1 else [p.to_json() for p in placed])
+            return
+        from kafkaretry.render.partition import placement_view, summary_table
+
+        _console().print(placement_view(placed[0]) if len(placed) == 1 else summary_table(placed))
+
+
+def _client_names(clients: list[Client] | None) -> list[str]:
+    chosen = [c.value for c in clients or []]
+    if "all" in chosen:
+        return [c.value for c in Client if c is not Client.all]
+    return list(dict.fromkeys(chosen))
+
+
+def _console() -> Any:
+    from kafkaretry.render.console import make_console
+
+    return make_console()
+
+
+@app.command()
+def scenarios(
+    scenarios: ScenariosOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the scenarios in the scenario file, with their faults."""
+    with reported_errors():
+        from kafkaretry.loading import load_scenario_book
+
+        path = _scenarios_path(scenarios)
+        book = load_scenario_book(path)
+        rows = [
+            {
+                "name": name,
+                "description": s.description,
+                "faults": [f.kind for f in s.faults],
+            }
+            for name, s in book.scenarios.items()
+        ]
+        if as_json:
+            _print_json({"file": str(path), "scenarios": rows})
+            return
+        from kafkaretry.render.listing import scenarios_table
+
+        _console().print(scenarios_table(str(path), rows))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

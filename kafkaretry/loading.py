@@ -1,0 +1,158 @@
+"""Reading scenarios.yaml: parse and validate once, report errors in the file's own terms.
+
+`load_scenario_book` is the full path (yaml + pydantic). `load_topology` serves commands
+that only need the cluster layout (`partition`): it keeps a content-addressed JSON copy of
+the validated topology in the user's cache directory, so a warm run imports neither yaml
+nor pydantic (together ~120 ms of a ~150 ms budget, PERF-NOTES.md §1). The cache key is
+the file's bytes plus the kafkaretry version, so an edited or broken file is always
+validated afresh and reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kafkaretry import __version__
+from kafkaretry.errors import ScenarioFileError
+from kafkaretry.topology import Topology
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from kafkaretry.config import ScenarioBook
+
+SCENARIOS_FILE = "scenarios.yaml"
+_CACHE_FORMAT = 1  # bump when Topology.to_json changes shape
+
+
+def default_scenarios_path() -> Path:
+    """./scenarios.yaml when present (a checkout, or a user's own), else the packaged copy."""
+    here = Path(SCENARIOS_FILE)
+    if here.is_file():
+        return here
+    package = Path(__file__).resolve().parent
+    packaged = package / SCENARIOS_FILE  # inside an installed wheel
+    return packaged if packaged.is_file() else package.parent / SCENARIOS_FILE  # editable
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ScenarioFileError(
+            f"cannot read scenarios file '{path}': {exc.strerror or exc}"
+        ) from None
+
+
+def load_scenario_book(path: Path) -> ScenarioBook:
+    """Parse and validate `path`; ScenarioFileError names the file and the bad value's place."""
+    return _validate(path, _read(path))
+
+
+def _validate(path: Path, raw: bytes) -> ScenarioBook:
+    import yaml
+    from pydantic import ValidationError
+
+    from kafkaretry.config import ScenarioBook
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(raw, Loader=loader)  # a SafeLoader: no arbitrary objects
+    except yaml.YAMLError as exc:
+        raise ScenarioFileError(f"{path}: {_yaml_problem(exc)}") from None
+    if not isinstance(data, dict):
+        raise ScenarioFileError(
+            f"{path}: expected a mapping with keys cluster, topics, producer, scenarios; "
+            f"got {type(data).__name__}"
+        )
+    try:
+        return ScenarioBook.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioFileError(f"{path}:\n" + format_validation_error(exc)) from None
+
+
+def _yaml_problem(exc: Exception) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is None:
+        return f"invalid YAML: {problem}"
+    return f"invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
+_FAULT_KINDS = frozenset(
+    {
+        "drop-response",
+        "drop-request",
+        "crash-broker",
+        "restart-broker",
+        "crash-controller",
+        "restart-controller",
+    }
+)
+
+
+def format_loc(loc: tuple[int | str, ...]) -> str:
+    """('scenarios', 'x', 'faults', 0, 'crash-broker', 'at_ms') → scenarios.x.faults[0].at_ms"""
+    out = ""
+    previous: int | str | None = None
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(previous, int) and part in _FAULT_KINDS:
+            pass  # pydantic inserts the discriminator's value; the index already locates it
+        else:
+            out += f".{part}" if out else str(part)
+        previous = part
+    return out
+
+
+def format_validation_error(exc: ValidationError, indent: str = "  ") -> str:
+    """One line per problem: `<path>: <message> (got <value>)`."""
+    lines = []
+    for err in exc.errors(include_url=False):
+        message = err["msg"].removeprefix("Value error, ")
+        where = format_loc(tuple(err["loc"]))
+        got = ""
+        if err["type"] not in ("missing", "extra_forbidden") and not isinstance(
+            err.get("input"), dict | list
+        ):
+            got = f" (got {_short(err.get('input'))})"
+        lines.append(f"{indent}{where or '(top level)'}: {message}{got}")
+    return "\n".join(lines)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _cache_dir() -> Path:
+    explicit = os.environ.get("KAFKARETRY_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kafkaretry"
+
+
+def load_topology(path: Path) -> Topology:
+    """The validated topology of `path`, from the cache when the file is unchanged."""
+    raw = _read(path)
+    digest = hashlib.sha256(f"{__version__}:{_CACHE_FORMAT}:".encode() + raw).hexdigest()
+    cached = _cache_dir() / f"topology-{digest[:32]}.json"
+    try:
+        return Topology.from_json(json.loads(cached.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # a miss or an unreadable entry: validate the file properly below
+    topology = _validate(path, raw).topology()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(topology.to_json()), encoding="utf-8")
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only home still works, just without the speed-up
+    return topology

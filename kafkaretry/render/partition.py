@@ -1,0 +1,192 @@
+"""`kafkaretry partition` views: the hash stage by stage, the partition's replicas, clients."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from kafkaretry.partitioning.clients import CLIENT_ALGORITHMS
+from kafkaretry.partitioning.keys import KEY_TYPES
+from kafkaretry.partitioning.murmur2 import SEED, Murmur2Trace, java_partition
+from kafkaretry.partitioning.placement import KeyPlacement
+from kafkaretry.topology import TopicSpec
+
+SHOWN_BLOCKS = 4  # longer keys show the first blocks and the last one
+
+
+def _hex32(value: int) -> str:
+    return f"0x{value & 0xFFFFFFFF:08x}"
+
+
+def _spaced(data: bytes) -> str:
+    return data.hex(" ") if data else "(empty)"
+
+
+def _murmur_rows(table: Table, trace: Murmur2Trace) -> None:
+    length = len(trace.data)
+    table.add_row("", "init", f"seed {_hex32(SEED)} ^ length {length}", _hex32(trace.h_init))
+    blocks = trace.blocks
+    shown = blocks if len(blocks) <= SHOWN_BLOCKS + 1 else (*blocks[:SHOWN_BLOCKS], blocks[-1])
+    for block in shown:
+        if block is blocks[-1] and len(shown) < len(blocks):
+            skipped = len(blocks) - len(shown)
+            table.add_row("", "", Text(f"… {skipped} more blocks …", style="muted"), "")
+        table.add_row(
+            "",
+            f"block {block.index}",
+            f"{_spaced(block.data)} → k {_hex32(block.k_raw)} → mixed {_hex32(block.k_mixed)}",
+            _hex32(block.h_after),
+        )
+    tail = (
+        f"{_spaced(trace.tail)} ({len(trace.tail)} byte(s)), then h *= m"
+        if trace.tail
+        else ("no tail bytes: nothing to mix")
+    )
+    table.add_row("", "tail", tail, _hex32(trace.h_after_tail))
+    for label, value in trace.final_steps:
+        table.add_row("", "final", label, _hex32(value))
+
+
+def stage_table(placement: KeyPlacement) -> Table:
+    """Key bytes → murmur2 → signed int → toPositive → modulo → partition."""
+    trace = placement.murmur
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("#", style="stage", justify="right")
+    table.add_column("stage", style="stage")
+    table.add_column("what happens")
+    table.add_column("result", style="value", no_wrap=True)
+    serializer = KEY_TYPES[placement.key_type].serializer
+    table.add_row(
+        "1",
+        "serialize",
+        f"{placement.shown_key} with {serializer}",
+        f"{len(placement.key_bytes)} bytes",
+    )
+    table.add_row("", "bytes", Text(_spaced(placement.key_bytes), style="hex"), "")
+    table.add_row(
+        "2", "murmur2", "Utils.murmur2 over the key bytes, 4-byte blocks little-endian", ""
+    )
+    _murmur_rows(table, trace)
+    table.add_row("3", "as int", "the 32 bits read as a signed Java int", str(trace.signed))
+    table.add_row(
+        "4", "toPositive", "& 0x7fffffff clears the sign bit (not Math.abs)", str(trace.positive)
+    )
+    table.add_row(
+        "5",
+        "modulo",
+        f"{trace.positive} % {placement.partitions} partitions",
+        Text(f"partition {placement.partition}", style="partition"),
+    )
+    return table
+
+
+def partition_tree(placement: KeyPlacement) -> Tree:
+    """The partition the key lands on: leader, replicas in assignment order, ISR."""
+    tree = Tree(Text(placement.topic, style="value"))
+    node = tree.add(Text(f"partition-{placement.partition}", style="partition"))
+    spec = placement.spec
+    if spec is None:
+        node.add(
+            Text(
+                f"does not exist yet: the topic has fewer partitions; after a resize to "
+                f"{placement.partitions} the controller assigns its replicas",
+                style="warning",
+            )
+        )
+        return tree
+    node.add(Text(f"leader: broker {spec.leader}", style="leader"))
+    node.add(f"replicas: {', '.join(map(str, spec.replicas))} (assignment order)")
+    node.add(f"ISR: {', '.join(map(str, spec.isr))}")
+    return tree
+
+
+def clients_table(placements: Sequence[KeyPlacement]) -> Table:
+    """Each client's default keyed partitioner, side by side; disagreements flagged."""
+    names = list(placements[0].clients)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="default partitioner per client")
+    table.add_column("key")
+    for name in names:
+        table.add_column(name, justify="right")
+    table.add_column("")
+    for p in placements:
+        java = p.clients["java"]
+        cells = ["random" if v is None else str(v) for v in p.clients.values()]
+        differs = sorted(n for n, v in p.clients.items() if v != java)
+        flag = Text(f"differs: {', '.join(differs)}", style="warning") if differs else Text("")
+        table.add_row(p.shown_key, *cells, flag)
+    table.caption = "; ".join(f"{n}: {CLIENT_ALGORITHMS[n]}" for n in names)
+    return table
+
+
+def placement_view(placement: KeyPlacement) -> Group:
+    """The whole single-key story."""
+    header = Text.assemble(
+        ("key ", "muted"),
+        (placement.shown_key, "value"),
+        (f" ({placement.key_type}) → topic ", "muted"),
+        (placement.topic, "value"),
+        (f", {placement.partitions} partitions", "muted"),
+    )
+    parts: list[RenderableType] = [header, stage_table(placement), partition_tree(placement)]
+    if len(placement.clients) > 1:
+        parts.append(clients_table([placement]))
+    return Group(*parts)
+
+
+def summary_table(placements: Sequence[KeyPlacement]) -> Group:
+    """Several keys: one row each."""
+    first = placements[0]
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        title=f"{first.topic}: {first.partitions} partitions, key type {first.key_type}",
+    )
+    for name, justify in (
+        ("key", "left"),
+        ("key bytes", "left"),
+        ("murmur2", "right"),
+        ("toPositive", "right"),
+        ("partition", "right"),
+        ("leader", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for p in placements:
+        table.add_row(
+            p.shown_key,
+            Text(_spaced(p.key_bytes), style="hex"),
+            str(p.murmur.signed),
+            str(p.murmur.positive),
+            Text(str(p.partition), style="partition"),
+            f"broker {p.spec.leader}" if p.spec else "-",
+        )
+    parts: list[RenderableType] = [table]
+    if len(first.clients) > 1:
+        parts.append(clients_table(placements))
+    return Group(*parts)
+
+
+def keyless_view(topic: TopicSpec, partitions: int) -> Group:
+    """--no-key: there is no hash; the built-in partitioner picks (KIP-480 → KIP-794)."""
+    tree = Tree(Text(f"record with a null key → topic {topic.name}", style="value"))
+    java = tree.add(Text("Java producer 4.x (no partitioner.class set)", style="stage"))
+    java.add("no hash: the partition is chosen when the record is appended to a batch")
+    java.add("sticky: keep one partition until batch.size (16384) bytes have gone to it (KIP-794)")
+    java.add(
+        "next partition: weighted random among partitions with a leader, favouring "
+        "shorter queues (partitioner.adaptive.partitioning.enable=true)"
+    )
+    java.add("not round-robin, and not per record: slow brokers get less, not more")
+    others = tree.add(Text("other clients", style="stage"))
+    others.add("librdkafka: sticky for sticky.partitioning.linger.ms (10 ms), then random")
+    others.add("sarama: a random partition per record; KafkaJS: round-robin")
+    note = Text(
+        f"An empty key is not a null key: Java hashes the zero-length array "
+        f"(partition {java_partition(b'', partitions)} of {partitions}).",
+        style="note",
+    )
+    return Group(tree, note)

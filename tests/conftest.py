@@ -1,0 +1,38 @@
+"""Shared fixtures: a stable environment for Rich output, and text rendering at fixed width."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console, RenderableType
+
+from kafkaretry.render.theme import THEME
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios.yaml"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+WIDTH = 100
+# Output is compared to plain text: a fixed width, no colour, no terminal detection.
+STABLE_ENV = {"COLUMNS": str(WIDTH), "NO_COLOR": "1", "TERM": "dumb", "TTY_COMPATIBLE": "0"}
+
+
+def render_text(renderable: RenderableType, width: int = WIDTH) -> str:
+    """What a renderable looks like on a plain `width`-column terminal."""
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, theme=THEME, highlight=False).print(
+        renderable
+    )
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _stable_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    for name, value in STABLE_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("KAFKARETRY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(ROOT)
+    yield
