@@ -26,6 +26,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
+    # Plain Click help: Typer's Rich help formatter imports markdown-it and pygments
+    # (~60 ms, as long as everything else `--help` needs), which would double start-up.
+    rich_markup_mode=None,
 )
 
 
@@ -71,7 +74,10 @@ def reported_errors() -> Iterator[None]:
 
         from kafkaretry.render.console import make_console
 
-        make_console(stderr=True).print(Text("error: ", style="failure") + Text(exc.message))
+        # soft_wrap: the message is a line to read or grep, not a paragraph to reflow.
+        make_console(stderr=True).print(
+            Text("error: ", style="failure") + Text(exc.message), soft_wrap=True
+        )
         raise typer.Exit(code=int(exc.exit_code)) from None
 
 

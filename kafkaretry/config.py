@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from kafkaretry.partitioning.keys import KEY_TYPES
 from kafkaretry.topology import PartitionSpec, TopicSpec, Topology
@@ -163,12 +170,25 @@ class DropRequest(_Fault):
     attempt: Annotated[int, Field(ge=1)] = 1
 
 
-BrokerTarget = NodeId | Literal["partition-leader"]
+def _node_or(symbol: str) -> Any:
+    """A node id or one symbolic name, with one error message instead of one per union arm."""
+
+    def check(value: Any) -> Any:
+        if value == symbol or (
+            isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        ):
+            return value
+        raise ValueError(f"expected a node id (an integer >= 0) or '{symbol}'")
+
+    return BeforeValidator(check)
 
 
 class CrashBroker(_Fault):
     kind: Literal["crash-broker"]
-    broker: BrokerTarget = "partition-leader"  # the leader of the record's partition
+    # Default: whichever broker leads the record's partition when the fault fires.
+    broker: Annotated[int | Literal["partition-leader"], _node_or("partition-leader")] = (
+        "partition-leader"
+    )
 
 
 class RestartBroker(_Fault):
@@ -178,7 +198,7 @@ class RestartBroker(_Fault):
 
 class CrashController(_Fault):
     kind: Literal["crash-controller"]
-    controller: NodeId | Literal["active"] = "active"
+    controller: Annotated[int | Literal["active"], _node_or("active")] = "active"
 
 
 class RestartController(_Fault):
@@ -200,6 +220,31 @@ class ScenarioModel(_Model):
     faults: list[Fault] = Field(default_factory=list)
 
 
+class InvalidReference(Exception):
+    """A value that names something the file does not define, with its place in the file."""
+
+    def __init__(self, loc: tuple[int | str, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
+def _check_fault_target(
+    fault: Any, where: tuple[int | str, ...], brokers: set[int], controllers: set[int]
+) -> None:
+    broker = getattr(fault, "broker", None)
+    if isinstance(broker, int) and broker not in brokers:
+        raise InvalidReference(
+            (*where, "broker"), f"{broker} is not a broker (brokers: {sorted(brokers)})"
+        )
+    controller = getattr(fault, "controller", None)
+    if isinstance(controller, int) and controller not in controllers:
+        raise InvalidReference(
+            (*where, "controller"),
+            f"{controller} is not a controller (controllers: {sorted(controllers)})",
+        )
+
+
 class ScenarioBook(_Model):
     cluster: ClusterModel
     topics: Annotated[list[TopicModel], Field(min_length=1)]
@@ -208,18 +253,28 @@ class ScenarioBook(_Model):
 
     @model_validator(mode="after")
     def _references(self) -> ScenarioBook:
-        brokers = set(self.cluster.brokers)
+        # Raised as InvalidReference (not ValueError) so that the error keeps its exact
+        # place in the file; pydantic would report a model-level ValueError at the top.
+        brokers, controllers = set(self.cluster.brokers), set(self.cluster.controllers)
         names = [t.name for t in self.topics]
-        if len(set(names)) != len(names):
-            raise ValueError(f"topic names {names} repeat a name")
-        for topic in self.topics:
-            for index, partition in enumerate(topic.partitions):
+        for index, topic in enumerate(self.topics):
+            if names.index(topic.name) != index:
+                raise InvalidReference(("topics", index, "name"), f"topic {topic.name} twice")
+            for pid, partition in enumerate(topic.partitions):
                 unknown = sorted(set(partition.replicas) - brokers)
                 if unknown:
-                    raise ValueError(
-                        f"topic {topic.name} partition {index}: replicas {unknown} "
-                        f"are not brokers (brokers: {sorted(brokers)})"
+                    raise InvalidReference(
+                        ("topics", index, "partitions", pid, "replicas"),
+                        f"{unknown} are not brokers (brokers: {sorted(brokers)})",
                     )
+        for name, scenario in self.scenarios.items():
+            where: tuple[int | str, ...] = ("scenarios", name)
+            if scenario.record.topic is not None and scenario.record.topic not in names:
+                raise InvalidReference(
+                    (*where, "record", "topic"), f"unknown topic (topics: {', '.join(names)})"
+                )
+            for i, fault in enumerate(scenario.faults):
+                _check_fault_target(fault, (*where, "faults", i), brokers, controllers)
         return self
 
     def topology(self) -> Topology:

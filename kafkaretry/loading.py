@@ -57,7 +57,7 @@ def _validate(path: Path, raw: bytes) -> ScenarioBook:
     import yaml
     from pydantic import ValidationError
 
-    from kafkaretry.config import ScenarioBook
+    from kafkaretry.config import InvalidReference, ScenarioBook
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
@@ -72,7 +72,12 @@ def _validate(path: Path, raw: bytes) -> ScenarioBook:
     try:
         return ScenarioBook.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioFileError(f"{path}:\n" + format_validation_error(exc)) from None
+        problems = validation_problems(exc)
+    except InvalidReference as exc:
+        problems = [f"{format_loc(exc.loc)}: {exc.message}"]
+    if len(problems) == 1:
+        raise ScenarioFileError(f"{path}: {problems[0]}")
+    raise ScenarioFileError(f"{path}: {len(problems)} problems\n  " + "\n  ".join(problems))
 
 
 def _yaml_problem(exc: Exception) -> str:
@@ -110,7 +115,7 @@ def format_loc(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def format_validation_error(exc: ValidationError, indent: str = "  ") -> str:
+def validation_problems(exc: ValidationError) -> list[str]:
     """One line per problem: `<path>: <message> (got <value>)`."""
     lines = []
     for err in exc.errors(include_url=False):
@@ -121,8 +126,8 @@ def format_validation_error(exc: ValidationError, indent: str = "  ") -> str:
             err.get("input"), dict | list
         ):
             got = f" (got {_short(err.get('input'))})"
-        lines.append(f"{indent}{where or '(top level)'}: {message}{got}")
-    return "\n".join(lines)
+        lines.append(f"{where or '(top level)'}: {message}{got}")
+    return lines
 
 
 def _short(value: Any) -> str:

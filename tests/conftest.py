@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,10 +28,21 @@ def render_text(renderable: RenderableType, width: int = WIDTH) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _stable_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+def _stable_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name, value in STABLE_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("KAFKARETRY_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(ROOT)
-    yield
+
+
+def assert_golden(name: str, text: str) -> None:
+    """Compare `text` with tests/golden/<name>; KAFKARETRY_UPDATE_GOLDEN=1 rewrites the file."""
+    import os
+
+    path = GOLDEN / name
+    if os.environ.get("KAFKARETRY_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}; run with KAFKARETRY_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")

@@ -68,9 +68,7 @@ def stage_table(placement: KeyPlacement) -> Table:
         f"{len(placement.key_bytes)} bytes",
     )
     table.add_row("", "bytes", Text(_spaced(placement.key_bytes), style="hex"), "")
-    table.add_row(
-        "2", "murmur2", "Utils.murmur2 over the key bytes, 4-byte blocks little-endian", ""
-    )
+    table.add_row("2", "murmur2", "Utils.murmur2: 4-byte blocks read little-endian", "")
     _murmur_rows(table, trace)
     table.add_row("3", "as int", "the 32 bits read as a signed Java int", str(trace.signed))
     table.add_row(
@@ -105,7 +103,7 @@ def partition_tree(placement: KeyPlacement) -> Tree:
     return tree
 
 
-def clients_table(placements: Sequence[KeyPlacement]) -> Table:
+def clients_table(placements: Sequence[KeyPlacement]) -> Group:
     """Each client's default keyed partitioner, side by side; disagreements flagged."""
     names = list(placements[0].clients)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="default partitioner per client")
@@ -116,11 +114,15 @@ def clients_table(placements: Sequence[KeyPlacement]) -> Table:
     for p in placements:
         java = p.clients["java"]
         cells = ["random" if v is None else str(v) for v in p.clients.values()]
-        differs = sorted(n for n, v in p.clients.items() if v != java)
-        flag = Text(f"differs: {', '.join(differs)}", style="warning") if differs else Text("")
+        differs = [n for n, v in p.clients.items() if v != java]
+        flag = Text(f"differs from java: {', '.join(differs)}", style="warning") if differs else ""
         table.add_row(p.shown_key, *cells, flag)
-    table.caption = "; ".join(f"{n}: {CLIENT_ALGORITHMS[n]}" for n in names)
-    return table
+    legend = Table(box=None, show_header=False, pad_edge=False)
+    legend.add_column(style="muted")
+    legend.add_column(style="muted")
+    for name in names:
+        legend.add_row(name, CLIENT_ALGORITHMS[name])
+    return Group(table, legend)
 
 
 def placement_view(placement: KeyPlacement) -> Group:

@@ -1,0 +1,56 @@
+"""Import boundaries that keep start-up fast and the core free of UI code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("rich", "typer", "yaml", "pydantic", "numpy")
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"import sys, json; {statement}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return {name.split(".")[0] for name in json.loads(out.stdout)}
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "kafkaretry.partitioning.placement",
+        "kafkaretry.partitioning.clients",
+        "kafkaretry.topology",
+        "kafkaretry.loading",
+    ],
+)
+def test_core_modules_import_no_ui_or_parsers(module: str) -> None:
+    assert _modules_after(f"import {module}").isdisjoint(HEAVY)
+
+
+def test_cli_import_leaves_yaml_and_pydantic_for_later() -> None:
+    # `--help` and a warm `partition` never need the scenario file's parser or schema.
+    loaded = _modules_after("import kafkaretry.cli")
+    assert loaded.isdisjoint({"yaml", "pydantic", "numpy"})
+
+
+def test_warm_partition_skips_yaml_and_pydantic(tmp_path: object) -> None:
+    code = (
+        "import sys, json\n"
+        "from kafkaretry.cli import app\n"
+        "sys.argv = ['kafkaretry', 'partition', 'hello']\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    env = {"KAFKARETRY_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env
+        )
+        for _ in range(2)
+    ]
+    cold, warm = ({n.split(".")[0] for n in json.loads(r.stderr)} for r in runs)
+    assert {"yaml", "pydantic"} <= cold  # the first run validates the file
+    assert warm.isdisjoint({"yaml", "pydantic"})  # later runs use the cached topology
