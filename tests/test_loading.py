@@ -85,7 +85,11 @@ def test_invalid_file_names_the_place(
 
 
 def test_several_problems_are_listed(tmp_path: Path) -> None:
-    path = _write(tmp_path, lambda d: (d["producer"].update(acks=2), _fault(d, at_ms=-1)))
+    def two_mistakes(d: Data) -> None:
+        d["producer"].update(acks=2)
+        _fault(d, at_ms=-1)
+
+    path = _write(tmp_path, two_mistakes)
     with pytest.raises(ScenarioFileError) as caught:
         load_scenario_book(path)
     assert caught.value.message == (
