@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from kafkaretry.cli import app
 from tests.conftest import STABLE_ENV, assert_golden
-from tests.test_murmur2 import VECTORS
+from tests.test_murmur2 import VECTORS, reference_murmur2
 
 runner = CliRunner()
 
@@ -191,3 +191,28 @@ def test_golden_several_keys() -> None:
 
 def test_golden_no_key() -> None:
     assert_golden("partition-no-key.txt", run("partition", "--no-key").stdout)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.sampled_from([("int", 4), ("long", 8), ("short", 2)]).flatmap(
+        lambda kind: st.tuples(
+            st.just(kind),
+            st.integers(
+                min_value=-(1 << (kind[1] * 8 - 1)), max_value=(1 << (kind[1] * 8 - 1)) - 1
+            ),
+        )
+    ),
+    st.integers(min_value=1, max_value=100),
+)
+def test_integer_keys_hash_their_big_endian_bytes(
+    kind_value: tuple[tuple[str, int], int], partitions: int
+) -> None:
+    (key_type, width), value = kind_value
+    out = run_json(
+        "partition", "--key-type", key_type, "--partitions", str(partitions), "--", str(value)
+    )
+    data = value.to_bytes(width, "big", signed=True)
+    assert out["key_bytes_hex"] == data.hex()
+    assert out["murmur2"] == reference_murmur2(data)
+    assert out["partition"] == (reference_murmur2(data) & 0x7FFFFFFF) % partitions
