@@ -35,4 +35,4 @@ def _stable_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Non
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("KAFKARETRY_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(ROOT)
-    return
+    yield
