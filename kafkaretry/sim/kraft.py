@@ -1,0 +1,310 @@
+"""The KRaft control plane: Raft quorum + active controller + brokers' metadata caches.
+
+Timing rules (each a choice read from Kafka's source; the numbers are configs or constants):
+1. The active controller batches records for controller.quorum.append.linger.ms, then the
+   parked follower Fetches return them (1 hop) and the followers' next Fetch (1 hop) moves
+   the high watermark: committed when a majority of voters (leader included) follows it.
+2. A new leader's LeaderChange record is written without linger (onBecomeLeader); it commits
+   after BeginQuorumEpoch + a Fetch round trip (4 hops). Only then does QuorumController claim
+   leadership and give every registered broker a fresh session (ClusterControlManager.activate).
+3. Brokers (Raft observers) long-poll Fetch; a parked Fetch returns on the leader's next append,
+   at the latest the NoOpRecord written every metadata.max.idle.interval.ms, so a broker applies
+   a committed record at the next NoOp flush + 1 hop (<= 500 ms with defaults).
+4. A broker whose active controller died asks other voters every controller.quorum.retry.backoff.ms
+   (the process crash resets the TCP connection, so the failure is immediate); after activation
+   it learns the new leader within one backoff + a round trip, then heartbeats to it.
+5. The fence check runs at the oldest silent session's lastContact + broker.session.timeout.ms
+   and fences one broker per run (QuorumController.rescheduleMaybeFenceStaleBrokers). In Kafka
+   a session is stale when lastContact + timeout < now in ns; in whole ms we fence at equality.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from kafkaretry.config import ClusterConfig
+from kafkaretry.sim import kraft_events as ev
+from kafkaretry.sim.brokers import BrokerState
+from kafkaretry.sim.clock import EventQueue, Timer
+from kafkaretry.sim.controller import MetadataLog
+from kafkaretry.sim.kraft_snapshot import take_snapshot
+from kafkaretry.sim.metadata import RegisterBrokerRecord, fence_records, unfence_records
+from kafkaretry.sim.quorum import RaftQuorum
+from kafkaretry.topology import Topology
+
+DEFAULT_NETWORK_DELAY_MS = 1  # kafkaretry's one-way LAN hop; Kafka has no such setting
+LEADER_CHANGE_COMMIT_HOPS = 4  # BeginQuorumEpoch, Fetch, FetchResponse, next Fetch
+
+PartitionListener = Callable[[int, str, int, ev.PartitionView], None]
+
+
+class KRaftControlPlane:
+    def __init__(
+        self,
+        topology: Topology,
+        config: ClusterConfig,
+        queue: EventQueue,
+        rng: random.Random,
+        emit: Callable[[ev.KRaftEvent], None],
+        *,
+        network_delay_ms: int = DEFAULT_NETWORK_DELAY_MS,
+    ) -> None:
+        self._topology, self._config, self._queue, self._emit = topology, config, queue, emit
+        self._hop = network_delay_ms
+        # Separate streams (STYLE §4): an extra election draw never shifts the broker phases.
+        self._phase_rng = random.Random(rng.getrandbits(64))
+        self._quorum = RaftQuorum(
+            topology.controllers, config, queue, random.Random(rng.getrandbits(64)), emit, self._hop
+        )
+        self._quorum.on_elected = self._on_elected
+        self._quorum.on_leader_lost = self._on_leader_lost
+        self._log = MetadataLog(topology, config, queue, emit, self._hop, self._quorum)
+        self._log.on_commit = self._on_commit
+        self._brokers = {
+            b: BrokerState(b, self._log.committed.copy(), 0) for b in sorted(topology.brokers)
+        }
+        self._active: int | None = None
+        self._epoch = 0
+        self._fence_timer: Timer | None = None
+        self._listeners: list[PartitionListener] = []
+
+    # -- the engine's controls -------------------------------------------------------------
+    def start(self) -> None:
+        """The cluster has been running: the first controller listed leads epoch 1."""
+        leader = self._topology.controllers[0]
+        self._quorum.start(leader)
+        self._log.begin_epoch(leader, 1, committed=True)
+        idle = self._config.metadata_max_idle_interval_ms
+        self._log.noop_anchor_ms = self._phase_rng.randrange(idle) - idle
+        self._active, self._epoch = leader, 1
+        interval = self._config.broker_heartbeat_interval_ms
+        for broker in self._brokers.values():
+            broker.controller = leader
+            broker.hb_anchor_ms = self._phase_rng.randrange(interval) - interval
+            broker.session_start_ms = broker.hb_anchor_ms
+
+    def crash_controller(self, node_id: int) -> None:
+        voter = self._quorum.voters[node_id]
+        if not voter.alive:
+            return
+        now = self._queue.now_ms
+        self._emit(ev.ControllerCrashed(now, node_id, was_active=node_id == self._active))
+        self._quorum.crash(node_id, self._log.last_fetch_before(now))
+
+    def restart_controller(self, node_id: int) -> None:
+        if self._quorum.voters[node_id].alive:
+            return
+        self._emit(ev.ControllerRestarted(self._queue.now_ms, node_id))
+        self._quorum.restart(node_id)
+
+    def crash_broker(self, node_id: int) -> None:
+        broker = self._brokers[node_id]
+        if not broker.alive:
+            return
+        broker.alive, broker.hb_stop_ms = False, self._queue.now_ms
+        if broker.apply_timer is not None:
+            broker.apply_timer.cancel()
+            broker.apply_timer = None
+        self._emit(ev.BrokerCrashed(self._queue.now_ms, node_id))
+        self._reschedule_fence_check()
+
+    def restart_broker(self, node_id: int) -> None:
+        """It re-registers fenced and is unfenced once its cache reaches its registration."""
+        broker = self._brokers[node_id]
+        if broker.alive:
+            return
+        broker.alive, broker.hb_stop_ms = True, None
+        broker.detach()
+        broker.registration_offset = -1  # must register with whichever controller it finds
+        self._emit(ev.BrokerRestarted(self._queue.now_ms, node_id))
+        if self._active is not None:
+            self._discover(broker, self._active, self._epoch)
+
+    def subscribe(self, listener: PartitionListener) -> None:
+        self._listeners.append(listener)
+
+    # -- queries ---------------------------------------------------------------------------
+    def active_controller(self) -> int | None:
+        return self._active
+
+    def controller_epoch(self) -> int:
+        """Epoch of the active controller (of the last one while none is active)."""
+        return self._epoch
+
+    def broker_alive(self, node_id: int) -> bool:
+        return self._brokers[node_id].alive
+
+    def broker_fenced(self, node_id: int) -> bool:
+        return self._log.committed.fenced.get(node_id, True)
+
+    def partition(self, topic: str, partition: int) -> ev.PartitionView:
+        return self._log.committed.partitions[(topic, partition)]
+
+    def broker_metadata(self, broker_id: int, topic: str) -> ev.TopicMetadataView:
+        """What `broker_id` answers from its own cache (stale until it applies new records)."""
+        broker = self._brokers[broker_id]
+        cache = broker.cache
+        return ev.TopicMetadataView(
+            answered_by=broker_id,
+            metadata_offset=broker.applied_offset,
+            brokers=tuple(b for b in sorted(cache.fenced) if not cache.fenced[b]),
+            partitions=tuple(v for v in cache.sorted_partitions() if v.topic == topic),
+        )
+
+    def snapshot(self) -> ev.KRaftSnapshot:
+        return take_snapshot(
+            self._queue.now_ms,
+            self._active,
+            self._epoch,
+            self._quorum,
+            self._log,
+            self._brokers,
+            self._config.broker_heartbeat_interval_ms,
+        )
+
+    # -- Raft leadership -------------------------------------------------------------------
+    def _on_elected(self, leader: int, epoch: int) -> None:
+        self._log.begin_epoch(leader, epoch, committed=False)
+        delay = LEADER_CHANGE_COMMIT_HOPS * self._hop
+        self._queue.after(delay, lambda: self._log.commit(leader, epoch))
+
+    def _on_leader_lost(self, leader: int) -> None:
+        self._log.abandon(leader)
+        if self._active != leader:
+            return
+        self._active = None
+        if self._fence_timer is not None:
+            self._fence_timer.cancel()
+            self._fence_timer = None
+        for broker in self._brokers.values():
+            broker.detach()
+
+    def _on_commit(self, leader: int, epoch: int) -> None:
+        if self._active != leader:
+            self._activate(leader, epoch)
+        for broker in self._brokers.values():
+            self._schedule_apply(broker)
+
+    def _activate(self, leader: int, epoch: int) -> None:
+        """QuorumController.claim: the new active controller starts every session afresh."""
+        now = self._queue.now_ms
+        self._active, self._epoch = leader, epoch
+        self._log.noop_anchor_ms = now + self._config.quorum_append_linger_ms
+        registered = tuple(sorted(self._log.image.fenced))
+        for broker in self._brokers.values():
+            broker.session_start_ms = now
+            broker.detach()
+        self._emit(ev.BrokerSessionsRenewed(now, leader, epoch, registered))
+        for broker in self._brokers.values():
+            if broker.alive:
+                self._discover(broker, leader, epoch)
+        self._reschedule_fence_check()
+
+    def _discover(self, broker: BrokerState, leader: int, epoch: int) -> None:
+        delay = self._config.quorum_retry_backoff_ms + 2 * self._hop
+        self._queue.after(delay, lambda: self._attach(broker, leader, epoch))
+
+    def _attach(self, broker: BrokerState, leader: int, epoch: int) -> None:
+        if not broker.alive or self._active != leader or broker.controller == leader:
+            return
+        broker.controller = leader
+        self._emit(ev.ActiveControllerDiscovered(self._queue.now_ms, broker.id, leader, epoch))
+        if broker.registration_offset == -1:
+            self._queue.after(self._hop, lambda: self._register(broker, leader))
+        else:
+            broker.hb_anchor_ms = self._queue.now_ms + self._hop
+        self._schedule_apply(broker)
+        self._reschedule_fence_check()
+
+    # -- registration and fencing ------------------------------------------------------------
+    def _unclean(self, topic: str) -> bool:
+        for key, value in self._topology.topic(topic).configs:
+            if key == "unclean.leader.election.enable":
+                return value.lower() == "true"
+        return self._config.unclean_leader_election_enable
+
+    def _register(self, broker: BrokerState, leader: int) -> None:
+        if self._active != leader or not broker.alive:
+            return
+        image = self._log.image
+        records = (
+            fence_records(image, broker.id, self._unclean) if image.is_active(broker.id) else []
+        )
+        first = self._log.write([*records, RegisterBrokerRecord(broker.id)])
+        broker.registration_offset = first + len(records)
+        broker.session_start_ms = broker.hb_anchor_ms = self._queue.now_ms
+        self._emit(ev.BrokerRegistered(self._queue.now_ms, broker.id, broker.registration_offset))
+
+    def _unfence(self, broker: BrokerState, leader: int) -> None:
+        if self._active != leader or not broker.alive or not self._log.image.fenced.get(broker.id):
+            return
+        broker.registration_offset = None
+        broker.hb_anchor_ms = self._queue.now_ms
+        first = self._log.write(unfence_records(self._log.image, broker.id, self._unclean))
+        self._emit(ev.BrokerUnfenced(self._queue.now_ms, broker.id, first))
+
+    def _reschedule_fence_check(self) -> None:
+        if self._fence_timer is not None:
+            self._fence_timer.cancel()
+            self._fence_timer = None
+        if self._active is None:
+            return
+        deadlines = [d for _, d in self._session_deadlines()]
+        if deadlines:
+            at = max(self._queue.now_ms, min(deadlines))
+            self._fence_timer = self._queue.at(at, self._maybe_fence_one_stale_broker)
+
+    def _session_deadlines(self) -> list[tuple[int, int]]:
+        """(broker, lastContact + timeout) of unfenced brokers that no longer heartbeat."""
+        interval = self._config.broker_heartbeat_interval_ms
+        timeout = self._config.broker_session_timeout_ms
+        now = self._queue.now_ms
+        return [
+            (b.id, b.last_contact_ms(now, interval) + timeout)
+            for b in self._brokers.values()
+            if self._log.image.is_active(b.id) and b.silent()
+        ]
+
+    def _maybe_fence_one_stale_broker(self) -> None:
+        """ReplicationControlManager.maybeFenceOneStaleBroker: the oldest stale session only."""
+        self._fence_timer = None
+        now = self._queue.now_ms
+        stale = sorted((d, b) for b, d in self._session_deadlines() if d <= now)
+        if stale and self._active is not None:
+            deadline, broker_id = stale[0]
+            timeout = self._config.broker_session_timeout_ms
+            self._emit(ev.BrokerSessionExpired(now, broker_id, deadline - timeout, timeout))
+            records = fence_records(self._log.image, broker_id, self._unclean)
+            first = self._log.write(records)
+            self._emit(ev.BrokerFenced(now, broker_id, first + len(records) - 1))
+        self._reschedule_fence_check()
+
+    # -- brokers' metadata caches ------------------------------------------------------------
+    def _schedule_apply(self, broker: BrokerState) -> None:
+        if not broker.alive or broker.controller is None or broker.apply_timer is not None:
+            return
+        if broker.applied_offset >= self._log.high_watermark:
+            return
+        at = self._log.next_noop_flush(self._queue.now_ms) + self._hop
+        broker.apply_timer = self._queue.at(at, lambda: self._apply(broker))
+
+    def _apply(self, broker: BrokerState) -> None:
+        broker.apply_timer = None
+        if not broker.alive:
+            return
+        changed = self._log.apply_to(broker)
+        self._emit(ev.BrokerMetadataApplied(self._queue.now_ms, broker.id, broker.applied_offset))
+        for topic, partition in changed:
+            view = broker.cache.partitions[(topic, partition)]
+            for listener in self._listeners:
+                listener(broker.id, topic, partition, view)
+        reg = broker.registration_offset
+        if (
+            reg is not None
+            and reg >= 0
+            and broker.applied_offset >= reg
+            and self._active is not None
+        ):
+            leader = self._active  # BrokerLifecycleManager: heartbeat at once, wantFence=false
+            self._queue.after(self._hop, lambda: self._unfence(broker, leader))

@@ -1,0 +1,314 @@
+"""What a student can observe of the KRaft control plane: frozen events and frozen views.
+
+Events are plain facts with the simulated time they happened (`at_ms`); `KRaftEvent` is
+their closed union, so a renderer that `match`es on it and ends in `assert_never` breaks
+when a new event is added. Views are what the control plane answers when asked
+(`partition`, `broker_metadata`, `snapshot`); none of them holds live state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+NO_LEADER = -1  # PartitionRegistration.NO_LEADER: the partition is offline
+
+ControllerRole = Literal["active", "standby", "prospective", "candidate", "resigned", "dead"]
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerCrashed:
+    at_ms: int
+    controller: int
+    was_active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerRestarted:
+    at_ms: int
+    controller: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerCrashed:
+    at_ms: int
+    broker: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerRestarted:
+    at_ms: int
+    broker: int
+
+
+@dataclass(frozen=True, slots=True)
+class FetchTimeoutExpired:
+    """A standby heard nothing from the active controller for controller.quorum.fetch.timeout.ms."""
+
+    at_ms: int
+    controller: int
+    last_fetch_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreVoteStarted:
+    """KIP-996: the standby turns Prospective and asks for pre-votes; the epoch is not bumped."""
+
+    at_ms: int
+    controller: int
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreVoteGranted:
+    at_ms: int
+    voter: int
+    prospective: int
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreVoteRejected:
+    at_ms: int
+    voter: int
+    prospective: int
+    epoch: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionStarted:
+    """A Candidate bumps the epoch, votes for itself and asks the other voters."""
+
+    at_ms: int
+    candidate: int
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoteGranted:
+    at_ms: int
+    voter: int
+    candidate: int
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRejected:
+    at_ms: int
+    voter: int
+    candidate: int
+    epoch: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionLost:
+    """No majority before the election timer ran out (or a majority said no): back off, retry."""
+
+    at_ms: int
+    controller: int
+    epoch: int
+    backoff_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerElected:
+    """Raft leader of __cluster_metadata: writes a LeaderChange record, sends BeginQuorumEpoch."""
+
+    at_ms: int
+    new_active: int
+    epoch: int
+    votes: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerResigned:
+    """Check-quorum (KAFKA-15489): no Fetch from a majority for 1.5 x fetch timeout."""
+
+    at_ms: int
+    controller: int
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerSessionsRenewed:
+    """QuorumController.claim -> ClusterControlManager.activate: every lastContact = now."""
+
+    at_ms: int
+    controller: int
+    epoch: int
+    brokers: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveControllerDiscovered:
+    """A broker's metadata fetch reached a voter that named the new leader."""
+
+    at_ms: int
+    broker: int
+    controller: int
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerSessionExpired:
+    at_ms: int
+    broker: int
+    last_contact_ms: int
+    session_timeout_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerFenced:
+    at_ms: int
+    broker: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerRegistered:
+    at_ms: int
+    broker: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerUnfenced:
+    at_ms: int
+    broker: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionLeaderElected:
+    """The controller wrote a leader change; `new_leader` is NO_LEADER when none was eligible."""
+
+    at_ms: int
+    topic: str
+    partition: int
+    old_leader: int
+    new_leader: int
+    leader_epoch: int
+    isr_after: tuple[int, ...]
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class IsrShrunk:
+    at_ms: int
+    topic: str
+    partition: int
+    removed: int
+    isr_after: tuple[int, ...]
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataRecordCommitted:
+    """A majority of controllers has the record: the high watermark passed it."""
+
+    at_ms: int
+    offset: int
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerMetadataApplied:
+    """The broker's metadata cache now reflects every record up to `offset`."""
+
+    at_ms: int
+    broker: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoQuorum:
+    """Fewer than a majority of voters are alive: no leader can be elected until one returns."""
+
+    at_ms: int
+    alive: tuple[int, ...]
+    needed: int
+
+
+KRaftEvent = (
+    ControllerCrashed
+    | ControllerRestarted
+    | BrokerCrashed
+    | BrokerRestarted
+    | FetchTimeoutExpired
+    | PreVoteStarted
+    | PreVoteGranted
+    | PreVoteRejected
+    | ElectionStarted
+    | VoteGranted
+    | VoteRejected
+    | ElectionLost
+    | ControllerElected
+    | ControllerResigned
+    | BrokerSessionsRenewed
+    | ActiveControllerDiscovered
+    | BrokerSessionExpired
+    | BrokerFenced
+    | BrokerRegistered
+    | BrokerUnfenced
+    | PartitionLeaderElected
+    | IsrShrunk
+    | MetadataRecordCommitted
+    | BrokerMetadataApplied
+    | NoQuorum
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionView:
+    topic: str
+    partition: int
+    leader: int  # NO_LEADER (-1) when offline
+    leader_epoch: int
+    partition_epoch: int
+    isr: tuple[int, ...]
+    replicas: tuple[int, ...]  # assignment order
+
+    @property
+    def online(self) -> bool:
+        return self.leader != NO_LEADER
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMetadataView:
+    """A MetadataResponse for one topic, as one broker answers it from its own cache."""
+
+    answered_by: int
+    metadata_offset: int
+    brokers: tuple[int, ...]  # unfenced brokers only (MetadataCache skips fenced ones)
+    partitions: tuple[PartitionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerSnapshot:
+    id: int
+    role: ControllerRole
+    epoch: int
+    voted_for: int | None
+    log_end_offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerSnapshot:
+    id: int
+    alive: bool
+    fenced: bool
+    last_heartbeat_ms: int | None
+    metadata_offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class KRaftSnapshot:
+    at_ms: int
+    active_controller: int | None
+    epoch: int
+    high_watermark: int
+    controllers: tuple[ControllerSnapshot, ...]
+    brokers: tuple[BrokerSnapshot, ...]
+    partitions: tuple[PartitionView, ...]

@@ -1,0 +1,336 @@
+"""The Raft quorum of `__cluster_metadata`: who is leader (active controller), at which epoch.
+
+Rules (KafkaRaftClient, QuorumState, KIP-595, KIP-996 pre-vote in 4.0):
+1. A follower whose last successful Fetch is older than controller.quorum.fetch.timeout.ms
+   becomes Prospective at the SAME epoch and asks for pre-votes (nothing is persisted).
+2. A voter rejects a pre-vote while it is the leader or a follower still fetching from a live
+   leader; otherwise it grants it when the asker's log (last epoch, end offset) is at least
+   as up to date as its own.
+3. A majority of pre-votes (the asker counts) makes it Candidate: epoch + 1, votes for
+   itself, asks for real votes; a voter grants at most one real vote per epoch, and only to
+   an up-to-date log. A majority of votes makes it leader (BeginQuorumEpoch to the others).
+4. Every election has its own timer, election.timeout.ms + random[0, election.timeout.ms).
+   Losing (a majority said no, or the timer ran out) waits binaryExponentialElectionBackoffMs
+   and starts over as Prospective (4.x: Candidate -> Prospective, never Candidate again).
+5. Check-quorum (KAFKA-15489): a leader without Fetches from a majority for 1.5 x fetch
+   timeout resigns.
+6. kafkaretry stops a hopeless loop: when fewer than a majority of voters are alive, the
+   survivors emit NoQuorum once and wait (real Kafka retries forever) until a voter restarts.
+Messages are actions on the queue `hop_ms` later; no event per routine Fetch.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kafkaretry.config import ClusterConfig
+from kafkaretry.sim import kraft_events as ev
+from kafkaretry.sim.clock import EventQueue, Timer
+
+RETRY_BACKOFF_BASE_MS = 100  # KafkaRaftClient.RETRY_BACKOFF_BASE_MS
+CHECK_QUORUM_TIMEOUT_FACTOR = 1.5  # LeaderState.CHECK_QUORUM_TIMEOUT_FACTOR
+MAX_BACKOFF_EXPONENT = 20  # binaryExponentialElectionBackoffMs caps the exponent
+
+Role = Literal["leader", "follower", "unattached", "prospective", "candidate", "resigned"]
+LogEnd = tuple[int, int]  # (epoch of the last record, end offset): Raft's "up to date" order
+
+
+@dataclass(slots=True)
+class Voter:
+    id: int
+    alive: bool = True
+    role: Role = "follower"
+    epoch: int = 1
+    voted_for: int | None = None
+    leader: int | None = None
+    log_end: LogEnd = (0, 0)
+    retries: int = 0
+    granted: list[int] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
+    timer: Timer | None = None
+    parked: bool = False
+
+    def cancel(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+
+class RaftQuorum:
+    def __init__(
+        self,
+        ids: tuple[int, ...],
+        config: ClusterConfig,
+        queue: EventQueue,
+        rng: random.Random,
+        emit: Callable[[ev.KRaftEvent], None],
+        hop_ms: int,
+    ) -> None:
+        self.voters = {i: Voter(i) for i in ids}
+        self.majority = len(ids) // 2 + 1
+        self._config, self._queue, self._rng, self._emit, self._hop = (
+            config,
+            queue,
+            rng,
+            emit,
+            hop_ms,
+        )
+        self._no_quorum_reported = False
+        self._check_quorum: Timer | None = None
+        self.on_elected: Callable[[int, int], None] = lambda leader, epoch: None
+        self.on_leader_lost: Callable[[int], None] = lambda leader: None
+
+    # -- queries -------------------------------------------------------------------------
+    def leader(self) -> int | None:
+        for v in self.voters.values():
+            if v.alive and v.role == "leader":
+                return v.id
+        return None
+
+    def following(self, leader: int) -> list[int]:
+        return sorted(
+            v.id
+            for v in self.voters.values()
+            if v.alive and v.role == "follower" and v.leader == leader
+        )
+
+    def has_majority(self, leader: int) -> bool:
+        return len(self.following(leader)) + 1 >= self.majority
+
+    # -- timers --------------------------------------------------------------------------
+    def _random_election_timeout_ms(self) -> int:
+        # QuorumState.randomElectionTimeoutMs
+        timeout = self._config.quorum_election_timeout_ms
+        return timeout + self._rng.randrange(timeout)
+
+    def _election_backoff_ms(self, retries: int) -> int:
+        # KafkaRaftClient.binaryExponentialElectionBackoffMs: 100 x random[0, 2^retries), capped
+        bound = 2 << min(MAX_BACKOFF_EXPONENT, retries - 1)
+        return min(
+            RETRY_BACKOFF_BASE_MS * self._rng.randrange(bound),
+            self._config.quorum_election_backoff_max_ms,
+        )
+
+    def _arm(self, v: Voter, delay_ms: int, action: Callable[[], None]) -> None:
+        v.cancel()
+        v.timer = self._queue.after(delay_ms, action)
+
+    def _send(self, action: Callable[[], None]) -> None:
+        self._queue.after(self._hop, action)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def start(self, leader: int) -> None:
+        for v in self.voters.values():
+            v.role, v.leader, v.log_end = (
+                ("leader" if v.id == leader else "follower"),
+                leader,
+                (1, 1),
+            )
+
+    def fetch_timeout_at(self, follower: int, last_fetch_ms: int) -> None:
+        """The leader stopped answering: arm the follower's fetch timer from its last fetch."""
+        v = self.voters[follower]
+        deadline = max(self._queue.now_ms, last_fetch_ms + self._config.quorum_fetch_timeout_ms)
+        v.cancel()
+        v.timer = self._queue.at(deadline, lambda: self._fetch_timeout(v, last_fetch_ms))
+
+    def _fetch_timeout(self, v: Voter, last_fetch_ms: int) -> None:
+        v.timer = None
+        self._emit(ev.FetchTimeoutExpired(self._queue.now_ms, v.id, last_fetch_ms))
+        self._become_prospective(v)
+
+    def crash(self, node: int, last_fetch_ms: int) -> bool:
+        """Returns True if the crashed node was the leader; its followers' fetch timers start."""
+        v = self.voters[node]
+        was_leader = v.role == "leader"
+        v.alive, v.parked = False, False
+        v.cancel()
+        if was_leader:
+            self._cancel_check_quorum()
+            self.on_leader_lost(node)
+            for follower in self.following(node):
+                self.fetch_timeout_at(follower, last_fetch_ms)
+        else:
+            self._maybe_arm_check_quorum()
+        return was_leader
+
+    def restart(self, node: int) -> None:
+        v = self.voters[node]
+        v.alive, v.role, v.leader, v.retries = True, "unattached", None, 0
+        leader = self.leader()
+        if leader is not None:
+            # Its first Fetch (to any voter) names the leader: it follows from then on.
+            self._send(lambda: self._follow(v, leader, self.voters[leader].epoch))
+        else:
+            self._arm(v, self._random_election_timeout_ms(), lambda: self._become_prospective(v))
+        for other in self.voters.values():
+            if other.alive and other.parked:
+                other.parked = False
+                self._arm(other, self._random_election_timeout_ms(), self._prospective_of(other))
+        self._no_quorum_reported = False
+
+    def _prospective_of(self, v: Voter) -> Callable[[], None]:
+        return lambda: self._become_prospective(v)
+
+    def _follow(self, v: Voter, leader: int, epoch: int) -> None:
+        if not v.alive or self.voters[leader].role != "leader" or epoch < v.epoch:
+            return
+        v.cancel()
+        v.role, v.epoch, v.leader, v.retries = "follower", epoch, leader, 0
+        v.log_end = self.voters[leader].log_end
+        self._cancel_check_quorum()
+
+    # -- check quorum --------------------------------------------------------------------
+    def _maybe_arm_check_quorum(self) -> None:
+        leader = self.leader()
+        if leader is None or self.has_majority(leader) or self._check_quorum is not None:
+            return
+        delay = int(self._config.quorum_fetch_timeout_ms * CHECK_QUORUM_TIMEOUT_FACTOR)
+        self._check_quorum = self._queue.after(delay, lambda: self._resign(leader))
+
+    def _cancel_check_quorum(self) -> None:
+        if self._check_quorum is not None:
+            self._check_quorum.cancel()
+            self._check_quorum = None
+
+    def _resign(self, leader: int) -> None:
+        self._check_quorum = None
+        v = self.voters[leader]
+        if not v.alive or v.role != "leader" or self.has_majority(leader):
+            return
+        v.role = "resigned"
+        self._emit(ev.ControllerResigned(self._queue.now_ms, leader, v.epoch))
+        self.on_leader_lost(leader)
+        for other in self.voters.values():
+            if other.alive and other.role != "prospective":
+                self._arm(other, self._random_election_timeout_ms(), self._prospective_of(other))
+
+    # -- elections -----------------------------------------------------------------------
+    def _begin(self, v: Voter) -> None:
+        v.granted, v.rejected = [v.id], []
+        role, epoch = v.role, v.epoch
+        self._arm(v, self._random_election_timeout_ms(), lambda: self._lose(v, role, epoch))
+        pre = v.role == "prospective"
+        for other in sorted(self.voters):
+            if other != v.id:
+                self._send(self._request_of(other, v.id, v.epoch, v.log_end, pre))
+
+    def _request_of(
+        self, voter: int, asker: int, epoch: int, log: LogEnd, pre: bool
+    ) -> Callable[[], None]:
+        return lambda: self._on_request(self.voters[voter], asker, epoch, log, pre)
+
+    def _become_prospective(self, v: Voter) -> None:
+        if not v.alive:
+            return
+        v.role = "prospective"
+        self._emit(ev.PreVoteStarted(self._queue.now_ms, v.id, v.epoch))
+        self._begin(v)
+
+    def _become_candidate(self, v: Voter) -> None:
+        v.role, v.epoch, v.voted_for, v.leader = "candidate", v.epoch + 1, v.id, None
+        self._emit(ev.ElectionStarted(self._queue.now_ms, v.id, v.epoch))
+        self._begin(v)
+
+    def _on_request(self, v: Voter, asker: int, epoch: int, log: LogEnd, pre: bool) -> None:
+        if not v.alive:
+            return  # a dead voter never answers: the asker's timer runs out
+        reason = self._refusal(v, asker, epoch, log, pre)
+        if reason is None and not pre:
+            if epoch > v.epoch:
+                self._step_down(v, epoch)
+            v.voted_for = asker
+            self._arm(v, self._random_election_timeout_ms(), self._prospective_of(v))
+        self._emit_answer(v, asker, epoch, pre, reason)
+        granted = reason is None
+        self._send(lambda: self._on_answer(self.voters[asker], v.id, epoch, pre, granted))
+
+    def _refusal(self, v: Voter, asker: int, epoch: int, log: LogEnd, pre: bool) -> str | None:
+        if log < v.log_end:
+            return "log not up to date"
+        if pre:
+            if v.role in ("leader", "follower"):  # a follower's fetch timer has not run out
+                return "still fetching from the leader"
+            return None if epoch >= v.epoch else "stale epoch"
+        return self._vote_refusal(v, asker, epoch)
+
+    @staticmethod
+    def _vote_refusal(v: Voter, asker: int, epoch: int) -> str | None:
+        if epoch < v.epoch:
+            return "stale epoch"
+        if epoch == v.epoch and v.voted_for not in (None, asker):
+            return f"already voted for {v.voted_for} in epoch {epoch}"
+        if epoch == v.epoch and v.role == "leader":
+            return "is the leader"
+        return None
+
+    def _step_down(self, v: Voter, epoch: int) -> None:
+        was_leader = v.role == "leader"
+        v.cancel()
+        v.role, v.epoch, v.voted_for, v.leader = "unattached", epoch, None, None
+        if was_leader:
+            self.on_leader_lost(v.id)
+
+    def _emit_answer(self, v: Voter, asker: int, epoch: int, pre: bool, reason: str | None) -> None:
+        now = self._queue.now_ms
+        if pre:
+            self._emit(
+                ev.PreVoteGranted(now, v.id, asker, epoch)
+                if reason is None
+                else ev.PreVoteRejected(now, v.id, asker, epoch, reason)
+            )
+        else:
+            self._emit(
+                ev.VoteGranted(now, v.id, asker, epoch)
+                if reason is None
+                else ev.VoteRejected(now, v.id, asker, epoch, reason)
+            )
+
+    def _on_answer(self, v: Voter, voter: int, epoch: int, pre: bool, granted: bool) -> None:
+        expected: Role = "prospective" if pre else "candidate"
+        if not v.alive or v.role != expected or v.epoch != epoch:
+            return  # an answer to an election this node is no longer running
+        (v.granted if granted else v.rejected).append(voter)
+        if len(v.granted) >= self.majority:
+            if pre:
+                self._become_candidate(v)
+            else:
+                self._become_leader(v)
+        elif len(v.rejected) > len(self.voters) - self.majority:
+            self._lose(v, v.role, epoch)
+
+    def _lose(self, v: Voter, role: Role, epoch: int) -> None:
+        if not v.alive or v.role != role or v.epoch != epoch:
+            return
+        v.timer = None
+        v.retries += 1
+        alive = tuple(sorted(i for i, x in self.voters.items() if x.alive))
+        if len(alive) < self.majority:
+            v.parked = True
+            if not self._no_quorum_reported:
+                self._no_quorum_reported = True
+                self._emit(ev.NoQuorum(self._queue.now_ms, alive, self.majority))
+            return
+        backoff = self._election_backoff_ms(v.retries)
+        self._emit(ev.ElectionLost(self._queue.now_ms, v.id, epoch, backoff))
+        self._arm(v, backoff, self._prospective_of(v))
+
+    def _become_leader(self, v: Voter) -> None:
+        v.cancel()
+        v.role, v.leader, v.retries = "leader", v.id, 0
+        now = self._queue.now_ms
+        self._emit(ev.ControllerElected(now, v.id, v.epoch, tuple(sorted(v.granted))))
+        for other in sorted(self.voters):
+            if other != v.id:  # BeginQuorumEpoch
+                self._send(self._follow_of(other, v.id, v.epoch))
+        self.on_elected(v.id, v.epoch)
+
+    def _follow_of(self, voter: int, leader: int, epoch: int) -> Callable[[], None]:
+        return lambda: self._begin_quorum_epoch(self.voters[voter], leader, epoch)
+
+    def _begin_quorum_epoch(self, v: Voter, leader: int, epoch: int) -> None:
+        self._follow(v, leader, epoch)
+        self._maybe_arm_check_quorum()
