@@ -72,7 +72,9 @@ def reported_errors() -> Iterator[None]:
 
         from kafkaretry.render.console import make_console
 
-        make_console(stderr=True).print(Text("error: ", style="failure") + Text(exc.message))
+        make_console(stderr=True).print(
+            Text("error: ", style="failure") + Text(exc.message), soft_wrap=True
+        )
         raise typer.Exit(code=int(exc.exit_code)) from None
 
 
