@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -130,6 +131,29 @@ def partition(
     no_key: Annotated[
         bool, typer.Option("--no-key", help="Explain where a record with a null key goes.")
     ] = False,
+    keys_file: Annotated[
+        str | None,
+        typer.Option(
+            "--keys-file",
+            help="Place every key of this file (one per line; - reads stdin).",
+            show_default=False,
+        ),
+    ] = None,
+    csv_column: Annotated[
+        str | None,
+        typer.Option(help="With --keys-file: take keys from this CSV column.", show_default=False),
+    ] = None,
+    resize: Annotated[
+        list[int] | None,
+        typer.Option(
+            min=1, help="With --keys-file: what moves at this partition count (repeatable)."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option(min=0, help="With --keys-file: hottest keys to list.")] = 10,
+    max_distinct: Annotated[
+        int,
+        typer.Option(min=2, help="With --keys-file: distinct keys counted exactly (memory bound)."),
+    ] = 2_000_000,
     scenarios: ScenariosOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -141,6 +165,16 @@ def partition(
         names = _client_names(client)
         chosen = load_topology(_scenarios_path(scenarios)).topic(topic)
         count = partitions or len(chosen.partitions)
+        if keys_file is not None:
+            if keys or no_key:
+                raise KafkaRetryError("--keys-file takes no KEY arguments and no --no-key")
+            bulk = BulkOptions(
+                keys_file, key_type.value, csv_column, resize or [], top, max_distinct
+            )
+            _partition_keys_file(chosen.name, count, names, bulk, as_json=as_json)
+            return
+        if csv_column is not None or resize:
+            raise KafkaRetryError("--csv-column and --resize need --keys-file")
         if no_key or not keys:
             if keys:
                 raise KafkaRetryError("--no-key takes no KEY arguments")
@@ -162,6 +196,40 @@ def partition(
         from kafkaretry.render.partition import placement_view, summary_table
 
         _console().print(placement_view(placed[0]) if len(placed) == 1 else summary_table(placed))
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOptions:
+    path: str
+    key_type: str
+    csv_column: str | None
+    resizes: list[int]
+    top: int
+    max_distinct: int
+
+
+def _partition_keys_file(
+    topic: str, partitions: int, clients: list[str], opts: BulkOptions, *, as_json: bool
+) -> None:
+    """--keys-file: stream the file once, then show the spread (or print it as JSON)."""
+    from kafkaretry.partitioning.distribution import analyse
+    from kafkaretry.partitioning.keysource import KeySource
+    from kafkaretry.partitioning.tally import Plan
+    from kafkaretry.render.progress import LazyProgress
+
+    source = KeySource(opts.path, opts.key_type, opts.csv_column)
+    others = tuple(c for c in clients if c != "java")
+    plan = Plan(partitions, tuple(dict.fromkeys(opts.resizes)), others)
+    with LazyProgress(f"reading {source.name}") as progress:
+        dist = analyse(
+            source, topic, plan, top=opts.top, max_distinct=opts.max_distinct, progress=progress
+        )
+    if as_json:
+        _print_json(dist.to_json())
+        return
+    from kafkaretry.render.distribution import distribution_view
+
+    _console().print(distribution_view(dist))
 
 
 def _client_names(clients: list[Client] | None) -> list[str]:

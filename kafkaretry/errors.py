@@ -38,6 +38,10 @@ class KeyParseError(KafkaRetryError):
     """A key that its serializer (`--key-type`) cannot encode."""
 
 
+class KeyFileError(KafkaRetryError):
+    """A keys file (`partition --keys-file`) that cannot be read or holds no keys."""
+
+
 class ConfigError(KafkaRetryError):
     """A configuration the real Kafka client rejects with a ConfigException."""
 

@@ -82,3 +82,13 @@ def _parse_hex(text: str) -> bytes:
 def display_key(text: str, key_type: str) -> str:
     """How a key is shown back to the user: strings quoted, numbers and hex as given."""
     return repr(text) if key_type in ("string", "uuid") else text.strip()
+
+
+def key_text(data: bytes, key_type: str) -> str:
+    """Serialized key bytes back to the text a user would type (the inverse of serialize_key)."""
+    kind = KEY_TYPES[key_type]
+    if kind.width:
+        return str(int.from_bytes(data, "big", signed=True))
+    if key_type == "bytes":
+        return data.hex()
+    return data.decode("utf-8")

@@ -1,0 +1,189 @@
+"""Vectorised key hashing with NumPy: murmur2 (Java), FNV-1a (sarama), CRC-32 (librdkafka).
+
+Keys are grouped by length so each group is an (n, L) byte matrix; murmur2 then runs
+column block by column block over all n keys at once. uint32 arithmetic wraps modulo
+2**32 exactly as Java's `int` multiply does, so no masking is needed (PERF-NOTES.md §2).
+Only imported when numpy is installed (`pip install 'kafkaretry[fast]'`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kafkaretry.partitioning.murmur2 import SEED, M
+
+U8 = NDArray[np.uint8]
+U32 = NDArray[np.uint32]
+I64 = NDArray[np.int64]
+
+_M = np.uint32(M)
+_FNV_OFFSET = np.uint32(2166136261)  # Go hash/fnv New32a
+_FNV_PRIME = np.uint32(16777619)
+_NEWLINE = 10
+
+
+def _crc_table() -> U32:
+    # zlib's reflected CRC-32 (polynomial 0xEDB88320), which librdkafka's rd_crc32 matches.
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> 1) ^ np.uint32(0xEDB88320), table >> 1)
+    return table.astype(np.uint32)
+
+
+_CRC_TABLE = _crc_table()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyBatch:
+    """Many keys in one byte buffer: key i is `buf[starts[i] : starts[i] + lens[i]]`."""
+
+    buf: U8
+    starts: I64
+    lens: I64
+
+
+def batch_from_lines(data: bytes) -> KeyBatch:
+    """Keys from newline-terminated lines (every line, including the last, ends in \\n)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buf == _NEWLINE).astype(np.int64)
+    starts = np.empty_like(ends)
+    if len(ends):
+        starts[0] = 0
+        starts[1:] = ends[:-1] + 1
+    return KeyBatch(buf, starts, ends - starts)
+
+
+def batch_from_keys(keys: list[bytes]) -> KeyBatch:
+    """Keys from a list (typed keys serialized by Python, CSV cells)."""
+    lens = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    starts = np.zeros(len(keys), dtype=np.int64)
+    np.cumsum(lens[:-1], out=starts[1:])
+    return KeyBatch(np.frombuffer(b"".join(keys) or b"\0", dtype=np.uint8), starts, lens)
+
+
+def length_groups(batch: KeyBatch) -> list[tuple[int, I64]]:
+    """(L, start offsets of every key of length L), one entry per distinct length."""
+    # A stable radix argsort on uint16 is ~6x faster than on int64 (PERF-NOTES.md §2).
+    order = np.argsort(batch.lens.astype(np.uint16), kind="stable")
+    sorted_lens = batch.lens[order]
+    cuts = np.flatnonzero(np.diff(sorted_lens)) + 1
+    edges = [0, *cuts.tolist(), len(order)]
+    return [
+        (int(sorted_lens[lo]), batch.starts[order[lo:hi]])
+        for lo, hi in itertools.pairwise(edges)
+        if hi > lo
+    ]
+
+
+def take_rows(mat: U8, index: I64) -> U8:
+    """mat[index], copying each row as one item rather than byte by byte."""
+    length = mat.shape[1]
+    if length == 0:
+        return mat[index]
+    items = np.ascontiguousarray(mat).view(f"V{length}").ravel()
+    return items[index].view(np.uint8).reshape(-1, length)
+
+
+def gather(batch: KeyBatch, starts: I64, length: int) -> U8:
+    if length == 0:
+        return np.zeros((len(starts), 0), dtype=np.uint8)
+    # Every offset as one L-byte void item: fancy indexing then copies whole keys, which is
+    # faster than gathering an (n, L) grid of single bytes.
+    buf = batch.buf
+    items = np.ndarray(shape=(len(buf) - length + 1,), dtype=f"V{length}", buffer=buf, strides=(1,))
+    return items[starts].view(np.uint8).reshape(-1, length)
+
+
+def murmur2_rows(mat: U8) -> U32:
+    """Utils.murmur2 of every row of an (n, L) byte matrix, as uint32 bit patterns."""
+    n, length = mat.shape
+    h = np.full(n, (SEED ^ length) & 0xFFFFFFFF, dtype=np.uint32)
+    body = length & ~3
+    if body:
+        blocks = np.ascontiguousarray(mat[:, :body]).view("<u4")  # Java reads little-endian
+        for j in range(body // 4):
+            k = blocks[:, j] * _M
+            k ^= k >> np.uint32(24)
+            k *= _M
+            h *= _M
+            h ^= k
+    tail = length & 3
+    if tail:  # the fall-through switch over the last 1-3 bytes
+        if tail == 3:
+            h ^= mat[:, body + 2].astype(np.uint32) << np.uint32(16)
+        if tail >= 2:
+            h ^= mat[:, body + 1].astype(np.uint32) << np.uint32(8)
+        h ^= mat[:, body]
+        h *= _M
+    h ^= h >> np.uint32(13)
+    h *= _M
+    h ^= h >> np.uint32(15)
+    return h
+
+
+def fnv1a_rows(mat: U8) -> U32:
+    """FNV-1a 32 of every row: xor the byte, then multiply, byte by byte."""
+    h = np.full(mat.shape[0], _FNV_OFFSET, dtype=np.uint32)
+    for j in range(mat.shape[1]):
+        h ^= mat[:, j]
+        h *= _FNV_PRIME
+    return h
+
+
+def crc32_rows(mat: U8) -> U32:
+    """zlib.crc32 of every row, table-driven one byte column at a time."""
+    h = np.full(mat.shape[0], 0xFFFFFFFF, dtype=np.uint32)
+    for j in range(mat.shape[1]):
+        h = _CRC_TABLE[(h ^ mat[:, j]) & np.uint32(0xFF)] ^ (h >> np.uint32(8))
+    return h ^ np.uint32(0xFFFFFFFF)
+
+
+def unique_rows(mat: U8, hashes: U32, counts: I64) -> tuple[U8, U32, I64]:
+    """Merge equal rows, summing their counts; exact even when two keys share a hash."""
+    if len(hashes) < 2:
+        return mat, hashes, counts
+    order = np.argsort(hashes)
+    mat, hashes, counts = take_rows(mat, order), hashes[order], counts[order]
+    same_hash = hashes[1:] == hashes[:-1]
+    pairs = np.flatnonzero(same_hash)
+    collided = pairs[(mat[pairs] != mat[pairs + 1]).any(axis=1)]
+    if not len(collided):
+        starts = np.flatnonzero(np.concatenate(([True], ~same_hash)))
+        return mat[starts], hashes[starts], np.add.reduceat(counts, starts)
+    # Two different keys with one murmur2 value (1 in 2**32 per pair, a few per million
+    # keys): compare whole rows, but only for the hash values that collided.
+    shared = np.isin(hashes, hashes[collided])
+    plain = unique_rows(mat[~shared], hashes[~shared], counts[~shared])
+    rows, first, inverse = np.unique(mat[shared], axis=0, return_index=True, return_inverse=True)
+    summed = np.bincount(inverse.ravel(), weights=counts[shared], minlength=len(rows))
+    return (
+        np.concatenate((plain[0], rows)),
+        np.concatenate((plain[1], hashes[shared][first])),
+        np.concatenate((plain[2], np.rint(summed).astype(np.int64))),
+    )
+
+
+def positive_mod(hashes: U32, partitions: int) -> I64:
+    """Utils.toPositive(h) % n."""
+    return ((hashes & np.uint32(0x7FFFFFFF)) % np.uint32(partitions)).astype(np.int64)
+
+
+def sarama_mod(hashes: U32, partitions: int) -> I64:
+    """|int32(h)| % n (Go's remainder keeps the sign, sarama negates it); abs via int64."""
+    return np.abs(hashes.view(np.int32).astype(np.int64)) % partitions
+
+
+def weighted_bincount(parts: I64, weights: I64 | None, size: int) -> I64:
+    if weights is None:
+        return np.bincount(parts, minlength=size).astype(np.int64)
+    # float64 weights are exact below 2**53 records.
+    return np.rint(np.bincount(parts, weights=weights, minlength=size)).astype(np.int64)
+
+
+def as_ints(values: Any) -> list[int]:
+    return [int(v) for v in np.asarray(values).tolist()]

@@ -1,0 +1,191 @@
+"""`partition --keys-file` views: the spread over partitions, hot keys, resizes, clients."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from kafkaretry.partitioning.clients import CLIENT_ALGORITHMS
+from kafkaretry.partitioning.distribution import Distribution
+from kafkaretry.partitioning.keys import display_key, key_text
+from kafkaretry.partitioning.stats import chi2_uniform
+
+BAR_WIDTH = 30
+MAX_ROWS = 32  # wider topics show the first partitions; --json has them all
+UNEVEN_P = 0.01
+
+
+def _bar(value: int, most: int) -> Text:
+    cells = round(BAR_WIDTH * value / most) if most else 0
+    return Text("█" * cells, style="partition")
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+def _rows(count: int) -> range:
+    return range(min(count, MAX_ROWS))
+
+
+def _more(table: Table, count: int) -> None:
+    if count > MAX_ROWS:
+        table.add_row(Text(f"… {count - MAX_ROWS} more partitions (see --json)", style="muted"))
+
+
+def header(dist: Distribution) -> Text:
+    distinct = (
+        f"{dist.distinct:,} distinct"
+        if dist.distinct is not None
+        else f"at least {dist.distinct_min:,} distinct"
+    )
+    return Text.assemble(
+        (f"{dist.source}: ", "muted"),
+        (f"{dist.records.total:,} keys", "value"),
+        (f" ({distinct}, --key-type {dist.key_type}) → topic ", "muted"),
+        (dist.topic, "value"),
+        (f", {dist.plan.partitions} partitions, Java producer (murmur2)", "muted"),
+    )
+
+
+def counts_table(dist: Distribution) -> Table:
+    """Records per partition with a bar each, against the even share."""
+    counts, expected = dist.records.counts, dist.expected
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name, justify in (("partition", "right"), ("records", "right"), ("share", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("vs even", justify="right")
+    table.add_column("")
+    most = max(counts)
+    for p in _rows(len(counts)):
+        delta = (counts[p] - expected) / expected
+        table.add_row(
+            str(p),
+            f"{counts[p]:,}",
+            _pct(counts[p], dist.records.total),
+            f"{delta:+.1%}",
+            _bar(counts[p], most),
+        )
+    _more(table, len(counts))
+    return table
+
+
+def verdict(dist: Distribution) -> Text:
+    """Expected count, skew and the chi-square test, in one paragraph."""
+    text = Text(
+        f"even share {dist.expected:,.1f} records per partition; skew (max/mean) {dist.skew:.3f}"
+    )
+    chi2 = chi2_uniform(dist.records.counts)
+    if chi2 is None:
+        return text.append("; one partition: nothing to compare")
+    statistic, p = chi2
+    text.append(f"\nχ² = {statistic:,.1f} with {dist.plan.partitions - 1} degrees of freedom, ")
+    text.append(f"p = {p:.3g}: ")
+    if p >= UNEVEN_P:
+        return text.append("consistent with an even spread", style="ack")
+    text.append("uneven", style="failure")
+    by_key = chi2_uniform(dist.keys.counts) if dist.keys else None
+    if by_key and by_key[1] >= UNEVEN_P:
+        text.append(
+            f" (distinct keys alone spread evenly, p = {by_key[1]:.3g}: a few heavy keys "
+            "carry the skew, and more partitions cannot split one key)"
+        )
+    return text
+
+
+def hot_keys_table(dist: Distribution) -> RenderableType:
+    if not dist.hot:
+        return Text("no key repeats: there are no hot keys", style="muted")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="hottest keys", pad_edge=False)
+    for name in ("key", "records", "share", "partition"):
+        table.add_column(name, justify="left" if name == "key" else "right")
+    for hot in dist.hot:
+        shown = display_key(key_text(hot.key, dist.key_type), dist.key_type)
+        table.add_row(
+            shown,
+            f"{hot.count:,}",
+            _pct(hot.count, dist.records.total),
+            Text(str(hot.partition), style="partition"),
+        )
+    table.caption = "every record of a key goes to the same partition"
+    if dist.hot_error:
+        table.caption += f"; counts may be low by up to {dist.hot_error:,} (--max-distinct)"
+    return table
+
+
+def resize_view(dist: Distribution, to: int) -> Group:
+    """What a change from n to `to` partitions does to keys, records and ordering."""
+    n, rec = dist.plan.partitions, dist.records
+    moved = rec.moved(to)
+    keys_line = (
+        f"{_pct(dist.keys.moved(to), dist.keys.total)} of distinct keys "
+        f"({dist.keys.moved(to):,} of {dist.keys.total:,}) and "
+        if dist.keys
+        else ""
+    )
+    title = Text.assemble(
+        (f"resize {n} → {to}: ", "stage"),
+        (f"{keys_line}{_pct(moved, rec.total)} of records ({moved:,}) change partition", "value"),
+    )
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name in ("partition", "before", "after", "stay", "leave", "arrive"):
+        table.add_column(name, justify="right")
+    for p in _rows(max(n, to)):
+        before = rec.counts[p] if p < n else 0
+        after = rec.after[to][p] if p < to else 0
+        stay = rec.stay[to][p] if p < min(n, to) else 0
+        table.add_row(
+            str(p),
+            f"{before:,}" if p < n else "-",
+            f"{after:,}" if p < to else "-",
+            f"{stay:,}",
+            f"{before - stay:,}",
+            f"{after - stay:,}",
+        )
+    _more(table, max(n, to))
+    note = Text(
+        "A key keeps its partition only when h % old == h % new. Kafka never moves existing "
+        "records: a moved key's older records stay behind while new ones go to its new "
+        "partition, so per-key ordering breaks across the change.",
+        style="note",
+    )
+    return Group(title, table, note)
+
+
+def clients_table(dist: Distribution) -> Table:
+    """Records per partition under each client's default partitioner."""
+    names = ["java", *dist.plan.clients]
+    rec = dist.records
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="default partitioner per client")
+    table.add_column("partition", justify="right")
+    for name in names:
+        table.add_column(name, justify="right")
+    for p in _rows(dist.plan.partitions):
+        cells = [f"{rec.counts[p]:,}"] + [f"{rec.client_counts[c][p]:,}" for c in dist.plan.clients]
+        table.add_row(str(p), *cells)
+    if any(rec.client_random.values()):
+        table.add_row("random", "0", *(f"{rec.client_random[c]:,}" for c in dist.plan.clients))
+    table.add_row(
+        Text("elsewhere than java", style="warning"),
+        "-",
+        *(_differs(dist, c) for c in dist.plan.clients),
+    )
+    table.caption = "; ".join(f"{n}: {CLIENT_ALGORITHMS[n]}" for n in names)
+    return table
+
+
+def _differs(dist: Distribution, name: str) -> str:
+    if dist.keys is None:
+        return f"{_pct(dist.records.client_differs[name], dist.records.total)} of records"
+    return f"{_pct(dist.keys.client_differs[name], dist.keys.total)} of keys"
+
+
+def distribution_view(dist: Distribution) -> Group:
+    parts: list[RenderableType] = [header(dist), counts_table(dist), verdict(dist)]
+    parts.append(hot_keys_table(dist))
+    parts += [resize_view(dist, m) for m in dist.plan.resizes]
+    if dist.plan.clients:
+        parts.append(clients_table(dist))
+    return Group(*parts)

@@ -1,0 +1,101 @@
+"""The bulk (NumPy) hashing path gives every key the partition the single-key path gives it."""
+
+from __future__ import annotations
+
+import random
+import zlib
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kafkaretry.partitioning import bulk_numpy as bn
+from kafkaretry.partitioning.clients import fnv1a_32, librdkafka_partition, sarama_partition
+from kafkaretry.partitioning.murmur2 import java_partition, murmur2
+from kafkaretry.partitioning.tally import Plan, PyKeyTable
+from kafkaretry.partitioning.tally_numpy import NumpyKeyTable
+
+KEYS = st.lists(
+    st.one_of(st.binary(max_size=100), st.text(max_size=40).map(str.encode)),
+    max_size=60,
+)
+
+
+def _rows(keys: list[bytes]) -> dict[bytes, tuple[int, int, int]]:
+    """key → (murmur2, fnv1a, crc32) as computed by the NumPy kernels."""
+    batch = bn.batch_from_keys(keys)
+    out = {}
+    for length, starts in bn.length_groups(batch):
+        mat = bn.gather(batch, starts, length)
+        hashes = zip(bn.murmur2_rows(mat), bn.fnv1a_rows(mat), bn.crc32_rows(mat), strict=True)
+        for row, (m, f, c) in zip(mat, hashes, strict=True):
+            out[row.tobytes()] = (int(m), int(f), int(c))
+    return out
+
+
+@settings(max_examples=200)
+@given(KEYS)
+def test_kernels_match_single_key_functions(keys: list[bytes]) -> None:
+    for key, (m, f, c) in _rows(keys).items():
+        assert m == murmur2(key) & 0xFFFFFFFF
+        assert f == fnv1a_32(key)
+        assert c == zlib.crc32(key)
+
+
+def test_every_length_and_the_empty_key() -> None:
+    rng = random.Random(1)
+    keys = [bytes(rng.randrange(256) for _ in range(n)) for n in range(101) for _ in range(3)]
+    keys += [b"", "café".encode(), "ключ-🔑".encode()]
+    for key, (m, _, _) in _rows(keys).items():
+        assert m == murmur2(key) & 0xFFFFFFFF
+    assert _rows([b""])[b""][0] == 275646681  # UtilsTest: "" is hashed, not skipped
+
+
+def test_lines_batch_equals_list_batch() -> None:
+    keys = [b"21", b"", b"foobar", "café".encode(), b"a-little-bit-long-string"]
+    batch = bn.batch_from_lines(b"\n".join(keys) + b"\n")
+    assert [
+        batch.buf[s : s + n].tobytes() for s, n in zip(batch.starts, batch.lens, strict=True)
+    ] == keys
+
+
+@settings(max_examples=100)
+@given(KEYS, st.integers(1, 40), st.lists(st.integers(1, 40), max_size=2))
+def test_numpy_and_python_tables_agree(keys: list[bytes], n: int, resizes: list[int]) -> None:
+    keys = keys + keys[: len(keys) // 2]  # some repeats
+    plan = Plan(n, tuple(dict.fromkeys(resizes)), ("librdkafka", "sarama", "kafkajs"))
+    fast, slow = NumpyKeyTable.from_chunk(keys), PyKeyTable.from_chunk(keys)
+    assert fast.summarize(plan) == slow.summarize(plan)
+    assert fast.top(5, n) == slow.top(5, n)
+    for key in set(keys):
+        p = java_partition(key, n)
+        assert slow.summarize(Plan(n)).records.counts[p] >= 1
+    expected = [0] * n
+    for key in keys:
+        expected[java_partition(key, n)] += 1
+    assert fast.summarize(plan).records.counts == expected
+    if keys:
+        rdk = [librdkafka_partition(k, n) for k in keys]
+        sarama = [sarama_partition(k, n) for k in keys]
+        records = fast.summarize(plan).records
+        assert records.client_random["librdkafka"] == rdk.count(None)
+        assert sum(records.client_counts["sarama"]) == len(sarama)
+
+
+def test_unique_rows_survives_hash_collisions() -> None:
+    # Force every row to "collide" (same hash): rows must still be told apart by their bytes.
+    mat = np.array([[1, 2], [3, 4], [1, 2], [5, 6], [3, 4], [1, 2]], dtype=np.uint8)
+    hashes = np.full(6, 7, dtype=np.uint32)
+    rows, _, counts = bn.unique_rows(mat, hashes, np.ones(6, dtype=np.int64))
+    got = sorted((r.tobytes(), int(c)) for r, c in zip(rows, counts, strict=True))
+    assert got == [(b"\x01\x02", 3), (b"\x03\x04", 2), (b"\x05\x06", 1)]
+
+
+@pytest.mark.parametrize("table", [NumpyKeyTable, PyKeyTable])
+def test_misra_gries_prune_keeps_heavy_keys(table: type[NumpyKeyTable] | type[PyKeyTable]) -> None:
+    keys = [b"hot"] * 50 + [b"warm"] * 20 + [f"k{i}".encode() for i in range(100)]
+    t = table.from_chunk(keys)
+    cut = t.prune(10)
+    assert cut == 1
+    assert [(h.key, h.count) for h in t.top(2, 3)] == [(b"hot", 49), (b"warm", 19)]
