@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TimeElapsedColumn
-
-from kafkaretry.render.console import make_console
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 SHOW_AFTER_S = 0.5  # quick files finish without a flash of progress bar
 
@@ -17,21 +18,27 @@ class LazyProgress:
 
     def __init__(self, label: str) -> None:
         self._label = label
-        self._console = make_console(stderr=True)
+        # Checked before anything is imported: rich.progress costs ~50 ms of start-up, which
+        # a piped or --json run (the common scripted case) must not pay for.
+        self._enabled = sys.stderr.isatty()
         self._started = time.monotonic()
         self._bar: Progress | None = None
         self._task: TaskID | None = None
 
     def __call__(self, done: int, total: int | None) -> None:
         if self._bar is None:
-            if not self._console.is_terminal or time.monotonic() - self._started < SHOW_AFTER_S:
+            if not self._enabled or time.monotonic() - self._started < SHOW_AFTER_S:
                 return
+            from rich.progress import BarColumn, DownloadColumn, Progress, TimeElapsedColumn
+
+            from kafkaretry.render.console import make_console
+
             self._bar = Progress(
                 "{task.description}",
                 BarColumn(),
                 DownloadColumn(),
                 TimeElapsedColumn(),
-                console=self._console,
+                console=make_console(stderr=True),
                 transient=True,
             )
             self._bar.start()
