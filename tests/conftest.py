@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,10 +28,9 @@ def render_text(renderable: RenderableType, width: int = WIDTH) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _stable_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+def _stable_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name, value in STABLE_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("KAFKARETRY_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(ROOT)
-    yield
