@@ -163,7 +163,8 @@ class Producer:
 
     def wake(self, at_ms: int | None = None) -> None:
         """Run the sender at `at_ms` (now by default) unless it already runs earlier."""
-        at = self._queue.now_ms if at_ms is None else at_ms
+        now = self._queue.now_ms
+        at = now if at_ms is None else max(at_ms, now)  # an overdue batch is ready now
         current = self._wakeup
         if current is not None and not current.cancelled and current.at_ms <= at:
             return
