@@ -272,6 +272,63 @@ def scenarios(
         _console().print(scenarios_table(str(path), rows))
 
 
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="NAME=VALUE",
+        help="Override a Kafka setting by its Kafka name, e.g. --set enable.idempotence=false "
+        "(repeatable).",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def simulate(
+    name: Annotated[str, typer.Argument(help="Scenario name from the scenario file.")],
+    key: Annotated[
+        str | None, typer.Option(help="Record key [default: the scenario's].", show_default=False)
+    ] = None,
+    key_type: Annotated[
+        KeyType | None,
+        typer.Option("--key-type", help="Java serializer for the key [default: the scenario's]."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the simulation's random streams.")] = 0,
+    settings: SetOption = None,
+    scenarios: ScenariosOption = None,
+    as_json: JsonOption = False,
+    step: Annotated[
+        bool, typer.Option("--step", help="Pause after each stage until Enter (terminals only).")
+    ] = False,
+) -> None:
+    """Run a scenario through the deterministic simulator and tell the story stage by stage."""
+    with reported_errors():
+        from kafkaretry.runner import run_scenario
+
+        run = run_scenario(
+            _scenarios_path(scenarios),
+            name,
+            key=key,
+            key_type=key_type.value if key_type else None,
+            overrides=settings or [],
+            seed=seed,
+        )
+        if as_json:
+            _print_json(run.json())
+            return
+        _show(run.stages(), pause=step and sys.stdin.isatty())
+
+
+def _show(stages: list[Any], *, pause: bool) -> None:
+    console = _console()
+    for index, stage in enumerate(stages):
+        console.print(stage)
+        console.print()
+        if pause and index + 1 < len(stages):
+            console.input("[muted]Enter for the next stage…[/muted]")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

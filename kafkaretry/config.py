@@ -93,6 +93,12 @@ class ClusterConfig(_Model):
     unclean_leader_election_enable: bool = Field(False, alias="unclean.leader.election.enable")
 
 
+class NetworkConfig(_Model):
+    """Model assumptions, not Kafka settings: how long a message takes on the wire."""
+
+    latency_ms: NonNegativeMs = Field(1, alias="network.latency.ms")  # one way, every link
+
+
 class PartitionModel(_Model):
     replicas: Annotated[list[NodeId], Field(min_length=1)]
     leader: NodeId | None = None  # default: the preferred replica (first in assignment order)
@@ -149,6 +155,10 @@ class RecordModel(_Model):
     key: str | None = "1"
     key_type: str = "int"
     topic: str | None = None  # default: the first topic
+    # Model assumptions: how many send() calls of this record, how far apart, payload size.
+    count: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    interval_ms: NonNegativeMs = 0
+    value_bytes: Annotated[int, Field(ge=0)] = 100
 
     @field_validator("key_type")
     @classmethod
@@ -255,6 +265,7 @@ class ScenarioBook(_Model):
     cluster: ClusterModel
     topics: Annotated[list[TopicModel], Field(min_length=1)]
     producer: ProducerConfig = ProducerConfig()
+    network: NetworkConfig = NetworkConfig()
     scenarios: dict[str, ScenarioModel] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -24,6 +24,7 @@ def _modules_after(statement: str) -> set[str]:
         "kafkaretry.partitioning.clients",
         "kafkaretry.topology",
         "kafkaretry.loading",
+        "kafkaretry.sim.simulation",
     ],
 )
 def test_core_modules_import_no_ui_or_parsers(module: str) -> None:

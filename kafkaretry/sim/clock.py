@@ -22,42 +22,52 @@ Action = Callable[[], None]
 class Timer:
     """A scheduled action that can be cancelled (cancelled entries are skipped when popped)."""
 
-    __slots__ = ("action", "at_ms", "cancelled")
+    __slots__ = ("_queue", "action", "at_ms", "background", "cancelled")
 
-    def __init__(self, at_ms: int, action: Action) -> None:
+    def __init__(self, queue: EventQueue, at_ms: int, action: Action, background: bool) -> None:
+        self._queue = queue
         self.at_ms = at_ms
         self.action = action
+        self.background = background
         self.cancelled = False
 
     def cancel(self) -> None:
-        self.cancelled = True
+        if not self.cancelled:
+            self.cancelled = True
+            if not self.background:
+                self._queue.foreground -= 1
 
 
 class EventQueue:
     """The simulation clock: schedule actions at absolute or relative times, pop in order."""
 
-    __slots__ = ("_heap", "_now_ms", "_seq")
+    __slots__ = ("_heap", "_now_ms", "_seq", "foreground")
 
     def __init__(self) -> None:
         self._heap: list[tuple[int, int, Timer]] = []
         self._seq = itertools.count()
         self._now_ms = 0
+        # Live entries that are not background chores (heartbeats, idle long-polls): a run
+        # is over when none are left, even if periodic background work would go on forever.
+        self.foreground = 0
 
     @property
     def now_ms(self) -> int:
         return self._now_ms
 
-    def at(self, at_ms: int, action: Action) -> Timer:
+    def at(self, at_ms: int, action: Action, *, background: bool = False) -> Timer:
         """Run `action` at simulated time `at_ms` (never earlier than now)."""
         if at_ms < self._now_ms:
             raise ValueError(f"cannot schedule at {at_ms} ms: the clock is at {self._now_ms} ms")
-        timer = Timer(at_ms, action)
+        timer = Timer(self, at_ms, action, background)
         heapq.heappush(self._heap, (at_ms, next(self._seq), timer))
+        if not background:
+            self.foreground += 1
         return timer
 
-    def after(self, delay_ms: int, action: Action) -> Timer:
+    def after(self, delay_ms: int, action: Action, *, background: bool = False) -> Timer:
         """Run `action` `delay_ms` after now."""
-        return self.at(self._now_ms + delay_ms, action)
+        return self.at(self._now_ms + delay_ms, action, background=background)
 
     def peek(self) -> int | None:
         """Time of the next live action, or None when nothing is pending."""
@@ -73,6 +83,9 @@ class EventQueue:
             at_ms, _, timer = heapq.heappop(heap)
             if not timer.cancelled:
                 self._now_ms = at_ms
+                timer.cancelled = True  # popped: a late cancel() must not count it twice
+                if not timer.background:
+                    self.foreground -= 1
                 return timer
         return None
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kafkaretry.config import ClusterConfig
 from kafkaretry.sim import kraft_events as ev
 from kafkaretry.sim.brokers import BrokerState
 from kafkaretry.sim.clock import EventQueue, Timer
@@ -25,6 +24,7 @@ from kafkaretry.sim.metadata import (
     describe_record,
 )
 from kafkaretry.sim.quorum import RaftQuorum
+from kafkaretry.sim.settings import ClusterSettings
 from kafkaretry.topology import Topology
 
 FETCH_ROUND_TRIP_HOPS = 2  # the parked Fetch returns the batch, the next Fetch moves the HW
@@ -34,7 +34,7 @@ class MetadataLog:
     def __init__(
         self,
         topology: Topology,
-        config: ClusterConfig,
+        config: ClusterSettings,
         queue: EventQueue,
         emit: Callable[[ev.KRaftEvent], None],
         hop_ms: int,

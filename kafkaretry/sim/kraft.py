@@ -23,7 +23,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from kafkaretry.config import ClusterConfig
 from kafkaretry.sim import kraft_events as ev
 from kafkaretry.sim.brokers import BrokerState
 from kafkaretry.sim.clock import EventQueue, Timer
@@ -31,6 +30,7 @@ from kafkaretry.sim.controller import MetadataLog
 from kafkaretry.sim.kraft_snapshot import take_snapshot
 from kafkaretry.sim.metadata import RegisterBrokerRecord, fence_records, unfence_records
 from kafkaretry.sim.quorum import RaftQuorum
+from kafkaretry.sim.settings import ClusterSettings
 from kafkaretry.topology import Topology
 
 DEFAULT_NETWORK_DELAY_MS = 1  # kafkaretry's one-way LAN hop; Kafka has no such setting
@@ -43,7 +43,7 @@ class KRaftControlPlane:
     def __init__(
         self,
         topology: Topology,
-        config: ClusterConfig,
+        config: ClusterSettings,
         queue: EventQueue,
         rng: random.Random,
         emit: Callable[[ev.KRaftEvent], None],

@@ -26,9 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kafkaretry.config import ClusterConfig
 from kafkaretry.sim import kraft_events as ev
 from kafkaretry.sim.clock import EventQueue, Timer
+from kafkaretry.sim.settings import ClusterSettings
 
 RETRY_BACKOFF_BASE_MS = 100  # KafkaRaftClient.RETRY_BACKOFF_BASE_MS
 CHECK_QUORUM_TIMEOUT_FACTOR = 1.5  # LeaderState.CHECK_QUORUM_TIMEOUT_FACTOR
@@ -63,7 +63,7 @@ class RaftQuorum:
     def __init__(
         self,
         ids: tuple[int, ...],
-        config: ClusterConfig,
+        config: ClusterSettings,
         queue: EventQueue,
         rng: random.Random,
         emit: Callable[[ev.KRaftEvent], None],

@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from kafkaretry.config import ClusterConfig
 from kafkaretry.sim.clock import EventQueue
 from kafkaretry.sim.kraft import KRaftControlPlane
 from kafkaretry.sim.kraft_events import KRaftEvent
+from kafkaretry.sim.settings import ClusterSettings
 from kafkaretry.topology import PartitionSpec, TopicSpec, Topology
 
 TOPIC = "kafka-study-topic"
@@ -23,13 +23,13 @@ def lab_topology() -> Topology:
 
 class Run:
     def __init__(
-        self, seed: int = 0, config: ClusterConfig | None = None, topology: Topology | None = None
+        self, seed: int = 0, config: ClusterSettings | None = None, topology: Topology | None = None
     ) -> None:
         self.queue = EventQueue()
         self.events: list[KRaftEvent] = []
         self.plane = KRaftControlPlane(
             topology or lab_topology(),
-            config or ClusterConfig(),
+            config or ClusterSettings(),
             self.queue,
             random.Random(seed),
             self.events.append,

@@ -6,9 +6,9 @@ from functools import partial
 
 import pytest
 
-from kafkaretry.config import ClusterConfig
 from kafkaretry.sim import kraft_events as ev
 from kafkaretry.sim.kraft_events import PartitionView
+from kafkaretry.sim.settings import ClusterSettings
 from tests.sim.kraft_harness import TOPIC, Run
 
 
@@ -123,7 +123,7 @@ def test_restarting_a_controller_restores_the_quorum() -> None:
 
 
 def test_session_timeout_setting_moves_the_timeline() -> None:
-    config = ClusterConfig.model_validate({"broker.session.timeout.ms": 6_000})
+    config = ClusterSettings(broker_session_timeout_ms=6_000)
     run = Run(2, config)
     run.at(0, lambda: run.plane.crash_broker(4))
     run.until(60_000)

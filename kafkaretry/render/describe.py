@@ -1,0 +1,144 @@
+"""The one place simulation events become words: a `match` over the closed TraceEvent union."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from rich.text import Text
+
+from kafkaretry.sim import events as ev
+
+_NOTES = {
+    ("idempotence-disabled", "acks"): (
+        "enable.idempotence was not set and acks={value}: the producer silently turns "
+        "idempotence OFF (ProducerConfig). The classic trap: a retry can now duplicate."
+    ),
+    ("idempotence-disabled", "retries"): (
+        "enable.idempotence was not set and retries=0: the producer silently turns idempotence OFF."
+    ),
+    ("delivery-timeout-raised", "delivery.timeout.ms"): (
+        "delivery.timeout.ms was not set and is below linger.ms + request.timeout.ms: "
+        "the producer raises it to {value} ms"
+    ),
+}
+
+
+def _p(topic: str, partition: int) -> str:
+    return f"{topic}/partition-{partition}"
+
+
+# One branch per event type is the point: mypy checks the match is exhaustive.
+def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
+    """One event as a sentence, styled by what it means to the learner."""
+    match event:
+        case ev.ConfigNote(rule=rule, config=config, value=value):
+            template = _NOTES.get((rule, config), "{config} adjusted to {value}")
+            return Text(template.format(config=config, value=value), style="warning")
+        case ev.FaultArmed(kind=kind, detail=detail):
+            return Text(f"fault {kind} armed: {detail} will be lost", style="failure")
+        case ev.RecordPartitioned(record=r, key=key, topic=t, partition=p, partitions=n):
+            shown = "no key (sticky partitioner)" if key is None else f"key {key}"
+            return Text(
+                f"send(): record {r}, {shown} → murmur2 % {n} = partition {p} ({t})",
+                style="partition",
+            )
+        case ev.BatchCreated(batch=b, topic=t, partition=p):
+            return Text(
+                f"the accumulator opens batch {b} for {_p(t, p)}; it waits up to "
+                "linger.ms for more records"
+            )
+        case ev.MetadataUpdateRequested(reason=reason):
+            return Text(f"producer marks its metadata stale ({reason})", style="muted")
+        case ev.MetadataRequestSent(broker=b):
+            return Text(
+                f"MetadataRequest → broker {b} (the least loaded broker, never a controller)"
+            )
+        case ev.MetadataReceived(broker=b, topic=t, leaders=leaders):
+            shown = ", ".join(f"p{p}→broker {lead} (epoch {e})" for p, lead, e in leaders)
+            return Text(f"broker {b} answers from its metadata cache: {t}: {shown}", style="muted")
+        case ev.ProducerIdAssigned(broker=b, producer_id=pid, epoch=e):
+            return Text(f"InitProducerId via broker {b}: producer id {pid}, epoch {e}")
+        case ev.ConnectionOpened(broker=b):
+            return Text(f"connection to broker {b} ready (TCP + ApiVersions)", style="muted")
+        case ev.ConnectionClosed(broker=b, reason=reason):
+            return Text(f"connection to broker {b} closed: {reason}", style="warning")
+        case ev.ProduceRequestSent() as e:
+            seq = (
+                f", producer id {e.producer_id} seq {e.base_sequence}"
+                if e.producer_id >= 0
+                else ", no producer id (not idempotent)"
+            )
+            return Text(
+                f"ProduceRequest attempt {e.attempt}: batch {e.batch} → broker {e.broker}, "
+                f"leader of {_p(e.topic, e.partition)}{seq}",
+                style="stage",
+            )
+        case ev.RequestDropped(batch=b, broker=br, attempt=a):
+            return Text(
+                f"attempt {a} of batch {b} is lost on its way to broker {br}", style="failure"
+            )
+        case ev.RecordAppended() as e:
+            where = (
+                f"offset {e.base_offset}"
+                if e.base_offset == e.last_offset
+                else f"offsets {e.base_offset}-{e.last_offset}"
+            )
+            return Text(
+                f"broker {e.broker} (leader) appends batch {e.batch} at {where} "
+                f"of {_p(e.topic, e.partition)}",
+                style="value",
+            )
+        case ev.DuplicateDetected() as e:
+            return Text(
+                f"broker {e.broker} recognises producer {e.producer_id} seq "
+                f"{e.base_sequence} among its last 5 batches: a duplicate; nothing is "
+                f"written, the answer is success with the original offset "
+                f"{e.original_offset}",
+                style="ack",
+            )
+        case ev.FollowerReplicated() as e:
+            return Text(
+                f"follower broker {e.broker} fetches offset {e.base_offset} from leader {e.leader}"
+            )
+        case ev.HighWatermarkAdvanced(broker=b, topic=t, partition=p, high_watermark=hw):
+            return Text(f"broker {b}: high watermark of {_p(t, p)} → {hw}", style="muted")
+        case ev.ProduceResponseSent(broker=b, batch=batch, attempt=a, error=err, base_offset=o):
+            what = f"offset {o}" if err == "NONE" else err
+            return Text(f"broker {b} answers attempt {a} of batch {batch}: {what}")
+        case ev.ResponseDropped(broker=b, batch=batch, attempt=a):
+            return Text(
+                f"the response to attempt {a} (batch {batch}) is LOST on its way back "
+                f"from broker {b}: the record is stored, the producer does not know",
+                style="failure",
+            )
+        case ev.ProduceResponseReceived(broker=b, attempt=a, error=err, base_offset=o):
+            what = f"success, offset {o}" if err == "NONE" else err
+            return Text(f"producer receives broker {b}'s answer to attempt {a}: {what}")
+        case ev.ProduceRequestTimedOut(batch=b, broker=br, attempt=a, timeout_ms=t):
+            return Text(
+                f"no answer within request.timeout.ms={t}: attempt {a} of batch {b} to "
+                f"broker {br} times out (REQUEST_TIMED_OUT, retriable)",
+                style="failure",
+            )
+        case ev.RetryScheduled() as e:
+            return Text(
+                f"batch {e.batch} goes back to the FRONT of {_p(e.topic, e.partition)}'s "
+                f"queue: it stays bound to partition {e.partition}; the partitioner does "
+                f"not run again. Attempt {e.next_attempt} after a {e.backoff_ms} ms "
+                f"backoff (retry.backoff.ms, ±20 % jitter), at {e.retry_at_ms} ms",
+                style="retry",
+            )
+        case ev.RecordAcknowledged(record=r, partition=p, offset=o, broker=b):
+            where = "offset unknown (acks=0)" if o < 0 else f"offset {o}"
+            return Text(
+                f"record {r} acknowledged by broker {b}: partition {p}, {where}", style="ack"
+            )
+        case ev.RecordExpired(record=r, batch=b, delivery_timeout_ms=t):
+            return Text(
+                f"record {r} (batch {b}) expires: delivery.timeout.ms={t} has passed",
+                style="failure",
+            )
+        case ev.RecordFailed(record=r, batch=b, error=err):
+            return Text(f"record {r} (batch {b}) fails: {err}", style="failure")
+        case _:
+            assert_never(event)

@@ -1,0 +1,79 @@
+"""What a run means for the record, as data: shared by the summary table and --json."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from kafkaretry.sim.events import TraceEvent
+from kafkaretry.sim.trace import Attempt, Trace
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    key: str | None
+    key_type: str
+    partition: int | None
+    idempotence: bool
+    attempts: tuple[Attempt, ...]
+    copies: int
+    offsets: tuple[int, ...]
+    acked: bool
+    ack_offset: int | None
+    ack_at_ms: int | None
+
+
+def summarize(trace: Trace, key_type: str, record: int = 0) -> RunSummary:
+    ack = trace.acknowledgement(record)
+    offsets = trace.copies(record)
+    return RunSummary(
+        key=trace.records[record].key,
+        key_type=key_type,
+        partition=trace.partition_of(record),
+        idempotence=trace.settings.idempotence,
+        attempts=trace.attempts(record),
+        copies=len(offsets),
+        offsets=offsets,
+        acked=ack is not None,
+        ack_offset=None if ack is None else ack[1].offset,
+        ack_at_ms=None if ack is None else ack[0],
+    )
+
+
+def event_json(at_ms: int, event: TraceEvent) -> dict[str, Any]:
+    data: dict[str, Any] = {"at_ms": at_ms, "type": type(event).__name__}
+    for f in fields(event):
+        value = getattr(event, f.name)
+        data[f.name] = (
+            [list(v) if isinstance(v, tuple) else v for v in value]
+            if isinstance(value, tuple)
+            else value
+        )
+    return data
+
+
+def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
+    """The --json document: the fields issue #4 lists, then the full event trace."""
+    s = summarize(trace, key_type, record)
+    return {
+        "scenario": trace.scenario,
+        "seed": trace.seed,
+        "settings": trace.settings.kafka_names(),
+        "record": {"key": s.key, "key_type": s.key_type, "partition": s.partition},
+        "attempts": [
+            {
+                "attempt": a.attempt,
+                "at_ms": a.at_ms,
+                "partition": a.partition,
+                "broker": a.broker,
+                "outcome": a.outcome,
+                "appended_offset": a.appended_offset,
+            }
+            for a in s.attempts
+        ],
+        "log": {"partition": s.partition, "copies": s.copies, "offsets": list(s.offsets)},
+        "acked": s.acked,
+        "ack_offset": s.ack_offset,
+        "ack_at_ms": s.ack_at_ms,
+        "events": [event_json(at, e) for at, e in trace.timed_events()],
+    }

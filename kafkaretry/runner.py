@@ -1,0 +1,61 @@
+"""Load → simulate → (render or JSON): the work behind `kafkaretry simulate`, kept off cli.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kafkaretry.sim.simulation import Simulation
+from kafkaretry.sim.trace import Trace
+
+if TYPE_CHECKING:
+    from kafkaretry.partitioning.placement import KeyPlacement
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioRun:
+    trace: Trace
+    description: str
+    key_type: str
+    placement: KeyPlacement | None
+
+    def json(self) -> dict[str, Any]:
+        from kafkaretry.report import trace_json
+
+        return trace_json(self.trace, self.key_type)
+
+    def stages(self) -> list[Any]:
+        from kafkaretry.render.simulate import story_stages
+
+        return story_stages(
+            self.trace,
+            description=self.description,
+            placement=self.placement,
+            key_type=self.key_type,
+        )
+
+
+def run_scenario(
+    path: Path,
+    name: str,
+    *,
+    key: str | None,
+    key_type: str | None,
+    overrides: list[str],
+    seed: int,
+) -> ScenarioRun:
+    from kafkaretry.loading import load_scenario_book
+    from kafkaretry.partitioning.placement import place_key
+    from kafkaretry.scenario import parse_overrides, scenario_inputs
+
+    book = load_scenario_book(path)
+    sets = parse_overrides(overrides)
+    inputs = scenario_inputs(book, name, key=key, key_type=key_type, overrides=sets)
+    scenario = book.scenarios[name]
+    chosen_type = key_type or scenario.record.key_type
+    record = inputs.records[0]
+    topic = inputs.topology.topic(record.topic)
+    placement = None if record.key is None else place_key(topic, record.key, chosen_type)
+    trace = Simulation(inputs, seed).run()
+    return ScenarioRun(trace, scenario.description, chosen_type, placement)

@@ -1,0 +1,168 @@
+"""From the validated scenario file (and --set) to the simulation's plain inputs.
+
+Precedence, as a user would expect: the file's `producer:`/`cluster.configs:` blocks, then
+the scenario's own overrides (only the keys it writes), then `--set NAME=VALUE`. A setting
+counts as "set explicitly" (Kafka's originals()) when any of the three writes it, which is
+what decides between a silent adjustment and a ConfigException (sim/settings.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kafkaretry.config import (
+    ClusterConfig,
+    CrashBroker,
+    CrashController,
+    DropRequest,
+    DropResponse,
+    NetworkConfig,
+    ProducerConfig,
+    RestartBroker,
+    RestartController,
+    ScenarioBook,
+    ScenarioModel,
+)
+from kafkaretry.errors import KafkaRetryError, unknown_name
+from kafkaretry.loading import validation_problems
+from kafkaretry.partitioning.keys import serialize_key
+from kafkaretry.sim import settings as sim
+
+Fault = (
+    DropResponse | DropRequest | CrashBroker | RestartBroker | CrashController | RestartController
+)
+
+
+class SettingError(KafkaRetryError):
+    """A `--set NAME=VALUE` that names no known setting or has a bad value."""
+
+
+def _aliases(model: type[BaseModel]) -> dict[str, str]:
+    return {(f.alias or name): name for name, f in model.model_fields.items()}
+
+
+# Which model owns each Kafka name; --set routes by this table.
+SETTING_OWNERS: dict[str, type[BaseModel]] = {
+    **dict.fromkeys(_aliases(ProducerConfig), ProducerConfig),
+    **dict.fromkeys(_aliases(ClusterConfig), ClusterConfig),
+    **dict.fromkeys(_aliases(NetworkConfig), NetworkConfig),
+}
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    """`NAME=VALUE` strings → {Kafka name: text}; unknown names suggest close matches."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise SettingError(f"--set takes NAME=VALUE, got '{pair}'")
+        if name not in SETTING_OWNERS:
+            raise unknown_name("setting", name, sorted(SETTING_OWNERS))
+        out[name] = value.strip()
+    return out
+
+
+def _merge(
+    model: type[BaseModel], layers: list[BaseModel], overrides: dict[str, str]
+) -> tuple[Any, frozenset[str]]:
+    aliases = _aliases(model)
+    data: dict[str, Any] = {}
+    for layer in layers:
+        for field in sorted(layer.model_fields_set):
+            value = getattr(layer, field)
+            data[model.model_fields[field].alias or field] = value
+    for name, text in overrides.items():
+        if name in aliases:
+            data[name] = None if text.lower() in ("null", "none", "") else text
+    try:
+        merged = model.model_validate(data)
+    except ValidationError as exc:
+        # Only --set values can be invalid here: the file's layers were validated on loading.
+        raise SettingError(f"--set {validation_problems(exc)[0]}") from None
+    explicit = frozenset(k for k, v in data.items() if v is not None)
+    return merged, explicit
+
+
+def producer_settings(cfg: ProducerConfig, explicit: frozenset[str]) -> sim.ProducerSettings:
+    return sim.ProducerSettings(
+        acks=sim.acks_from_text(cfg.acks),
+        enable_idempotence=cfg.enable_idempotence,
+        retries=cfg.retries,
+        max_in_flight=cfg.max_in_flight,
+        request_timeout_ms=cfg.request_timeout_ms,
+        delivery_timeout_ms=cfg.delivery_timeout_ms,
+        linger_ms=cfg.linger_ms,
+        batch_size=cfg.batch_size,
+        retry_backoff_ms=cfg.retry_backoff_ms,
+        retry_backoff_max_ms=cfg.retry_backoff_max_ms,
+        reconnect_backoff_ms=cfg.reconnect_backoff_ms,
+        reconnect_backoff_max_ms=cfg.reconnect_backoff_max_ms,
+        metadata_max_age_ms=cfg.metadata_max_age_ms,
+        explicit=explicit,
+    )
+
+
+def cluster_settings(cfg: ClusterConfig) -> sim.ClusterSettings:
+    return sim.ClusterSettings(**{name: getattr(cfg, name) for name in ClusterConfig.model_fields})
+
+
+def _fault(fault: Fault) -> sim.Fault:
+    match fault:
+        case DropResponse():
+            return sim.DropResponse(fault.attempt, fault.at_ms)
+        case DropRequest():
+            return sim.DropRequest(fault.attempt, fault.at_ms)
+        case CrashBroker():
+            return sim.CrashBroker(fault.broker, fault.at_ms)
+        case RestartBroker():
+            return sim.RestartBroker(fault.broker, fault.at_ms)
+        case CrashController():
+            return sim.CrashController(fault.controller, fault.at_ms)
+        case RestartController():
+            return sim.RestartController(fault.controller, fault.at_ms)
+
+
+def _records(
+    scenario: ScenarioModel, topic: str, key: str | None, key_type: str
+) -> list[sim.RecordSpec]:
+    data = None if key is None else serialize_key(key, key_type)
+    spec = scenario.record
+    return [
+        sim.RecordSpec(
+            key, data, topic, send_at_ms=i * spec.interval_ms, value_bytes=spec.value_bytes
+        )
+        for i in range(spec.count)
+    ]
+
+
+def scenario_inputs(
+    book: ScenarioBook,
+    name: str,
+    *,
+    key: str | None = None,
+    key_type: str | None = None,
+    overrides: dict[str, str] | None = None,
+) -> sim.SimulationInputs:
+    """The named scenario with --key/--key-type/--set applied; errors name what is wrong."""
+    if name not in book.scenarios:
+        raise unknown_name("scenario", name, list(book.scenarios))
+    scenario = book.scenarios[name]
+    sets = overrides or {}
+    producer, explicit = _merge(ProducerConfig, [book.producer, scenario.producer], sets)
+    cluster, _ = _merge(ClusterConfig, [book.cluster.configs, scenario.cluster_configs], sets)
+    network, _ = _merge(NetworkConfig, [book.network], sets)
+    topology = book.topology()
+    topic = topology.topic(scenario.record.topic).name
+    chosen_key = key if key is not None else scenario.record.key
+    return sim.SimulationInputs(
+        scenario=name,
+        topology=topology,
+        producer=producer_settings(producer, explicit),
+        cluster=cluster_settings(cluster),
+        records=_records(scenario, topic, chosen_key, key_type or scenario.record.key_type),
+        faults=tuple(_fault(f) for f in scenario.faults),
+        latency_ms=network.latency_ms,
+    )

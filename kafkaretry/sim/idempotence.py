@@ -1,0 +1,70 @@
+"""Broker-side idempotence: producer state per partition and the sequence check (KIP-98).
+
+Rule: a batch whose (producer epoch, first seq, last seq) equals one of the producer's last
+5 cached batches is a duplicate: nothing is written and the answer is success with the
+original base offset (ProducerAppendInfo.checkSequence, ProducerStateEntry). Otherwise the
+first sequence must follow the last one (a new producer epoch starts at 0).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Final
+
+from kafkaretry.sim.events import ProduceRequestSent
+from kafkaretry.sim.state import NUM_BATCHES_TO_RETAIN, BatchMetadata, LogEntry, Replica
+
+IN_SEQUENCE: Final = "in-sequence"
+DUPLICATE: Final = "duplicate"
+OUT_OF_ORDER: Final = "out-of-order"
+
+
+def check_sequence(replica: Replica, request: ProduceRequestSent) -> tuple[str, int]:
+    """(verdict, original base offset for a duplicate else -1)."""
+    if request.producer_id < 0:
+        return IN_SEQUENCE, -1  # not idempotent: the broker appends whatever arrives
+    cached = replica.producers.get(request.producer_id)
+    first = request.base_sequence
+    last = first + request.records - 1
+    if not cached:
+        return (IN_SEQUENCE if first == 0 else OUT_OF_ORDER), -1
+    for meta in cached:
+        if (meta.producer_epoch, meta.first_seq, meta.last_seq) == (
+            request.producer_epoch,
+            first,
+            last,
+        ):
+            return DUPLICATE, meta.base_offset
+    newest = cached[-1]
+    if request.producer_epoch > newest.producer_epoch:
+        return (IN_SEQUENCE if first == 0 else OUT_OF_ORDER), -1
+    return (IN_SEQUENCE if first == newest.last_seq + 1 else OUT_OF_ORDER), -1
+
+
+def _cache(replica: Replica, producer_id: int, meta: BatchMetadata) -> None:
+    cached = replica.producers.get(producer_id)
+    if cached is None:
+        cached = replica.producers[producer_id] = deque(maxlen=NUM_BATCHES_TO_RETAIN)
+    cached.append(meta)
+
+
+def remember_batch(replica: Replica, request: ProduceRequestSent, base_offset: int) -> None:
+    if request.producer_id >= 0:
+        last = request.base_sequence + request.records - 1
+        meta = BatchMetadata(request.producer_epoch, request.base_sequence, last, base_offset)
+        _cache(replica, request.producer_id, meta)
+
+
+def remember_entries(replica: Replica, entries: list[LogEntry]) -> None:
+    """A follower's producer state, rebuilt batch by batch from the records it copied."""
+    start = 0
+    for i, entry in enumerate(entries):
+        closes = i + 1 == len(entries) or entries[i + 1].batch != entry.batch
+        if closes:
+            head = entries[start]
+            if head.producer_id >= 0:
+                meta = BatchMetadata(
+                    head.producer_epoch, head.sequence, entry.sequence, head.offset
+                )
+                _cache(replica, head.producer_id, meta)
+            start = i + 1

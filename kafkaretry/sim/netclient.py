@@ -1,0 +1,277 @@
+"""The producer's NetworkClient: connections, in-flight requests, metadata, InitProducerId.
+
+Rule 1: a request with no answer within request.timeout.ms fails, and the client closes the
+        connection, failing everything else in flight on it (NetworkClient.handleTimedOutRequests).
+Rule 2: every disconnect requests a metadata update; reconnecting waits reconnect.backoff.ms
+        (exponential, ±20 %) since the last attempt (ClusterConnectionStates).
+Rule 3: metadata and producer ids come from the least loaded broker, never a controller.
+Model assumption: opening a connection costs two round trips (TCP handshake, ApiVersions).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from itertools import count
+
+from kafkaretry.sim import events as ev
+from kafkaretry.sim.client_metadata import BrokerMetadataCache, PartitionMetadata, ProducerMetadata
+from kafkaretry.sim.clock import EventQueue
+from kafkaretry.sim.network import Emit, Network
+from kafkaretry.sim.rules import NETWORK_EXCEPTION, REQUEST_TIMED_OUT, exponential_backoff
+from kafkaretry.sim.settings import EffectiveProducer
+from kafkaretry.sim.state import Connection, InFlightRequest, ProducerBatch
+
+CLIENT = -1  # the producer's node id on the simulated network
+OnResult = Callable[[InFlightRequest, str, int], None]  # (request, error, base offset)
+
+
+class ProducerNetworkClient:
+    __slots__ = (
+        "_emit",
+        "_ids",
+        "_metadata_in_flight",
+        "_network",
+        "_on_result",
+        "_pid_in_flight",
+        "_queue",
+        "_rng",
+        "_settings",
+        "allocate_producer_id",
+        "connections",
+        "metadata",
+        "metadata_source",
+        "on_progress",
+        "producer_id",
+        "topics",
+    )
+
+    def __init__(
+        self,
+        queue: EventQueue,
+        rng: random.Random,
+        emit: Emit,
+        network: Network,
+        settings: EffectiveProducer,
+        metadata_source: BrokerMetadataCache,
+        bootstrap: tuple[int, ...],
+    ) -> None:
+        self._queue, self._rng, self._emit = queue, rng, emit
+        self._network, self._settings = network, settings
+        self.metadata_source = metadata_source
+        self.metadata = ProducerMetadata(bootstrap)
+        self.connections = {b: Connection(b) for b in bootstrap}
+        self.topics: tuple[str, ...] = ()
+        self.producer_id: tuple[int, int] | None = None  # (id, epoch) once assigned
+        self.allocate_producer_id: Callable[[], int] = count().__next__
+        self.on_progress: Callable[[], None] = lambda: None  # wakes the sender
+        self._on_result: OnResult = lambda request, error, offset: None
+        self._ids = count(1)
+        self._metadata_in_flight = False
+        self._pid_in_flight = False
+
+    def set_result_handler(self, handler: OnResult) -> None:
+        self._on_result = handler
+
+    def _connection(self, broker: int) -> Connection:
+        conn = self.connections.get(broker)
+        if conn is None:
+            conn = self.connections[broker] = Connection(broker)
+        return conn
+
+    # -- connections -----------------------------------------------------------------------
+
+    def ready(self, broker: int) -> bool:
+        """NetworkClient.ready: usable now; otherwise start connecting when allowed."""
+        conn = self._connection(broker)
+        if conn.state == "ready":
+            return len(conn.in_flight) < self._settings.max_in_flight
+        if conn.state == "disconnected" and self.can_connect(conn):
+            self._connect(conn)
+        return False
+
+    def can_connect(self, conn: Connection) -> bool:
+        return self._queue.now_ms - conn.last_attempt_ms >= conn.reconnect_backoff_ms
+
+    def reconnect_at(self, broker: int) -> int:
+        conn = self._connection(broker)
+        return conn.last_attempt_ms + conn.reconnect_backoff_ms
+
+    def _connect(self, conn: Connection) -> None:
+        conn.state = "connecting"
+        conn.last_attempt_ms = self._queue.now_ms
+        alive = self._network.nodes.is_alive(conn.broker)
+        delay = self._network.round_trip_ms() * (2 if alive else 1)
+        self._queue.after(delay, lambda: self._connected(conn) if alive else self._refused(conn))
+
+    def _connected(self, conn: Connection) -> None:
+        conn.state, conn.failed_attempts = "ready", 0
+        self._emit(ev.ConnectionOpened(conn.broker))
+        self.on_progress()
+
+    def _refused(self, conn: Connection) -> None:
+        self.disconnect(conn.broker, "connection refused")
+
+    def disconnect(self, broker: int, reason: str, timed_out: int = -1) -> None:
+        """Close the connection; every request still on it fails (request `timed_out` as such)."""
+        conn = self._connection(broker)
+        failed = sorted(conn.in_flight.values(), key=lambda r: r.id)
+        conn.in_flight = {}
+        conn.state = "disconnected"
+        conn.last_attempt_ms = self._queue.now_ms
+        conn.reconnect_backoff_ms = exponential_backoff(
+            self._rng,
+            self._settings.reconnect_backoff_ms,
+            self._settings.reconnect_backoff_max_ms,
+            conn.failed_attempts,
+        )
+        conn.failed_attempts += 1
+        self._emit(ev.ConnectionClosed(broker, reason))
+        self.request_metadata_update("disconnect")
+        for request in failed:
+            if request.timer is not None:
+                request.timer.cancel()
+            error = REQUEST_TIMED_OUT if request.id == timed_out else NETWORK_EXCEPTION
+            self._on_result(request, error, -1)
+        self.on_progress()
+
+    def least_loaded_node(self) -> int | None:
+        """NetworkClient.leastLoadedNode: from a random start, an idle ready connection first."""
+        brokers = self.metadata.brokers
+        if not brokers:
+            return None
+        start = self._rng.randrange(len(brokers))
+        best: int | None = None
+        best_load = 1 << 30
+        for i in range(len(brokers)):
+            broker = brokers[(start + i) % len(brokers)]
+            conn = self._connection(broker)
+            if conn.state == "ready":
+                if not conn.in_flight:
+                    return broker
+                if len(conn.in_flight) < best_load:
+                    best, best_load = broker, len(conn.in_flight)
+            elif best is None and conn.state == "disconnected" and self.can_connect(conn):
+                best, best_load = broker, 1 << 29
+        return best
+
+    # -- produce ---------------------------------------------------------------------------
+
+    def send_produce(
+        self,
+        broker: int,
+        batch: ProducerBatch,
+        attempt: int,
+        deliver: Callable[[InFlightRequest], None],
+    ) -> InFlightRequest:
+        """Put a ProduceRequest on the wire; it fails by itself after request.timeout.ms."""
+        conn = self._connection(broker)
+        request = InFlightRequest(next(self._ids), broker, batch, attempt)
+        conn.in_flight[request.id] = request
+        timeout = self._settings.request_timeout_ms
+        request.timer = self._queue.after(timeout, lambda: self._timed_out(request))
+        if not self._network.send(
+            "produce-request",
+            CLIENT,
+            broker,
+            lambda: deliver(request),
+            batch=batch.id,
+            attempt=attempt,
+        ):
+            self._emit(ev.RequestDropped(batch.id, broker, attempt))
+        return request
+
+    def _timed_out(self, request: InFlightRequest) -> None:
+        conn = self._connection(request.broker)
+        if conn.in_flight.get(request.id) is not request:
+            return
+        timeout = self._settings.request_timeout_ms
+        self._emit(
+            ev.ProduceRequestTimedOut(request.batch.id, request.broker, request.attempt, timeout)
+        )
+        request.timer = None
+        self.disconnect(request.broker, "request timed out", timed_out=request.id)
+
+    def complete(self, request: InFlightRequest, error: str, base_offset: int) -> None:
+        """A response reached the client; ignored if its connection was closed meanwhile."""
+        conn = self._connection(request.broker)
+        if conn.in_flight.pop(request.id, None) is None:
+            return
+        if request.timer is not None:
+            request.timer.cancel()
+        self._emit(
+            ev.ProduceResponseReceived(
+                request.broker, request.batch.id, request.attempt, error, base_offset
+            )
+        )
+        self._on_result(request, error, base_offset)
+
+    # -- metadata and producer id ----------------------------------------------------------
+
+    def request_metadata_update(self, reason: str) -> None:
+        if not self.metadata.update_requested:
+            self.metadata.update_requested = True
+            self._emit(ev.MetadataUpdateRequested(reason))
+
+    def maybe_update_metadata(self) -> None:
+        if not self.metadata.update_requested or self._metadata_in_flight:
+            return
+        node = self.least_loaded_node()
+        if node is None or not self.ready(node):
+            return
+        self._metadata_in_flight = True
+        self._emit(ev.MetadataRequestSent(node))
+        self._network.send("metadata", CLIENT, node, lambda: self._metadata_arrived(node))
+
+    def _metadata_arrived(self, broker: int) -> None:
+        answers = [(t, self.metadata_source.topic_metadata(broker, t)) for t in self.topics]
+        alive = self.metadata_source.alive_brokers(broker)
+        self._network.send(
+            "metadata-response",
+            broker,
+            CLIENT,
+            lambda: self._metadata_received(broker, answers, alive),
+        )
+
+    def _metadata_received(
+        self,
+        broker: int,
+        answers: list[tuple[str, tuple[PartitionMetadata, ...]]],
+        alive: tuple[int, ...],
+    ) -> None:
+        self._metadata_in_flight = False
+        self.metadata.update_requested = False
+        self.metadata.last_refresh_ms = self._queue.now_ms
+        if alive:
+            self.metadata.brokers = alive
+        for topic, partitions in answers:
+            self.metadata.update(topic, partitions)
+            leaders = tuple((p.partition, p.leader, p.leader_epoch) for p in partitions)
+            self._emit(ev.MetadataReceived(broker, topic, leaders))
+        self.on_progress()
+
+    def ensure_producer_id(self) -> bool:
+        """True once the producer has an id; else sends InitProducerId (no coordinator needed)."""
+        if self.producer_id is not None:
+            return True
+        if self._pid_in_flight:
+            return False
+        node = self.least_loaded_node()
+        if node is None or not self.ready(node):
+            return False
+        self._pid_in_flight = True
+
+        def allocate() -> None:
+            pid = self.allocate_producer_id()  # brokers hand out ids from controller blocks
+            self._network.send(
+                "init-producer-id-response", node, CLIENT, lambda: self._pid_received(node, pid)
+            )
+
+        self._network.send("init-producer-id", CLIENT, node, allocate)
+        return False
+
+    def _pid_received(self, broker: int, pid: int) -> None:
+        self._pid_in_flight = False
+        self.producer_id = (pid, 0)
+        self._emit(ev.ProducerIdAssigned(broker, pid, 0))
+        self.on_progress()

@@ -1,0 +1,96 @@
+"""Nodes and the links between them: latency, dead hosts and faults that drop messages.
+
+Model assumption (not a Kafka setting): every message takes `latency_ms` one way, in
+order. A message to a dead node is lost; a connection attempt to a dead broker is refused
+(the host answers the SYN with a reset). Faults install drop filters (faults.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kafkaretry.sim.clock import EventQueue
+from kafkaretry.sim.events import TraceEvent
+
+Emit = Callable[[TraceEvent], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """Enough about a message for a fault to decide whether to drop it."""
+
+    kind: str  # "produce-request" | "produce-response" | "fetch" | "metadata" | ...
+    src: int
+    dst: int
+    batch: int = -1
+    attempt: int = 0
+
+
+# A filter returns True to drop the message (and emits its own event saying so).
+DropFilter = Callable[[Message], bool]
+
+
+class Nodes:
+    """Which brokers and controllers are up. The control plane (#5) flips these."""
+
+    __slots__ = ("_alive",)
+
+    def __init__(self, node_ids: tuple[int, ...]) -> None:
+        self._alive = dict.fromkeys(node_ids, True)
+
+    def is_alive(self, node: int) -> bool:
+        return self._alive.get(node, False)
+
+    def set_alive(self, node: int, alive: bool) -> None:
+        if node not in self._alive:
+            raise KeyError(node)
+        self._alive[node] = alive
+
+    def alive_ids(self) -> tuple[int, ...]:
+        return tuple(n for n, up in self._alive.items() if up)
+
+
+class Network:
+    __slots__ = ("_filters", "_queue", "latency_ms", "nodes")
+
+    def __init__(self, queue: EventQueue, nodes: Nodes, latency_ms: int) -> None:
+        self._queue = queue
+        self.nodes = nodes
+        self.latency_ms = latency_ms
+        self._filters: list[DropFilter] = []
+
+    def add_filter(self, drop: DropFilter) -> None:
+        self._filters.append(drop)
+
+    def remove_filter(self, drop: DropFilter) -> None:
+        self._filters.remove(drop)
+
+    def send(
+        self,
+        kind: str,
+        src: int,
+        dst: int,
+        on_arrival: Callable[[], None],
+        *,
+        batch: int = -1,
+        attempt: int = 0,
+        background: bool = False,
+    ) -> bool:
+        """Deliver after the link latency; False when a fault dropped the message."""
+        if self._filters:
+            message = Message(kind, src, dst, batch, attempt)
+            for drop in tuple(self._filters):
+                if drop(message):
+                    return False
+        nodes = self.nodes
+
+        def arrive() -> None:
+            if nodes.is_alive(dst):  # a dead host receives nothing
+                on_arrival()
+
+        self._queue.after(self.latency_ms, arrive, background=background)
+        return True
+
+    def round_trip_ms(self) -> int:
+        return 2 * self.latency_ms

@@ -1,0 +1,293 @@
+"""The brokers' data plane: leader append, follower fetch, ISR, high watermark, acks.
+
+Rule 1: only the leader appends; followers copy by fetching (Partition.appendRecordsToLeader).
+Rule 2: the high watermark is the smallest log end offset in the ISR, and it does not move
+        while the ISR is smaller than min.insync.replicas (strict min ISR, KAFKA.md §5).
+Rule 3: acks=all answers once the high watermark passes the batch (DelayedProduce), or
+        REQUEST_TIMED_OUT after the request's timeout; acks=1 answers after the local append.
+Leadership arrives only through `apply_partition_leadership`, the control plane's entry point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kafkaretry.sim import events as ev
+from kafkaretry.sim.clock import EventQueue, Timer
+from kafkaretry.sim.idempotence import (
+    DUPLICATE,
+    IN_SEQUENCE,
+    check_sequence,
+    remember_batch,
+    remember_entries,
+)
+from kafkaretry.sim.network import Emit, Network
+from kafkaretry.sim.rules import (
+    NONE,
+    NOT_ENOUGH_REPLICAS,
+    NOT_LEADER_OR_FOLLOWER,
+    OUT_OF_ORDER_SEQUENCE_NUMBER,
+    REQUEST_TIMED_OUT,
+)
+from kafkaretry.sim.settings import ACKS_ALL, ClusterSettings
+from kafkaretry.sim.state import DelayedProduce, LogEntry, Replica
+from kafkaretry.topology import Topology
+
+Respond = Callable[[str, int], None]  # (error, base offset)
+
+
+class ReplicaManager:
+    """Every broker's replicas, keyed by (broker, topic, partition)."""
+
+    __slots__ = ("_emit", "_fetch_wait_ms", "_min_isr", "_network", "_queue", "replicas")
+
+    def __init__(
+        self,
+        queue: EventQueue,
+        emit: Emit,
+        network: Network,
+        topology: Topology,
+        settings: ClusterSettings,
+    ) -> None:
+        self._queue = queue
+        self._emit = emit
+        self._network = network
+        self._min_isr = settings.min_insync_replicas
+        self._fetch_wait_ms = settings.replica_fetch_wait_max_ms
+        self.replicas: dict[tuple[int, str, int], Replica] = {}
+        for topic in topology.topics:
+            for p in topic.partitions:
+                for broker in p.replicas:
+                    self.replicas[broker, topic.name, p.id] = Replica(
+                        broker, topic.name, p.id, p.replicas, -1, -1, ()
+                    )
+
+    def replica(self, broker: int, topic: str, partition: int) -> Replica | None:
+        return self.replicas.get((broker, topic, partition))
+
+    def apply_partition_leadership(
+        self, topic: str, partition: int, leader: int, leader_epoch: int, isr: tuple[int, ...]
+    ) -> None:
+        """The control plane's decision reaches the brokers (ReplicaManager.applyDelta)."""
+        for (_, name, pid), replica in sorted(self.replicas.items()):
+            if name != topic or pid != partition:
+                continue
+            replica.leader, replica.leader_epoch, replica.isr = leader, leader_epoch, isr
+            replica.follower_leo = {}
+            for timer in replica.parked_fetches.values():
+                if timer is not None:
+                    timer.cancel()
+            replica.parked_fetches = {}
+            if replica.broker == leader:
+                replica.follower_leo = {b: 0 for b in replica.replicas if b != leader}
+        for follower in self._followers(topic, partition, leader):
+            self._fetch(follower, follower.log_end_offset)
+
+    def _followers(self, topic: str, partition: int, leader: int) -> list[Replica]:
+        return [
+            r
+            for (_, name, pid), r in sorted(self.replicas.items())
+            if name == topic and pid == partition and r.broker != leader
+        ]
+
+    # -- produce ---------------------------------------------------------------------------
+
+    def handle_produce(
+        self,
+        broker: int,
+        request: ev.ProduceRequestSent,
+        records: list[int],
+        acks: int,
+        timeout_ms: int,
+        respond: Respond,
+    ) -> None:
+        """A ProduceRequest arrives at `broker` (KafkaApis.handleProduceRequest)."""
+        leader = self.replica(broker, request.topic, request.partition)
+        if leader is None or not leader.is_leader:
+            respond(NOT_LEADER_OR_FOLLOWER, -1)
+            return
+        if acks == ACKS_ALL and len(leader.isr) < self._min_isr:
+            respond(NOT_ENOUGH_REPLICAS, -1)  # checked before appending
+            return
+        verdict, original = check_sequence(leader, request)
+        if verdict == DUPLICATE:
+            self._emit(
+                ev.DuplicateDetected(
+                    broker,
+                    request.topic,
+                    request.partition,
+                    request.batch,
+                    request.producer_id,
+                    request.base_sequence,
+                    original,
+                )
+            )
+            respond(NONE, original)  # success with the first append's offset (KAFKA.md §4)
+            return
+        if verdict != IN_SEQUENCE:
+            respond(OUT_OF_ORDER_SEQUENCE_NUMBER, -1)
+            return
+        base = self._append(leader, request, records)
+        if acks == ACKS_ALL:
+            self._park(leader, base, len(records), timeout_ms, respond)
+        else:
+            respond(NONE, base)
+
+    def _append(self, leader: Replica, request: ev.ProduceRequestSent, records: list[int]) -> int:
+        base = leader.log_end_offset
+        for i, record in enumerate(records):
+            sequence = request.base_sequence + i if request.base_sequence >= 0 else -1
+            leader.log.append(
+                LogEntry(
+                    base + i,
+                    record,
+                    request.batch,
+                    leader.leader_epoch,
+                    request.producer_id,
+                    request.producer_epoch,
+                    sequence,
+                )
+            )
+        remember_batch(leader, request, base)
+        self._emit(
+            ev.RecordAppended(
+                leader.broker,
+                leader.topic,
+                leader.partition,
+                request.batch,
+                base,
+                base + len(records) - 1,
+                leader.leader_epoch,
+                request.attempt,
+            )
+        )
+        self._maybe_advance_hw(leader)
+        self._wake_parked_fetches(leader)
+        return base
+
+    def _park(
+        self, leader: Replica, base: int, count: int, timeout_ms: int, respond: Respond
+    ) -> None:
+        if leader.high_watermark >= base + count:
+            respond(NONE, base)
+            return
+        delayed = DelayedProduce(base + count, base, respond)
+
+        def expire() -> None:
+            if delayed in leader.delayed:
+                leader.delayed.remove(delayed)
+                respond(REQUEST_TIMED_OUT, -1)  # DelayedProduce.onExpiration
+
+        delayed.timer = self._queue.after(timeout_ms, expire)
+        leader.delayed.append(delayed)
+
+    def _maybe_advance_hw(self, leader: Replica) -> None:
+        if len(leader.isr) < min(self._min_isr, len(leader.replicas)):
+            return  # strict min ISR (KAFKA-15583): the HW waits for enough in-sync replicas
+        leos = [leader.log_end_offset]
+        leos.extend(leader.follower_leo.get(b, 0) for b in leader.isr if b != leader.broker)
+        new_hw = min(leos)
+        if new_hw <= leader.high_watermark:
+            return
+        leader.high_watermark = new_hw
+        self._emit(ev.HighWatermarkAdvanced(leader.broker, leader.topic, leader.partition, new_hw))
+        for follower, timer in sorted(leader.parked_fetches.items()):
+            if timer is None:  # it now has news: the long poll will expire with the new HW
+                leader.parked_fetches[follower] = self._expiry(
+                    leader, follower, leader.follower_leo.get(follower, 0)
+                )
+        still: list[DelayedProduce] = []
+        for delayed in leader.delayed:
+            if new_hw >= delayed.required_offset:
+                if delayed.timer is not None:
+                    delayed.timer.cancel()
+                delayed.respond(NONE, delayed.base_offset)  # type: ignore[operator]
+            else:
+                still.append(delayed)
+        leader.delayed = still
+
+    # -- follower fetching -----------------------------------------------------------------
+
+    def _fetch(self, follower: Replica, fetch_offset: int) -> None:
+        """The follower's next Fetch(fetch_offset) travels to its leader."""
+        leader_id = follower.leader
+        epoch = follower.leader_epoch
+
+        def arrive() -> None:
+            leader = self.replica(leader_id, follower.topic, follower.partition)
+            if leader is None or not leader.is_leader or leader.leader_epoch != epoch:
+                return  # FENCED_LEADER_EPOCH / not leader: the control plane re-points it
+            self._on_fetch(leader, follower.broker, fetch_offset)
+
+        self._network.send("fetch", follower.broker, leader_id, arrive)
+
+    def _on_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
+        leader.follower_leo[follower] = fetch_offset  # the fetch offset is its log end offset
+        self._maybe_advance_hw(leader)
+        if fetch_offset < leader.log_end_offset:
+            self._answer_fetch(leader, follower, fetch_offset)
+        else:
+            self._park_fetch(leader, follower, fetch_offset)
+
+    def _park_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
+        # Long poll up to replica.fetch.wait.max.ms. An expiry that would return nothing new
+        # is not simulated; one that tells the follower a newer high watermark is.
+        follower_replica = self.replica(follower, leader.topic, leader.partition)
+        timer = None
+        if follower_replica is not None and follower_replica.high_watermark < leader.high_watermark:
+            timer = self._expiry(leader, follower, fetch_offset)
+        leader.parked_fetches[follower] = timer
+
+    def _expiry(self, leader: Replica, follower: int, fetch_offset: int) -> Timer:
+        return self._queue.after(
+            self._fetch_wait_ms, lambda: self._expire_fetch(leader, follower, fetch_offset)
+        )
+
+    def _expire_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
+        if follower in leader.parked_fetches:
+            del leader.parked_fetches[follower]
+            self._answer_fetch(leader, follower, fetch_offset)
+
+    def _wake_parked_fetches(self, leader: Replica) -> None:
+        for follower, timer in sorted(leader.parked_fetches.items()):
+            if timer is not None:
+                timer.cancel()
+            self._answer_fetch(leader, follower, leader.follower_leo.get(follower, 0))
+        leader.parked_fetches = {}
+
+    def _answer_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
+        entries = leader.log[fetch_offset:]
+        hw, epoch = leader.high_watermark, leader.leader_epoch
+        target = self.replica(follower, leader.topic, leader.partition)
+        if target is None:
+            return
+
+        def arrive() -> None:
+            if target.leader_epoch == epoch and target.log_end_offset == fetch_offset:
+                self._on_fetch_response(target, entries, hw)
+
+        self._network.send("fetch-response", leader.broker, follower, arrive)
+
+    def _on_fetch_response(self, follower: Replica, entries: list[LogEntry], hw: int) -> None:
+        if entries:
+            follower.log.extend(entries)
+            remember_entries(follower, entries)  # followers rebuild producer state from the log
+            self._emit(
+                ev.FollowerReplicated(
+                    follower.broker,
+                    follower.leader,
+                    follower.topic,
+                    follower.partition,
+                    entries[0].offset,
+                    entries[-1].offset,
+                )
+            )
+        new_hw = min(hw, follower.log_end_offset)
+        if new_hw > follower.high_watermark:
+            follower.high_watermark = new_hw
+            self._emit(
+                ev.HighWatermarkAdvanced(
+                    follower.broker, follower.topic, follower.partition, new_hw
+                )
+            )
+        self._fetch(follower, follower.log_end_offset)

@@ -1,0 +1,183 @@
+"""One run: owns the clock, the event sink, the seeded random streams and every component.
+
+`step()` pops one scheduled action, runs it, and returns the events it produced with a
+frozen snapshot; `steps()` and `run()` are built on it, so the human view, --json, --step
+and the tests all drive the same loop (SimPy's step/run pair).
+
+Plugging in another component (the KRaft control plane): call `sim.context(name)` for a
+`SimContext` with the shared queue, emit and network plus a random stream of its own;
+build the component with it; `sim.replication.apply_partition_leadership(...)` moves
+leadership, `sim.set_metadata_source(cache)` changes what brokers answer to metadata
+requests, `sim.set_broker_alive(id, alive)` kills or revives a broker, and
+`FAULT_HANDLERS[...]` maps a fault type to its handler.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kafkaretry.sim import events as ev
+from kafkaretry.sim.client_metadata import BrokerMetadataCache, StaticMetadataCache
+from kafkaretry.sim.clock import EventQueue
+from kafkaretry.sim.faults import install
+from kafkaretry.sim.netclient import CLIENT, ProducerNetworkClient
+from kafkaretry.sim.network import Emit, Network, Nodes
+from kafkaretry.sim.producer import Producer
+from kafkaretry.sim.replication import ReplicaManager
+from kafkaretry.sim.settings import SimulationInputs, effective_producer
+from kafkaretry.sim.snapshot import ClusterSnapshot, take_snapshot
+from kafkaretry.sim.state import InFlightRequest
+from kafkaretry.sim.trace import Step, Trace
+
+DEFAULT_SEED = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SimContext:
+    """What a component needs to take part in a run."""
+
+    queue: EventQueue
+    emit: Emit
+    rng: random.Random
+    network: Network
+    nodes: Nodes
+    replication: ReplicaManager
+
+
+class Simulation:
+    def __init__(
+        self, inputs: SimulationInputs, seed: int = DEFAULT_SEED, *, snapshots: bool = True
+    ) -> None:
+        self.inputs, self.seed, self._snapshots = inputs, seed, snapshots
+        self.settings = effective_producer(inputs.producer)  # ConfigError as KafkaProducer throws
+        self.queue = EventQueue()
+        self._buffer: list[ev.TraceEvent] = []
+        self.emit: Emit = self._buffer.append
+        topology = inputs.topology
+        self.nodes = Nodes((CLIENT, *topology.controllers, *topology.brokers))
+        self.network = Network(self.queue, self.nodes, inputs.latency_ms)
+        self.replication = ReplicaManager(
+            self.queue, self.emit, self.network, topology, inputs.cluster
+        )
+        self.client = ProducerNetworkClient(
+            self.queue,
+            self.rng("producer-network"),
+            self.emit,
+            self.network,
+            self.settings,
+            StaticMetadataCache(topology),
+            topology.brokers,
+        )
+        self._next_producer_id = 0
+        self.client.allocate_producer_id = self._allocate_producer_id
+        self.producer = Producer(
+            self.queue, self.rng("producer"), self.emit, self.client, self.settings, inputs.records
+        )
+        self.producer.send_request = self._deliver_produce
+        for rule, config, value in self.settings.adjustments:
+            self.emit(ev.ConfigNote(rule, config, value))
+        for topic in topology.topics:
+            for p in topic.partitions:
+                self.replication.apply_partition_leadership(topic.name, p.id, p.leader, 0, p.isr)
+        install(inputs.faults, self)
+        self.producer.start()
+
+    # -- the plug-in surface ---------------------------------------------------------------
+
+    def rng(self, component: str) -> random.Random:
+        """A random stream of its own per component: one more draw elsewhere shifts nothing."""
+        return random.Random(f"kafkaretry:{self.seed}:{component}")
+
+    def context(self, component: str) -> SimContext:
+        return SimContext(
+            self.queue, self.emit, self.rng(component), self.network, self.nodes, self.replication
+        )
+
+    def set_metadata_source(self, source: BrokerMetadataCache) -> None:
+        self.client.metadata_source = source
+
+    def set_broker_alive(self, broker: int, alive: bool) -> None:
+        """A crashed broker's process is gone: its host resets the producer's connection."""
+        self.nodes.set_alive(broker, alive)
+        conn = self.client.connections.get(broker)
+        if not alive and conn is not None and conn.state != "disconnected":
+            self.client.disconnect(broker, "connection reset")
+
+    def _allocate_producer_id(self) -> int:
+        # Brokers hand out ids from blocks the controller allocates (KIP-730), starting at 0.
+        pid, self._next_producer_id = self._next_producer_id, self._next_producer_id + 1
+        return pid
+
+    def _deliver_produce(self, request: ev.ProduceRequestSent, sent: InFlightRequest) -> None:
+        broker, acks = request.broker, self.settings.acks
+
+        def respond(error: str, offset: int) -> None:
+            if acks == 0:
+                return  # acks=0: the broker sends no response at all
+            self.emit(ev.ProduceResponseSent(broker, request.batch, request.attempt, error, offset))
+            self.network.send(
+                "produce-response",
+                broker,
+                CLIENT,
+                lambda: self.client.complete(sent, error, offset),
+                batch=request.batch,
+                attempt=request.attempt,
+            )
+
+        # The request carries request.timeout.ms as its timeoutMs (Sender.sendProduceRequest).
+        self.replication.handle_produce(
+            broker, request, sent.batch.records, acks, self.settings.request_timeout_ms, respond
+        )
+
+    # -- running ---------------------------------------------------------------------------
+
+    def snapshot(self) -> ClusterSnapshot:
+        return take_snapshot(
+            self.queue.now_ms,
+            self.inputs.topology.brokers,
+            self.nodes,
+            self.replication,
+            self.client,
+        )
+
+    def step(self) -> Step | None:
+        """Run the next action; None when nothing but background chores is left."""
+        if self.queue.foreground == 0:
+            if not self._buffer:
+                return None
+        else:
+            timer = self.queue.pop()
+            if timer is not None:
+                timer.action()
+        events = tuple(self._buffer)
+        self._buffer.clear()
+        return Step(self.queue.now_ms, events, self.snapshot() if self._snapshots else None)
+
+    def steps(self, until_ms: int | None = None) -> Iterator[Step]:
+        while True:
+            if until_ms is not None:
+                upcoming = self.queue.peek()
+                if upcoming is not None and upcoming > until_ms and not self._buffer:
+                    return
+            step = self.step()
+            if step is None:
+                return
+            yield step
+
+    def run(self, until_ms: int | None = None) -> Trace:
+        kept = tuple(s for s in self.steps(until_ms) if s.events)
+        return Trace(
+            self.inputs.scenario,
+            self.seed,
+            self.settings,
+            tuple(self.inputs.records),
+            kept,
+            self.snapshot(),
+        )
+
+
+def simulate(inputs: SimulationInputs, seed: int = DEFAULT_SEED) -> Trace:
+    """Run a scenario to its end and return its trace."""
+    return Simulation(inputs, seed).run()

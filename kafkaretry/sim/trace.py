@@ -1,0 +1,134 @@
+"""The immutable record of a run: steps of (time, events, snapshot) and queries over them.
+
+Every view (human, --json, --step, tests) reads the same Trace; the queries here are the
+ones those views share, so two views cannot tell two different stories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from kafkaretry.sim import events as ev
+from kafkaretry.sim.settings import EffectiveProducer, RecordSpec
+from kafkaretry.sim.snapshot import ClusterSnapshot
+
+E = TypeVar("E")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    at_ms: int
+    events: tuple[ev.TraceEvent, ...]
+    snapshot: ClusterSnapshot | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    attempt: int
+    at_ms: int
+    batch: int
+    partition: int
+    broker: int
+    outcome: str  # acknowledged | duplicate | response-lost | request-lost | timed-out | error name
+    appended_offset: int | None  # where the broker wrote it this time (None: not written)
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    scenario: str
+    seed: int
+    settings: EffectiveProducer
+    records: tuple[RecordSpec, ...]
+    steps: tuple[Step, ...]
+    final: ClusterSnapshot
+
+    def timed_events(self) -> Iterator[tuple[int, ev.TraceEvent]]:
+        for step in self.steps:
+            for event in step.events:
+                yield step.at_ms, event
+
+    def of_type(self, kind: type[E]) -> list[tuple[int, E]]:
+        return [(at, e) for at, e in self.timed_events() if isinstance(e, kind)]
+
+    def partition_of(self, record: int = 0) -> int | None:
+        for _, e in self.of_type(ev.RecordPartitioned):
+            if e.record == record:
+                return e.partition
+        return None
+
+    def batch_of(self, record: int = 0) -> int | None:
+        for _, e in self.of_type(ev.BatchCreated):
+            if e.record == record:
+                return e.batch
+        # later records join an open batch: find the acknowledgement or failure instead
+        for _, r in self.of_type(ev.RecordAcknowledged):
+            if r.record == record:
+                return r.batch
+        return None
+
+    def acknowledgement(self, record: int = 0) -> tuple[int, ev.RecordAcknowledged] | None:
+        for at, e in self.of_type(ev.RecordAcknowledged):
+            if e.record == record:
+                return at, e
+        return None
+
+    def copies(self, record: int = 0) -> tuple[int, ...]:
+        """Offsets at which the partition leader's log holds `record` at the end."""
+        partition = self.partition_of(record)
+        if partition is None:
+            return ()
+        leader = self.final.leader_replica(self.records[record].topic, partition)
+        if leader is None:
+            return ()
+        return tuple(entry.offset for entry in leader.log if entry.record == record)
+
+    def attempts(self, record: int = 0) -> tuple[Attempt, ...]:
+        batch = self.batch_of(record)
+        timed = list(self.timed_events())
+        found: list[Attempt] = []
+        for i, (at, e) in enumerate(timed):
+            if isinstance(e, ev.ProduceRequestSent) and e.batch == batch:
+                outcome, offset = _outcome(timed[i + 1 :], e)
+                found.append(
+                    Attempt(e.attempt, at, e.batch, e.partition, e.broker, outcome, offset)
+                )
+        return tuple(found)
+
+
+def _outcome(
+    later: list[tuple[int, ev.TraceEvent]], sent: ev.ProduceRequestSent
+) -> tuple[str, int | None]:
+    offset: int | None = None
+    lost = ""
+    for _, e in later:
+        match e:
+            case ev.RecordAppended(batch=b, attempt=a, base_offset=o) if (b, a) == (
+                sent.batch,
+                sent.attempt,
+            ):
+                offset = o
+            case ev.DuplicateDetected(batch=b) if b == sent.batch and offset is None:
+                offset, lost = None, "duplicate"
+            case ev.ResponseDropped(batch=b, attempt=a) if (b, a) == (sent.batch, sent.attempt):
+                lost = "response-lost"
+            case ev.RequestDropped(batch=b, attempt=a) if (b, a) == (sent.batch, sent.attempt):
+                lost = "request-lost"
+            case ev.ProduceRequestTimedOut(batch=b, attempt=a) if (b, a) == (
+                sent.batch,
+                sent.attempt,
+            ):
+                return lost or "timed-out", offset
+            case ev.ProduceResponseReceived(batch=b, attempt=a, error=err) if (b, a) == (
+                sent.batch,
+                sent.attempt,
+            ):
+                if err != "NONE":
+                    return err, offset
+                return ("duplicate" if lost == "duplicate" else "acknowledged"), offset
+            case ev.RecordExpired(batch=b) if b == sent.batch:
+                return lost or "expired", offset
+            case _:
+                pass
+    return lost or "no-answer", offset

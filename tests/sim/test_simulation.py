@@ -1,0 +1,113 @@
+"""The ack-loss story end to end, and the plug-in surface the control plane will use."""
+
+from __future__ import annotations
+
+import pytest
+
+from kafkaretry.errors import ConfigError
+from kafkaretry.sim import events as ev
+from kafkaretry.sim.faults import UnsupportedFaultError
+from kafkaretry.sim.simulation import Simulation
+from tests.sim.helpers import inputs, run
+
+
+def test_default_retry_goes_to_the_same_partition_and_is_deduplicated() -> None:
+    trace = run()
+    attempts = trace.attempts()
+    assert [(a.attempt, a.partition, a.broker) for a in attempts] == [(1, 0, 4), (2, 0, 4)]
+    assert [a.outcome for a in attempts] == ["response-lost", "duplicate"]
+    assert trace.copies() == (0,)
+    ack = trace.acknowledgement()
+    assert ack is not None
+    assert ack[1].offset == attempts[0].appended_offset == 0
+    assert len(trace.of_type(ev.RecordPartitioned)) == 1  # the partitioner ran once
+    assert len(trace.of_type(ev.DuplicateDetected)) == 1
+
+
+def test_without_idempotence_the_retry_is_a_second_copy() -> None:
+    trace = run(enable_idempotence="false")
+    assert trace.copies() == (0, 1)
+    ack = trace.acknowledgement()
+    assert ack is not None
+    assert ack[1].offset == 1
+    assert all(e.producer_id == -1 for _, e in trace.of_type(ev.ProduceRequestSent))
+
+
+def test_acks_1_silently_disables_idempotence_and_says_so() -> None:
+    trace = run(acks="1")
+    notes = [e for _, e in trace.of_type(ev.ConfigNote)]
+    assert notes == [ev.ConfigNote("idempotence-disabled", "acks", "1")]
+    assert trace.settings.idempotence is False
+    assert len(trace.copies()) == 2
+
+
+def test_explicit_idempotence_with_acks_1_is_rejected() -> None:
+    with pytest.raises(ConfigError, match="Must set acks to all"):
+        Simulation(inputs(acks="1", enable_idempotence="true"))
+
+
+@pytest.mark.parametrize(
+    ("sets", "timeout"),
+    [({}, 30_000), ({"request_timeout_ms": "5000"}, 5_000), ({"retry_backoff_ms": "400"}, 30_000)],
+)
+def test_retry_is_request_timeout_plus_backoff_after_the_send(
+    sets: dict[str, str], timeout: int
+) -> None:
+    trace = run("ack-loss", 0, None, None, **sets)
+    sent = trace.of_type(ev.ProduceRequestSent)
+    ((timed_out_at, timed_out),) = trace.of_type(ev.ProduceRequestTimedOut)
+    ((_retry_at, retry),) = trace.of_type(ev.RetryScheduled)
+    assert timed_out.timeout_ms == timeout
+    assert timed_out_at == sent[0][0] + timeout
+    assert retry.retry_at_ms == timed_out_at + retry.backoff_ms
+    backoff = int(sets.get("retry_backoff_ms", "100"))
+    assert 0.8 * backoff <= retry.backoff_ms <= 1.2 * backoff
+    # The resend waits for the backoff, then for a new connection (the timeout closed it).
+    assert sent[1][0] == retry.retry_at_ms + 4
+
+
+def test_same_seed_same_trace_and_seeds_change_the_jitter() -> None:
+    assert run(seed=7) == run(seed=7)
+    backoffs = {run(seed=s).of_type(ev.RetryScheduled)[0][1].backoff_ms for s in range(6)}
+    assert len(backoffs) > 1
+
+
+def test_drop_request_means_nothing_was_appended() -> None:
+    trace = run("ack-loss", enable_idempotence="false")
+    assert trace.attempts()[0].appended_offset == 0  # contrast for the next scenario
+    from dataclasses import replace
+
+    from kafkaretry.sim.settings import DropRequest
+
+    lost = Simulation(replace(inputs(), faults=(DropRequest(attempt=1),))).run()
+    assert [a.outcome for a in lost.attempts()] == ["request-lost", "acknowledged"]
+    assert lost.copies() == (0,)
+
+
+def test_crash_faults_are_reported_as_not_simulated_yet() -> None:
+    with pytest.raises(UnsupportedFaultError, match="fault CrashBroker is not simulated yet"):
+        Simulation(inputs("broker-down"))
+
+
+def test_apply_partition_leadership_moves_the_leader_everywhere() -> None:
+    sim = Simulation(inputs())
+    sim.replication.apply_partition_leadership("kafka-study-topic", 0, 5, 1, (5, 6))
+    leaders = {b: r.leader for (b, t, p), r in sim.replication.replicas.items() if p == 0}
+    assert leaders == {4: 5, 5: 5, 6: 5}
+    replica = sim.replication.replica(5, "kafka-study-topic", 0)
+    assert replica is not None
+    assert replica.is_leader
+    assert replica.leader_epoch == 1
+
+
+def test_a_dead_broker_resets_the_producers_connection() -> None:
+    sim = Simulation(inputs())
+    for _ in sim.steps(until_ms=12):
+        pass
+    sim.set_broker_alive(4, False)
+    step = sim.step()
+    assert step is not None
+    closed = [e for e in step.events if isinstance(e, ev.ConnectionClosed)]
+    retries = [e for e in step.events if isinstance(e, ev.RetryScheduled)]
+    assert closed == [ev.ConnectionClosed(4, "connection reset")]
+    assert [(r.partition, r.error) for r in retries] == [(0, "NETWORK_EXCEPTION")]
