@@ -301,10 +301,29 @@ def simulate(
     step: Annotated[
         bool, typer.Option("--step", help="Pause after each stage until Enter (terminals only).")
     ] = False,
+    broker: Annotated[
+        int | None,
+        typer.Option(
+            help="The broker the scenario's crash-broker fault kills.", show_default=False
+        ),
+    ] = None,
+    at_ms: Annotated[
+        int | None,
+        typer.Option(
+            "--at-ms", min=0, help="When the crash-broker fault strikes.", show_default=False
+        ),
+    ] = None,
+    with_controller: Annotated[
+        bool,
+        typer.Option(
+            "--with-controller", help="Also crash the active controller when the broker dies."
+        ),
+    ] = False,
 ) -> None:
     """Run a scenario through the deterministic simulator and tell the story stage by stage."""
     with reported_errors():
         from kafkaretry.runner import run_scenario
+        from kafkaretry.scenario import FaultPlan
 
         run = run_scenario(
             _scenarios_path(scenarios),
@@ -313,6 +332,7 @@ def simulate(
             key_type=key_type.value if key_type else None,
             overrides=settings or [],
             seed=seed,
+            plan=FaultPlan(broker, at_ms, with_controller),
         )
         if as_json:
             _print_json(run.json())

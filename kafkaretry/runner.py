@@ -11,6 +11,7 @@ from kafkaretry.sim.trace import Trace
 
 if TYPE_CHECKING:
     from kafkaretry.partitioning.placement import KeyPlacement
+    from kafkaretry.scenario import FaultPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +45,17 @@ def run_scenario(
     key_type: str | None,
     overrides: list[str],
     seed: int,
+    plan: FaultPlan | None = None,
 ) -> ScenarioRun:
     from kafkaretry.loading import load_scenario_book
     from kafkaretry.partitioning.placement import place_key
-    from kafkaretry.scenario import parse_overrides, scenario_inputs
+    from kafkaretry.scenario import FaultPlan, parse_overrides, scenario_inputs
 
     book = load_scenario_book(path)
     sets = parse_overrides(overrides)
-    inputs = scenario_inputs(book, name, key=key, key_type=key_type, overrides=sets)
+    inputs = scenario_inputs(
+        book, name, key=key, key_type=key_type, overrides=sets, plan=plan or FaultPlan()
+    )
     scenario = book.scenarios[name]
     chosen_type = key_type or scenario.record.key_type
     record = inputs.records[0]

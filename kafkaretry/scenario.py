@@ -8,6 +8,7 @@ what decides between a silent adjustment and a ConfigException (sim/settings.py)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -138,6 +139,50 @@ def _records(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class FaultPlan:
+    """Command-line changes to the crash faults: --broker, --at-ms, --with-controller."""
+
+    broker: int | None = None
+    at_ms: int | None = None
+    with_controller: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self.broker is None and self.at_ms is None and not self.with_controller
+
+
+def _planned(
+    name: str, faults: tuple[sim.Fault, ...], plan: FaultPlan, brokers: tuple[int, ...]
+) -> tuple[sim.Fault, ...]:
+    crashes = [f for f in faults if isinstance(f, sim.CrashBroker)]
+    if plan.empty:
+        return faults
+    if not crashes:
+        used = [o for o, v in (("--broker", plan.broker), ("--at-ms", plan.at_ms)) if v is not None]
+        used += ["--with-controller"] if plan.with_controller else []
+        raise KafkaRetryError(
+            f"{' and '.join(used)} change a crash-broker fault, and scenario '{name}' has none"
+        )
+    if plan.broker is not None and plan.broker not in brokers:
+        raise KafkaRetryError(
+            f"--broker {plan.broker} is not a broker (brokers: {', '.join(map(str, brokers))})"
+        )
+    out: list[sim.Fault] = []
+    for fault in faults:
+        if isinstance(fault, sim.CrashBroker):
+            fault = sim.CrashBroker(  # noqa: PLW2901 - the planned version replaces it
+                fault.broker if plan.broker is None else plan.broker,
+                fault.at_ms if plan.at_ms is None else plan.at_ms,
+            )
+        out.append(fault)
+    if plan.with_controller:
+        # The story's bonus: the active controller dies at the same moment as the broker.
+        first = next(f for f in out if isinstance(f, sim.CrashBroker))
+        out.append(sim.CrashController("active", first.at_ms))
+    return tuple(out)
+
+
 def scenario_inputs(
     book: ScenarioBook,
     name: str,
@@ -145,6 +190,7 @@ def scenario_inputs(
     key: str | None = None,
     key_type: str | None = None,
     overrides: dict[str, str] | None = None,
+    plan: FaultPlan = FaultPlan(),
 ) -> sim.SimulationInputs:
     """The named scenario with --key/--key-type/--set applied; errors name what is wrong."""
     if name not in book.scenarios:
@@ -163,6 +209,6 @@ def scenario_inputs(
         producer=producer_settings(producer, explicit),
         cluster=cluster_settings(cluster),
         records=_records(scenario, topic, chosen_key, key_type or scenario.record.key_type),
-        faults=tuple(_fault(f) for f in scenario.faults),
+        faults=_planned(name, tuple(_fault(f) for f in scenario.faults), plan, topology.brokers),
         latency_ms=network.latency_ms,
     )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import assert_never
-
 from rich.text import Text
 
+from kafkaretry.render.describe_kraft import describe_kraft
 from kafkaretry.sim import events as ev
 
 _NOTES = {
@@ -141,4 +140,5 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
         case ev.RecordFailed(record=r, batch=b, error=err):
             return Text(f"record {r} (batch {b}) fails: {err}", style="failure")
         case _:
-            assert_never(event)
+            # What is left is the control plane's union, described in its own module.
+            return describe_kraft(event)

@@ -59,7 +59,16 @@ class ProducerMetadata:
     (Metadata.updateLatestMetadata), protecting against a lagging broker's stale cache.
     """
 
-    __slots__ = ("brokers", "last_refresh_ms", "leaders", "partition_counts", "update_requested")
+    __slots__ = (
+        "allowed_at_ms",
+        "brokers",
+        "equivalent_responses",
+        "failed_attempts",
+        "last_refresh_ms",
+        "leaders",
+        "partition_counts",
+        "update_requested",
+    )
 
     def __init__(self, bootstrap: tuple[int, ...]) -> None:
         self.brokers = bootstrap  # bootstrap.servers until the first response
@@ -67,13 +76,18 @@ class ProducerMetadata:
         self.partition_counts: dict[str, int] = {}
         self.update_requested = True  # nothing known yet
         self.last_refresh_ms = -1
+        # Metadata.timeToAllowUpdate (KIP-580): refreshes back off exponentially after failed
+        # attempts and after consecutive responses that bring no newer leader epoch.
+        self.failed_attempts = 0
+        self.equivalent_responses = 0
+        self.allowed_at_ms = 0
 
     def leader_for(self, topic: str, partition: int) -> int:
         entry = self.leaders.get((topic, partition))
         return -1 if entry is None else entry[0]
 
     def update(self, topic: str, partitions: tuple[PartitionMetadata, ...]) -> bool:
-        """Apply one topic's metadata; True if any leader epoch moved forward."""
+        """Apply one topic's metadata; True if any leader epoch is new or moved forward."""
         newer = False
         self.partition_counts[topic] = len(partitions)
         for p in partitions:
@@ -81,6 +95,6 @@ class ProducerMetadata:
             seen = self.leaders.get(key)
             if seen is not None and p.leader_epoch < seen[1]:
                 continue  # stale: an older epoch than we already know
-            newer = newer or (seen is not None and p.leader_epoch > seen[1])
+            newer = newer or seen is None or p.leader_epoch > seen[1]
             self.leaders[key] = (p.leader, p.leader_epoch)
         return newer

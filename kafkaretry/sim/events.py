@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kafkaretry.sim.kraft_events import KRaftEvent
+
 
 @dataclass(frozen=True, slots=True)
 class ConfigNote:
@@ -233,4 +235,5 @@ TraceEvent = (
     | RecordAcknowledged
     | RecordExpired
     | RecordFailed
+    | KRaftEvent
 )

@@ -2,7 +2,8 @@
 
 No scenario name appears here: a scenario is a list of faults in scenarios.yaml, and
 FAULT_HANDLERS says what each kind of fault does. Dropping a message is a network filter;
-killing nodes belongs to the KRaft control plane, which registers its handlers here.
+killing nodes goes through the KRaft control plane, which notices only as Kafka does
+(missed heartbeats, Raft fetch timeouts), never by being told.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kafkaretry.errors import KafkaRetryError
+from kafkaretry.partitioning.murmur2 import java_partition
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.network import Message
 from kafkaretry.sim.settings import (
@@ -30,7 +32,7 @@ FaultHandler = Callable[[Any, "Simulation"], None]
 
 
 class UnsupportedFaultError(KafkaRetryError):
-    """A fault kind whose simulation does not exist yet."""
+    """A fault that cannot be applied to this scenario as written."""
 
 
 def _drop_first(
@@ -69,21 +71,68 @@ def drop_request(fault: DropRequest, sim: Simulation) -> None:
     sim.queue.at(fault.at_ms, arm)
 
 
-def _not_yet(fault: Fault, sim: Simulation) -> None:
-    kind = type(fault).__name__
-    raise UnsupportedFaultError(
-        f"fault {kind} is not simulated yet: broker and controller failures need the KRaft "
-        "control plane (broker heartbeats, fencing, leader election), which is still to come"
-    )
+def _partition_leader(sim: Simulation) -> int:
+    """`broker: partition-leader`: who leads the first record's partition right now."""
+    record = sim.inputs.records[0] if sim.inputs.records else None
+    if record is None or record.key_bytes is None:
+        raise UnsupportedFaultError(
+            "crash-broker with broker: partition-leader needs a keyed record "
+            "(a keyless record has no partition until the sticky partitioner picks one)"
+        )
+    topic = sim.inputs.topology.topic(record.topic)
+    partition = java_partition(record.key_bytes, len(topic.partitions))
+    return sim.control.partition(topic.name, partition).leader
+
+
+def crash_broker(fault: CrashBroker, sim: Simulation) -> None:
+    def crash() -> None:
+        broker = _partition_leader(sim) if fault.broker == "partition-leader" else fault.broker
+        if broker < 0 or not sim.nodes.is_alive(broker):
+            sim.emit(ev.FaultArmed("crash-broker", f"no live broker to crash ({broker})"))
+            return
+        sim.control.crash_broker(broker)
+        # A process crash: the host resets the producer's TCP connections at once.
+        sim.set_broker_alive(broker, False)
+
+    sim.queue.at(fault.at_ms, crash)
+
+
+def restart_broker(fault: RestartBroker, sim: Simulation) -> None:
+    def restart() -> None:
+        sim.set_broker_alive(fault.broker, True)
+        sim.control.restart_broker(fault.broker)
+
+    sim.queue.at(fault.at_ms, restart)
+
+
+def crash_controller(fault: CrashController, sim: Simulation) -> None:
+    def crash() -> None:
+        target = fault.controller
+        controller = sim.control.active_controller() if target == "active" else target
+        if controller is None:
+            sim.emit(ev.FaultArmed("crash-controller", "no active controller to crash"))
+            return
+        sim.control.crash_controller(controller)
+        sim.nodes.set_alive(controller, False)
+
+    sim.queue.at(fault.at_ms, crash)
+
+
+def restart_controller(fault: RestartController, sim: Simulation) -> None:
+    def restart() -> None:
+        sim.nodes.set_alive(fault.controller, True)
+        sim.control.restart_controller(fault.controller)
+
+    sim.queue.at(fault.at_ms, restart)
 
 
 FAULT_HANDLERS: dict[type, FaultHandler] = {
     DropResponse: drop_response,
     DropRequest: drop_request,
-    CrashBroker: _not_yet,
-    RestartBroker: _not_yet,
-    CrashController: _not_yet,
-    RestartController: _not_yet,
+    CrashBroker: crash_broker,
+    RestartBroker: restart_broker,
+    CrashController: crash_controller,
+    RestartController: restart_controller,
 }
 
 

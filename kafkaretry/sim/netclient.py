@@ -16,7 +16,7 @@ from itertools import count
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.client_metadata import BrokerMetadataCache, PartitionMetadata, ProducerMetadata
-from kafkaretry.sim.clock import EventQueue
+from kafkaretry.sim.clock import EventQueue, Timer
 from kafkaretry.sim.network import Emit, Network
 from kafkaretry.sim.rules import NETWORK_EXCEPTION, REQUEST_TIMED_OUT, exponential_backoff
 from kafkaretry.sim.settings import EffectiveProducer
@@ -31,9 +31,12 @@ class ProducerNetworkClient:
         "_emit",
         "_ids",
         "_metadata_in_flight",
+        "_metadata_timer",
+        "_metadata_wake",
         "_network",
         "_on_result",
         "_pid_in_flight",
+        "_pid_node",
         "_queue",
         "_rng",
         "_settings",
@@ -67,8 +70,11 @@ class ProducerNetworkClient:
         self.on_progress: Callable[[], None] = lambda: None  # wakes the sender
         self._on_result: OnResult = lambda request, error, offset: None
         self._ids = count(1)
-        self._metadata_in_flight = False
+        self._metadata_in_flight: int | None = None  # the broker asked, while unanswered
+        self._metadata_wake: Timer | None = None
+        self._metadata_timer: Timer | None = None
         self._pid_in_flight = False
+        self._pid_node: int | None = None
 
     def set_result_handler(self, handler: OnResult) -> None:
         self._on_result = handler
@@ -127,6 +133,10 @@ class ProducerNetworkClient:
         )
         conn.failed_attempts += 1
         self._emit(ev.ConnectionClosed(broker, reason))
+        if self._metadata_in_flight == broker:
+            self._metadata_failed()
+        if self._pid_in_flight and self._pid_node == broker:
+            self._pid_in_flight, self._pid_node = False, None  # InitProducerId is sent again
         self.request_metadata_update("disconnect")
         for request in failed:
             if request.timer is not None:
@@ -214,14 +224,57 @@ class ProducerNetworkClient:
             self._emit(ev.MetadataUpdateRequested(reason))
 
     def maybe_update_metadata(self) -> None:
-        if not self.metadata.update_requested or self._metadata_in_flight:
+        metadata = self.metadata
+        if not metadata.update_requested or self._metadata_in_flight is not None:
+            return
+        now = self._queue.now_ms
+        if now < metadata.allowed_at_ms:
+            self._wake_at(metadata.allowed_at_ms)
             return
         node = self.least_loaded_node()
         if node is None or not self.ready(node):
             return
-        self._metadata_in_flight = True
+        self._metadata_in_flight = node
         self._emit(ev.MetadataRequestSent(node))
         self._network.send("metadata", CLIENT, node, lambda: self._metadata_arrived(node))
+        # Like every request, it fails after request.timeout.ms and closes the connection.
+        timeout = self._settings.request_timeout_ms
+        self._metadata_timer = self._queue.after(timeout, lambda: self._metadata_timed_out(node))
+
+    def _wake_at(self, at_ms: int) -> None:
+        if self._metadata_wake is not None and not self._metadata_wake.cancelled:
+            return
+
+        def wake() -> None:
+            self._metadata_wake = None
+            self.on_progress()
+
+        self._metadata_wake = self._queue.at(at_ms, wake)
+
+    def _metadata_timed_out(self, node: int) -> None:
+        self._metadata_timer = None
+        if self._metadata_in_flight == node:
+            self.disconnect(node, "metadata request timed out")
+
+    def _metadata_done(self) -> None:
+        self._metadata_in_flight = None
+        if self._metadata_timer is not None:
+            self._metadata_timer.cancel()
+            self._metadata_timer = None
+
+    def _metadata_failed(self) -> None:
+        """Metadata.failedUpdate: back off by the failed attempts, forget equivalent answers."""
+        metadata = self.metadata
+        self._metadata_done()
+        metadata.failed_attempts += 1
+        metadata.equivalent_responses = 0
+        metadata.allowed_at_ms = self._queue.now_ms + self._refresh_backoff(
+            metadata.failed_attempts - 1
+        )
+
+    def _refresh_backoff(self, exponent: int) -> int:
+        s = self._settings
+        return exponential_backoff(self._rng, s.retry_backoff_ms, s.retry_backoff_max_ms, exponent)
 
     def _metadata_arrived(self, broker: int) -> None:
         answers = [(t, self.metadata_source.topic_metadata(broker, t)) for t in self.topics]
@@ -239,15 +292,25 @@ class ProducerNetworkClient:
         answers: list[tuple[str, tuple[PartitionMetadata, ...]]],
         alive: tuple[int, ...],
     ) -> None:
-        self._metadata_in_flight = False
-        self.metadata.update_requested = False
-        self.metadata.last_refresh_ms = self._queue.now_ms
+        if self._metadata_in_flight != broker:
+            return  # its connection was closed meanwhile: the request already failed
+        metadata = self.metadata
+        self._metadata_done()
+        metadata.update_requested = False
+        metadata.last_refresh_ms = self._queue.now_ms
+        metadata.failed_attempts = 0
         if alive:
-            self.metadata.brokers = alive
+            metadata.brokers = alive
+        progress = False
         for topic, partitions in answers:
-            self.metadata.update(topic, partitions)
+            progress = metadata.update(topic, partitions) or progress
             leaders = tuple((p.partition, p.leader, p.leader_epoch) for p in partitions)
             self._emit(ev.MetadataReceived(broker, topic, leaders))
+        # Metadata.update counts equivalent responses; a newer leader epoch resets the count.
+        metadata.equivalent_responses = 0 if progress else metadata.equivalent_responses + 1
+        count = metadata.equivalent_responses
+        wait = self._refresh_backoff(count - 1) if count > 0 else 0
+        metadata.allowed_at_ms = self._queue.now_ms + wait
         self.on_progress()
 
     def ensure_producer_id(self) -> bool:
@@ -259,7 +322,7 @@ class ProducerNetworkClient:
         node = self.least_loaded_node()
         if node is None or not self.ready(node):
             return False
-        self._pid_in_flight = True
+        self._pid_in_flight, self._pid_node = True, node
 
         def allocate() -> None:
             pid = self.allocate_producer_id()  # brokers hand out ids from controller blocks
@@ -271,7 +334,9 @@ class ProducerNetworkClient:
         return False
 
     def _pid_received(self, broker: int, pid: int) -> None:
-        self._pid_in_flight = False
+        if self._pid_node != broker:
+            return  # its connection was closed meanwhile; a new InitProducerId went out
+        self._pid_in_flight, self._pid_node = False, None
         self.producer_id = (pid, 0)
         self._emit(ev.ProducerIdAssigned(broker, pid, 0))
         self.on_progress()

@@ -84,6 +84,8 @@ class Network:
                 if drop(message):
                     return False
         nodes = self.nodes
+        if not nodes.is_alive(src):
+            return True  # a crashed process sends nothing (not a fault's drop, so no event)
 
         def arrive() -> None:
             if nodes.is_alive(dst):  # a dead host receives nothing

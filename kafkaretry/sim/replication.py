@@ -83,6 +83,19 @@ class ReplicaManager:
         for follower in self._followers(topic, partition, leader):
             self._fetch(follower, follower.log_end_offset)
 
+    def stop_broker(self, broker: int) -> None:
+        """A crashed broker's process is gone: its purgatory and parked fetches vanish with it."""
+        for (owner, _, _), replica in sorted(self.replicas.items()):
+            if owner != broker:
+                continue
+            for delayed in replica.delayed:
+                if delayed.timer is not None:
+                    delayed.timer.cancel()
+            for timer in replica.parked_fetches.values():
+                if timer is not None:
+                    timer.cancel()
+            replica.delayed, replica.parked_fetches = [], {}
+
     def _followers(self, topic: str, partition: int, leader: int) -> list[Replica]:
         return [
             r

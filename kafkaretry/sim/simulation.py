@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.client_metadata import BrokerMetadataCache, StaticMetadataCache
 from kafkaretry.sim.clock import EventQueue
+from kafkaretry.sim.control_plane import attach_control_plane
 from kafkaretry.sim.faults import install
 from kafkaretry.sim.netclient import CLIENT, ProducerNetworkClient
 from kafkaretry.sim.network import Emit, Network, Nodes
@@ -81,6 +82,7 @@ class Simulation:
         for topic in topology.topics:
             for p in topic.partitions:
                 self.replication.apply_partition_leadership(topic.name, p.id, p.leader, 0, p.isr)
+        self.control = attach_control_plane(self)
         install(inputs.faults, self)
         self.producer.start()
 
@@ -101,6 +103,8 @@ class Simulation:
     def set_broker_alive(self, broker: int, alive: bool) -> None:
         """A crashed broker's process is gone: its host resets the producer's connection."""
         self.nodes.set_alive(broker, alive)
+        if not alive:
+            self.replication.stop_broker(broker)
         conn = self.client.connections.get(broker)
         if not alive and conn is not None and conn.state != "disconnected":
             self.client.disconnect(broker, "connection reset")

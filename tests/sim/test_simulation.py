@@ -6,7 +6,6 @@ import pytest
 
 from kafkaretry.errors import ConfigError
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.faults import UnsupportedFaultError
 from kafkaretry.sim.simulation import Simulation
 from tests.sim.helpers import inputs, run
 
@@ -82,11 +81,6 @@ def test_drop_request_means_nothing_was_appended() -> None:
     lost = Simulation(replace(inputs(), faults=(DropRequest(attempt=1),))).run()
     assert [a.outcome for a in lost.attempts()] == ["request-lost", "acknowledged"]
     assert lost.copies() == (0,)
-
-
-def test_crash_faults_are_reported_as_not_simulated_yet() -> None:
-    with pytest.raises(UnsupportedFaultError, match="fault CrashBroker is not simulated yet"):
-        Simulation(inputs("broker-down"))
 
 
 def test_apply_partition_leadership_moves_the_leader_everywhere() -> None:

@@ -1,0 +1,123 @@
+"""KRaft control-plane events as sentences: a `match` over the closed KRaftEvent union."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from rich.text import Text
+
+from kafkaretry.sim import kraft_events as k
+
+
+def _ids(nodes: tuple[int, ...]) -> str:
+    return ", ".join(map(str, nodes)) or "none"
+
+
+def _leader(node: int) -> str:
+    return "no leader (offline)" if node == k.NO_LEADER else f"broker {node}"
+
+
+# One branch per event type is the point: mypy checks the match is exhaustive.
+def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
+    match event:
+        case k.ControllerCrashed(controller=c, was_active=active):
+            role = "the ACTIVE controller" if active else "a standby controller"
+            return Text(f"controller {c} ({role}) crashes", style="failure")
+        case k.ControllerRestarted(controller=c):
+            return Text(f"controller {c} restarts and rejoins the quorum as a follower")
+        case k.BrokerCrashed(broker=b):
+            return Text(
+                f"broker {b} crashes: its process is gone and it stops heartbeating; "
+                "nobody tells the controller",
+                style="failure",
+            )
+        case k.BrokerRestarted(broker=b):
+            return Text(f"broker {b} restarts; it must register again and starts fenced")
+        case k.FetchTimeoutExpired(controller=c, last_fetch_ms=last):
+            return Text(
+                f"controller {c} has not fetched from the active controller since {last} ms: "
+                "controller.quorum.fetch.timeout.ms expired",
+                style="election",
+            )
+        case k.PreVoteStarted(controller=c, epoch=e):
+            return Text(
+                f"controller {c} turns Prospective and asks for pre-votes (KIP-996), "
+                f"epoch still {e}",
+                style="election",
+            )
+        case k.PreVoteGranted(voter=v, prospective=p):
+            return Text(f"controller {v} grants controller {p} a pre-vote")
+        case k.PreVoteRejected(voter=v, prospective=p, reason=why):
+            return Text(f"controller {v} refuses controller {p} a pre-vote: {why}")
+        case k.ElectionStarted(candidate=c, epoch=e):
+            return Text(
+                f"controller {c} becomes a Candidate: epoch {e}, votes for itself, asks the others",
+                style="election",
+            )
+        case k.VoteGranted(voter=v, candidate=c, epoch=e):
+            return Text(f"controller {v} votes for controller {c} in epoch {e}")
+        case k.VoteRejected(voter=v, candidate=c, epoch=e, reason=why):
+            return Text(f"controller {v} refuses controller {c} its vote in epoch {e}: {why}")
+        case k.ElectionLost(controller=c, epoch=e, backoff_ms=wait):
+            return Text(
+                f"controller {c} has no majority in epoch {e}: it backs off {wait} ms "
+                "(random, controller.quorum.election.backoff.max.ms)",
+                style="warning",
+            )
+        case k.ControllerElected(new_active=c, epoch=e, votes=votes):
+            return Text(
+                f"controller {c} wins epoch {e} with votes from {_ids(votes)}: it is the new "
+                "active controller (Raft leader of __cluster_metadata)",
+                style="election",
+            )
+        case k.ControllerResigned(controller=c, epoch=e):
+            return Text(
+                f"controller {c} resigns in epoch {e}: no fetch from a majority (check-quorum)",
+                style="warning",
+            )
+        case k.BrokerSessionsRenewed(controller=c, brokers=brokers):
+            return Text(
+                f"controller {c} takes over and gives every registered broker a FRESH session "
+                f"({_ids(brokers)}): a dead broker is fenced only "
+                "broker.session.timeout.ms from now",
+                style="election",
+            )
+        case k.ActiveControllerDiscovered(broker=b, controller=c, epoch=e):
+            return Text(f"broker {b} finds the new active controller {c} (epoch {e})")
+        case k.BrokerSessionExpired(broker=b, last_contact_ms=last, session_timeout_ms=t):
+            return Text(
+                f"broker {b}'s session expired: no heartbeat since {last} ms "
+                f"(broker.session.timeout.ms={t})",
+                style="failure",
+            )
+        case k.BrokerFenced(broker=b, offset=o):
+            return Text(
+                f"the controller fences broker {b} (metadata offset {o}): it leaves every ISR",
+                style="election",
+            )
+        case k.BrokerRegistered(broker=b, offset=o):
+            return Text(f"broker {b} registers with the controller (offset {o}), fenced")
+        case k.BrokerUnfenced(broker=b):
+            return Text(f"broker {b} caught up with the metadata log: unfenced")
+        case k.PartitionLeaderElected(
+            topic=t, partition=p, old_leader=old, new_leader=new, leader_epoch=e, isr_after=isr
+        ):
+            return Text(
+                f"{t}/partition-{p}: leader {_leader(old)} → {_leader(new)}, leader epoch {e}, "
+                f"ISR [{_ids(isr)}] (the first live in-sync replica in assignment order)",
+                style="election",
+            )
+        case k.IsrShrunk(topic=t, partition=p, removed=b, isr_after=isr):
+            return Text(f"{t}/partition-{p}: broker {b} leaves the ISR → [{_ids(isr)}]")
+        case k.MetadataRecordCommitted(offset=o, what=what):
+            return Text(f"metadata record {o} committed by a majority of controllers: {what}")
+        case k.BrokerMetadataApplied(broker=b, offset=o):
+            return Text(f"broker {b} applies the metadata log up to offset {o} to its cache")
+        case k.NoQuorum(alive=alive):
+            return Text(
+                f"only controller(s) {_ids(alive)} alive: no majority, so no active controller "
+                "can be elected; metadata cannot change",
+                style="failure",
+            )
+        case _:
+            assert_never(event)
