@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from kafkaretry.sim import events as ev
+from kafkaretry.sim import kraft_events as k
 from kafkaretry.sim.events import TraceEvent
 from kafkaretry.sim.trace import Attempt, Trace
 
@@ -43,6 +45,8 @@ def summarize(trace: Trace, key_type: str, record: int = 0) -> RunSummary:
 def event_json(at_ms: int, event: TraceEvent) -> dict[str, Any]:
     data: dict[str, Any] = {"at_ms": at_ms, "type": type(event).__name__}
     for f in fields(event):
+        if f.name == "at_ms":
+            continue  # control-plane events carry their time; the step already gives it
         value = getattr(event, f.name)
         data[f.name] = (
             [list(v) if isinstance(v, tuple) else v for v in value]
@@ -75,5 +79,54 @@ def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
         "acked": s.acked,
         "ack_offset": s.ack_offset,
         "ack_at_ms": s.ack_at_ms,
+        **failover_json(trace, record),
         "events": [event_json(at, e) for at, e in trace.timed_events()],
+    }
+
+
+def failover_json(trace: Trace, record: int = 0) -> dict[str, Any]:
+    """What a broker or controller failure did: the fields issue #5 lists (null without one)."""
+    topic, partition = trace.records[record].topic, trace.partition_of(record)
+    brokers = trace.of_type(k.BrokerCrashed)
+    controllers = [(at, e) for at, e in trace.of_type(k.ControllerCrashed) if e.was_active]
+    elected = [(at, e) for at, e in trace.of_type(k.ControllerElected) if controllers]
+    leaders = [
+        (at, e)
+        for at, e in trace.of_type(k.PartitionLeaderElected)
+        if (e.topic, e.partition) == (topic, partition)
+    ]
+    ack = trace.acknowledgement(record)
+    return {
+        "failed": {
+            "broker": brokers[0][1].broker if brokers else None,
+            "controller": controllers[0][1].controller if controllers else None,
+        },
+        "controller_election": None
+        if not elected
+        else {
+            "new_active": elected[0][1].new_active,
+            "epoch": elected[0][1].epoch,
+            "at_ms": elected[0][0],
+            "votes": list(elected[0][1].votes),
+        },
+        "leader_election": None
+        if not leaders
+        else {
+            "partition": partition,
+            "old_leader": leaders[0][1].old_leader,
+            "new_leader": leaders[0][1].new_leader,
+            "leader_epoch": leaders[0][1].leader_epoch,
+            "isr_after": list(leaders[0][1].isr_after),
+            "at_ms": leaders[0][0],
+        },
+        "metadata_refreshes": [
+            {
+                "at_ms": at,
+                "via_broker": e.broker,
+                "leader_seen": next((lead for p, lead, _ in e.leaders if p == partition), None),
+            }
+            for at, e in trace.of_type(ev.MetadataReceived)
+            if e.topic == topic
+        ],
+        "ack_broker": None if ack is None else ack[1].broker,
     }

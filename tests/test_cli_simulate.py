@@ -27,7 +27,7 @@ def as_json(*args: str) -> dict[str, Any]:
 
 def test_json_fields_for_the_default_run() -> None:
     data = as_json("ack-loss")
-    assert list(data)[:10] == [
+    assert list(data) == [
         "scenario",
         "seed",
         "settings",
@@ -37,8 +37,20 @@ def test_json_fields_for_the_default_run() -> None:
         "acked",
         "ack_offset",
         "ack_at_ms",
+        "failed",
+        "controller_election",
+        "leader_election",
+        "metadata_refreshes",
+        "ack_broker",
         "events",
     ]
+    assert data["failed"] == {"broker": None, "controller": None}
+    assert (data["controller_election"], data["leader_election"]) == (None, None)
+    assert data["metadata_refreshes"] == [
+        {"at_ms": 6, "via_broker": 4, "leader_seen": 4},
+        {"at_ms": 30013, "via_broker": 6, "leader_seen": 4},
+    ]
+    assert data["ack_broker"] == 4
     assert data["scenario"] == "ack-loss"
     assert data["seed"] == 0
     assert data["settings"]["enable.idempotence"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import groupby
 
 from rich.console import Group, RenderableType
@@ -10,12 +11,17 @@ from rich.text import Text
 
 from kafkaretry.partitioning.keys import display_key
 from kafkaretry.partitioning.placement import KeyPlacement
+from kafkaretry.render.chapters import ChapterTracker, Context
 from kafkaretry.render.cluster import cluster_tree
+from kafkaretry.render.myths import corrections_table
+from kafkaretry.render.overview import overview_tree
 from kafkaretry.render.partition import partition_tree, stage_table
 from kafkaretry.render.step import step_view
 from kafkaretry.render.timeline import summary_table, timeline_table
 from kafkaretry.report import summarize
 from kafkaretry.sim import events as ev
+from kafkaretry.sim import kraft_events as k
+from kafkaretry.sim.snapshot import ClusterSnapshot
 from kafkaretry.sim.trace import Trace
 
 SHOWN_SETTINGS = (
@@ -60,20 +66,12 @@ def _keys(trace: Trace, key_type: str) -> dict[int, str]:
 def story_stages(
     trace: Trace, *, description: str, placement: KeyPlacement | None, key_type: str
 ) -> list[RenderableType]:
-    """Header, the record, one stage per simulated millisecond, final log, summary, timeline."""
+    """Header, the record, the run millisecond by millisecond, final logs, summary, timeline."""
     stages: list[RenderableType] = [_header(trace, description), _record_stage(placement)]
     topic = trace.records[0].topic if trace.records else ""
     keys = _keys(trace, key_type)
     stages.append(Text("2. What happens, millisecond by millisecond", style="stage"))
-    for at, steps in groupby(trace.steps, key=lambda s: s.at_ms):
-        group = list(steps)
-        events = [e for s in group for e in s.events]
-        extra = None
-        if any(isinstance(e, ev.ResponseDropped) for e in events) and group[-1].snapshot:
-            extra = cluster_tree(
-                group[-1].snapshot, topic=topic, keys=keys, title="the logs when the ACK is lost"
-            )
-        stages.append(step_view(at, events, extra))
+    stages.extend(_moments(trace, topic, keys))
     final = cluster_tree(
         trace.final, topic=topic, keys=keys, title=f"3. The final logs at {trace.final.at_ms} ms"
     )
@@ -81,7 +79,81 @@ def story_stages(
     summary = summarize(trace, key_type)
     stages.append(Group(summary_table(summary), _verdict(summary.copies, summary.idempotence)))
     stages.append(timeline_table(trace))
+    if _has_failure(trace):
+        stages.append(corrections_table())
     return stages
+
+
+def _moments(trace: Trace, topic: str, keys: dict[int, str]) -> list[RenderableType]:
+    """One view per simulated millisecond, with a heading where the story turns."""
+    partition = trace.partition_of(0) or 0
+    first = trace.of_type(ev.MetadataReceived)
+    epoch = next((e for p, _, e in first[0][1].leaders if p == partition), 0) if first else 0
+    tracker = ChapterTracker(Context(topic, partition, epoch))
+    failure = _has_failure(trace)
+    shown: ClusterSnapshot | None = None  # the last overview: "changed" is relative to it
+    before: ClusterSnapshot | None = None  # the cluster just before this moment
+    out: list[RenderableType] = []
+    quiet: list[tuple[int, list[ev.TraceEvent]]] = []
+    for at, steps in groupby(trace.steps, key=lambda s: s.at_ms):
+        group = list(steps)
+        events = [e for s in group for e in s.events]
+        opened, show_cluster = tracker.chapters(events)
+        extra: RenderableType | None = None
+        snapshot = group[-1].snapshot
+        if any(isinstance(e, ev.ResponseDropped) for e in events) and snapshot:
+            extra = cluster_tree(
+                snapshot, topic=topic, keys=keys, title="the logs when the ACK is lost"
+            )
+        elif failure and snapshot and show_cluster:
+            extra = overview_tree(snapshot, shown or before, topic=topic, partition=partition)
+            shown = snapshot
+        before = snapshot or before
+        routine = not opened and extra is None and all(isinstance(e, ROUTINE) for e in events)
+        if not routine:
+            out.extend(_collapsed(quiet))
+            quiet = []
+            out.extend(Text(f"\n{title}", style="stage") for title in opened)
+            out.append(step_view(at, events, extra))
+        else:
+            quiet.append((at, events))
+    out.extend(_collapsed(quiet))
+    return out
+
+
+# Moments made only of these are the producer waiting out a failure: reconnects refused,
+# metadata refreshes that bring no newer leader epoch. Long runs of them are summarised.
+ROUTINE = (
+    ev.ConnectionClosed,
+    ev.MetadataUpdateRequested,
+    ev.MetadataRequestSent,
+    ev.MetadataReceived,
+)
+ROUTINE_LABELS = {
+    ev.ConnectionClosed: "connections closed or refused",
+    ev.MetadataUpdateRequested: "metadata marked stale",
+    ev.MetadataRequestSent: "MetadataRequests to a broker",
+    ev.MetadataReceived: "answers with no newer leader epoch",
+}
+SHOWN_ROUTINE = 4  # moments shown before the rest of a quiet stretch is summarised
+
+
+def _collapsed(quiet: list[tuple[int, list[ev.TraceEvent]]]) -> list[RenderableType]:
+    if len(quiet) <= SHOWN_ROUTINE + 1:
+        return [step_view(at, events) for at, events in quiet]
+    shown = [step_view(at, events) for at, events in quiet[:SHOWN_ROUTINE]]
+    rest = quiet[SHOWN_ROUTINE:]
+    counts = Counter(type(e) for _, events in rest for e in events)
+    parts = ", ".join(
+        f"{counts[kind]} {label}" for kind, label in ROUTINE_LABELS.items() if counts[kind]
+    )
+    summary = Text(
+        f"… and {len(rest)} more moments like these from {rest[0][0]} to {rest[-1][0]} ms "
+        f"({parts}): the producer backs off (reconnect.backoff.ms, retry.backoff.ms, "
+        "both growing to their .max.ms) while every broker still names the old leader …",
+        style="muted",
+    )
+    return [*shown, summary]
 
 
 def _verdict(copies: int, idempotence: bool) -> Text:
@@ -98,3 +170,10 @@ def _verdict(copies: int, idempotence: bool) -> Text:
             style="failure",
         )
     return Text(f"{copies} cop{'y' if copies == 1 else 'ies'} of the record in the log.")
+
+
+def _has_failure(trace: Trace) -> bool:
+    """A node crashed in this run: the control plane's story (and its myths) apply."""
+    return any(
+        isinstance(e, k.BrokerCrashed | k.ControllerCrashed) for _, e in trace.timed_events()
+    )

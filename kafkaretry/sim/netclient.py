@@ -105,10 +105,19 @@ class ProducerNetworkClient:
 
     def _connect(self, conn: Connection) -> None:
         conn.state = "connecting"
-        conn.last_attempt_ms = self._queue.now_ms
+        started = conn.last_attempt_ms = self._queue.now_ms
         alive = self._network.nodes.is_alive(conn.broker)
         delay = self._network.round_trip_ms() * (2 if alive else 1)
-        self._queue.after(delay, lambda: self._connected(conn) if alive else self._refused(conn))
+
+        def outcome() -> None:
+            if conn.state != "connecting" or conn.last_attempt_ms != started:
+                return  # closed meanwhile (the broker crashed during the handshake)
+            if self._network.nodes.is_alive(conn.broker):
+                self._connected(conn)
+            else:
+                self._refused(conn)
+
+        self._queue.after(delay, outcome)
 
     def _connected(self, conn: Connection) -> None:
         conn.state, conn.failed_attempts = "ready", 0
@@ -249,7 +258,8 @@ class ProducerNetworkClient:
             self._metadata_wake = None
             self.on_progress()
 
-        self._metadata_wake = self._queue.at(at_ms, wake)
+        # A chore: it never keeps a finished run going (every batch has its own timers).
+        self._metadata_wake = self._queue.at(at_ms, wake, background=True)
 
     def _metadata_timed_out(self, node: int) -> None:
         self._metadata_timer = None

@@ -344,5 +344,8 @@ class Producer:
     def _finish(self, batch: ProducerBatch) -> None:
         batch.done = True
         self.resolved += len(batch.records)
+        if self.finished and self._wakeup is not None:
+            self._wakeup.cancel()  # the story ends with the last record: no idle sender polls
+            self._wakeup = None
         if batch.delivery_timer is not None:
             batch.delivery_timer.cancel()

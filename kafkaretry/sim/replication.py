@@ -69,9 +69,9 @@ class ReplicaManager:
         self, topic: str, partition: int, leader: int, leader_epoch: int, isr: tuple[int, ...]
     ) -> None:
         """The control plane's decision reaches the brokers (ReplicaManager.applyDelta)."""
-        for (_, name, pid), replica in sorted(self.replicas.items()):
-            if name != topic or pid != partition:
-                continue
+        for (owner, name, pid), replica in sorted(self.replicas.items()):
+            if name != topic or pid != partition or not self._network.nodes.is_alive(owner):
+                continue  # a crashed broker learns nothing until it restarts
             replica.leader, replica.leader_epoch, replica.isr = leader, leader_epoch, isr
             replica.follower_leo = {}
             for timer in replica.parked_fetches.values():

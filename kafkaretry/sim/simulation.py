@@ -144,6 +144,7 @@ class Simulation:
             self.nodes,
             self.replication,
             self.client,
+            self.control.snapshot(),
         )
 
     def step(self) -> Step | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kafkaretry.sim.kraft_events import KRaftSnapshot
 from kafkaretry.sim.netclient import ProducerNetworkClient
 from kafkaretry.sim.network import Nodes
 from kafkaretry.sim.replication import ReplicaManager
@@ -42,6 +43,14 @@ class ClusterSnapshot:
     at_ms: int
     brokers: tuple[BrokerView, ...]
     producer_leaders: tuple[tuple[str, int, int, int], ...]  # (topic, partition, leader, epoch)
+    control: KRaftSnapshot | None = None  # controllers, fencing, committed partition metadata
+
+    def producer_leader(self, topic: str, partition: int) -> tuple[int, int] | None:
+        """(leader, leader epoch) of a partition as the producer's metadata has it."""
+        for t, p, leader, epoch in self.producer_leaders:
+            if (t, p) == (topic, partition):
+                return leader, epoch
+        return None
 
     def replica(self, broker: int, topic: str, partition: int) -> ReplicaView | None:
         for b in self.brokers:
@@ -52,11 +61,15 @@ class ClusterSnapshot:
         return None
 
     def leader_replica(self, topic: str, partition: int) -> ReplicaView | None:
-        for b in self.brokers:
-            for r in b.replicas:
-                if r.topic == topic and r.partition == partition and r.is_leader:
-                    return r
-        return None
+        """The live leader with the newest leader epoch (a crashed one still thinks it leads)."""
+        leaders = [
+            r
+            for b in self.brokers
+            if b.alive
+            for r in b.replicas
+            if r.topic == topic and r.partition == partition and r.is_leader
+        ]
+        return max(leaders, key=lambda r: r.leader_epoch, default=None)
 
 
 def take_snapshot(
@@ -65,6 +78,7 @@ def take_snapshot(
     nodes: Nodes,
     replication: ReplicaManager,
     client: ProducerNetworkClient,
+    control: KRaftSnapshot | None = None,
 ) -> ClusterSnapshot:
     views = []
     for broker in brokers:
@@ -87,4 +101,4 @@ def take_snapshot(
         (topic, partition, leader, epoch)
         for (topic, partition), (leader, epoch) in sorted(client.metadata.leaders.items())
     )
-    return ClusterSnapshot(at_ms, tuple(views), leaders)
+    return ClusterSnapshot(at_ms, tuple(views), leaders, control)

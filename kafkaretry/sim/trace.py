@@ -31,7 +31,9 @@ class Attempt:
     batch: int
     partition: int
     broker: int
-    outcome: str  # acknowledged | duplicate | response-lost | request-lost | timed-out | error name
+    # acknowledged | duplicate | response-lost | request-lost | timed-out | expired | an error
+    # name (NETWORK_EXCEPTION when the connection was reset) | no-answer
+    outcome: str
     appended_offset: int | None  # where the broker wrote it this time (None: not written)
 
 
@@ -129,6 +131,11 @@ def _outcome(
                 return ("duplicate" if lost == "duplicate" else "acknowledged"), offset
             case ev.RecordExpired(batch=b) if b == sent.batch:
                 return lost or "expired", offset
+            case ev.RetryScheduled(batch=b, next_attempt=n, error=err) if (b, n) == (
+                sent.batch,
+                sent.attempt + 1,
+            ):
+                return lost or err, offset  # failed without an answer, e.g. a connection reset
             case _:
                 pass
     return lost or "no-answer", offset

@@ -1,0 +1,51 @@
+"""The closing panel of the broker-down story: the popular explanation vs. Kafka (KAFKA.md §7)."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+# (what people say, what Kafka does); each row is a rule the simulation just showed.
+CORRECTIONS: tuple[tuple[str, str], ...] = (
+    (
+        "A retried record may go to another, healthy partition.",
+        "The batch is bound to its partition before it is sent; a retry re-enqueues the same "
+        "batch on the same partition. Only the broker it is sent to changes.",
+    ),
+    (
+        "The producer gets the new metadata from the (new) controller.",
+        "Clients never talk to controllers. The producer asks a broker (the least loaded one), "
+        "which answers from its own metadata cache, replicated from the controllers' log.",
+    ),
+    (
+        "When a broker dies, the controller fails over or elects a leader at once.",
+        "The active controller waits for the broker's heartbeat session to expire "
+        "(broker.session.timeout.ms = 9 s) before fencing it and electing the first live "
+        "in-sync replica in assignment order. No Raft election is involved.",
+    ),
+    (
+        "A new active controller continues the old broker sessions.",
+        "On activation it gives every broker a fresh session, so a broker that died together "
+        "with the controller is fenced about 9 s after the failover.",
+    ),
+    (
+        "A controller failover stops the cluster.",
+        "Produce and fetch continue on the existing leaders; only metadata changes wait for "
+        "the Raft election (about 2-3 s with default timeouts).",
+    ),
+)
+
+
+def corrections_table() -> Table:
+    table = Table(
+        title="What the popular explanation gets wrong",
+        box=box.ROUNDED,
+        show_lines=True,
+        expand=True,
+    )
+    table.add_column("the popular explanation", style="warning", ratio=2)
+    table.add_column("what Kafka does", ratio=3)
+    for claim, fact in CORRECTIONS:
+        table.add_row(Text(claim), Text(fact))
+    return table
