@@ -85,8 +85,9 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
         case k.ActiveControllerDiscovered(broker=b, controller=c, epoch=e):
             return Text(f"broker {b} finds the new active controller {c} (epoch {e})")
         case k.BrokerSessionExpired(broker=b, last_contact_ms=last, session_timeout_ms=t):
+            since = f"{last} ms" if last >= 0 else f"{-last} ms before the run started"
             return Text(
-                f"broker {b}'s session expired: no heartbeat since {last} ms "
+                f"broker {b}'s session expired: no heartbeat since {since} "
                 f"(broker.session.timeout.ms={t})",
                 style="failure",
             )
