@@ -52,6 +52,15 @@ def test_every_length_and_the_empty_key() -> None:
     assert _rows([b""])[b""][0] == 275646681  # UtilsTest: "" is hashed, not skipped
 
 
+def test_keys_longer_than_a_uint16_keep_their_own_group() -> None:
+    # 65,539 and 3 agree in their low 16 bits: grouping must not mix the two lengths.
+    keys = [b"x" * 65_539, b"abc", b"y" * 65_539, b"abc"]
+    table = NumpyKeyTable.from_chunk(keys)
+    assert table.summarize(Plan(5)) == PyKeyTable.from_chunk(keys).summarize(Plan(5))
+    assert sorted(table.groups) == [3, 65_539]
+    assert [(h.key, h.count) for h in table.top(3, 5)] == [(b"abc", 2)]
+
+
 def test_lines_batch_equals_list_batch() -> None:
     keys = [b"21", b"", b"foobar", "café".encode(), b"a-little-bit-long-string"]
     batch = bn.batch_from_lines(b"\n".join(keys) + b"\n")

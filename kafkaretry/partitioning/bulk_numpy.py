@@ -50,7 +50,7 @@ class KeyBatch:
 def batch_from_lines(data: bytes) -> KeyBatch:
     """Keys from newline-terminated lines (every line, including the last, ends in \\n)."""
     buf = np.frombuffer(data, dtype=np.uint8)
-    ends = np.flatnonzero(buf == _NEWLINE).astype(np.int64)
+    ends = np.flatnonzero(buf == _NEWLINE).astype(np.int64, copy=False)
     starts = np.empty_like(ends)
     if len(ends):
         starts[0] = 0
@@ -69,14 +69,16 @@ def batch_from_keys(keys: list[bytes]) -> KeyBatch:
 def length_groups(batch: KeyBatch) -> list[tuple[int, I64]]:
     """(L, start offsets of every key of length L), one entry per distinct length."""
     # A stable radix argsort on uint16 is ~6x faster than on int64 (PERF-NOTES.md §2).
-    order = np.argsort(batch.lens.astype(np.uint16), kind="stable")
-    sorted_lens = batch.lens[order]
-    cuts = np.flatnonzero(np.diff(sorted_lens)) + 1
-    edges = [0, *cuts.tolist(), len(order)]
+    # Keys of 65,536 bytes or more share a uint16 with shorter ones: sort those by a wider
+    # type (never the case for key files of ordinary keys).
+    wide = len(batch.lens) and int(batch.lens.max()) > 0xFFFF
+    order = np.argsort(batch.lens if wide else batch.lens.astype(np.uint16), kind="stable")
+    sizes = np.bincount(batch.lens)  # keys per length, so no gather of the sorted lengths
+    lengths = np.flatnonzero(sizes)
+    edges = [0, *np.cumsum(sizes[lengths]).tolist()]
     return [
-        (int(sorted_lens[lo]), batch.starts[order[lo:hi]])
-        for lo, hi in itertools.pairwise(edges)
-        if hi > lo
+        (length, batch.starts[order[lo:hi]])
+        for length, (lo, hi) in zip(lengths.tolist(), itertools.pairwise(edges), strict=True)
     ]
 
 
