@@ -52,6 +52,15 @@ def test_every_length_and_the_empty_key() -> None:
     assert _rows([b""])[b""][0] == 275646681  # UtilsTest: "" is hashed, not skipped
 
 
+def test_keys_longer_than_a_uint16_keep_their_own_group() -> None:
+    # 65,539 and 3 agree in their low 16 bits: grouping must not mix the two lengths.
+    keys = [b"x" * 65_539, b"abc", b"y" * 65_539, b"abc"]
+    table = NumpyKeyTable.from_chunk(keys)
+    assert table.summarize(Plan(5)) == PyKeyTable.from_chunk(keys).summarize(Plan(5))
+    assert sorted(table.groups) == [3, 65_539]
+    assert [(h.key, h.count) for h in table.top(3, 5)] == [(b"abc", 2)]
+
+
 def test_lines_batch_equals_list_batch() -> None:
     keys = [b"21", b"", b"foobar", "café".encode(), b"a-little-bit-long-string"]
     batch = bn.batch_from_lines(b"\n".join(keys) + b"\n")
@@ -90,6 +99,34 @@ def test_unique_rows_survives_hash_collisions() -> None:
     rows, _, counts = bn.unique_rows(mat, hashes, np.ones(6, dtype=np.int64))
     got = sorted((r.tobytes(), int(c)) for r, c in zip(rows, counts, strict=True))
     assert got == [(b"\x01\x02", 3), (b"\x03\x04", 2), (b"\x05\x06", 1)]
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(st.binary(min_size=3, max_size=3), min_size=1, max_size=80),
+    st.integers(1, 5),
+    st.integers(0, 1),
+)
+def test_unique_rows_equals_a_counter(keys: list[bytes], buckets: int, scale: int) -> None:
+    # A weak hash (first byte mod `buckets`) makes long mixed runs of different keys per
+    # hash; `scale` repeats the input past RADIX_MIN so the radix order is exercised too.
+    keys = keys * (1 + scale * (bn.RADIX_MIN // len(keys) + 1))
+    mat = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(-1, 3)
+    hashes = (mat[:, 0] % buckets).astype(np.uint32)
+    counts = np.arange(1, len(keys) + 1, dtype=np.int64)
+    rows, got_hashes, summed = bn.unique_rows(mat, hashes, counts)
+    expected: dict[bytes, int] = {}
+    for key, count in zip(keys, counts.tolist(), strict=True):
+        expected[key] = expected.get(key, 0) + count
+    got = {r.tobytes(): int(c) for r, c in zip(rows, summed, strict=True)}
+    assert len(got) == len(rows) == len(got_hashes)
+    assert got == expected
+    assert all(h == r[0] % buckets for r, h in zip(rows, got_hashes, strict=True))
+
+
+def test_hash_order_sorts_large_arrays() -> None:
+    values = np.random.default_rng(3).integers(0, 2**32, 3 * bn.RADIX_MIN, dtype=np.uint32)
+    assert (np.diff(values[bn.hash_order(values)].astype(np.int64)) >= 0).all()
 
 
 @pytest.mark.parametrize("table", [NumpyKeyTable, PyKeyTable])

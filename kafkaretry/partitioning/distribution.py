@@ -38,6 +38,10 @@ def table_class() -> type[KeyTable]:
     """NumPy's table when installed (the `fast` extra), else the pure-Python Counter."""
     if os.environ.get("KAFKARETRY_NO_NUMPY"):
         return PyKeyTable
+    # NumPy's bundled OpenBLAS starts one thread per core while numpy is imported (~50 ms
+    # of a 2-core machine's start-up); kafkaretry does no linear algebra, so one is enough.
+    # setdefault: a value the user exported still wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         from kafkaretry.partitioning.tally_numpy import NumpyKeyTable
     except ImportError:

@@ -62,13 +62,16 @@ class NumpyKeyTable:
     def summarize(self, plan: Plan) -> Summaries:
         records, keys = Summary.empty(plan), Summary.empty(plan)
         for mat, hashes, counts in self.groups.values():
-            for summary, weights in ((records, counts), (keys, None)):
-                summary.add(_group_summary(plan, mat, hashes, weights))
+            per_key = _group_summary(plan, mat, hashes, None)
+            keys.add(per_key)
+            # A group of keys seen once each has the same record and key figures.
+            once = not len(counts) or int(counts.max()) == 1
+            records.add(per_key if once else _group_summary(plan, mat, hashes, counts))
         return Summaries(records, keys)
 
     def top(self, k: int, partitions: int) -> list[HotKey]:
         every = np.concatenate([g[2] for g in self.groups.values()] or [np.zeros(0, np.int64)])
-        if not len(every) or k <= 0:
+        if not len(every) or k <= 0 or int(every.max()) < HOT_MIN:
             return []
         rank = len(every) - min(k, len(every))
         floor = max(int(np.partition(every, rank)[rank]), HOT_MIN)
