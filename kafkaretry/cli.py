@@ -10,7 +10,6 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -159,84 +158,26 @@ def partition(
 ) -> None:
     """Which partition a key lands on, computed as the Java producer does (murmur2)."""
     with reported_errors():
-        from kafkaretry.loading import load_topology
-        from kafkaretry.partitioning.placement import keyless_json, place_key
+        from kafkaretry.placing import PartitionRequest, run_partition
 
-        names = _client_names(client)
-        chosen = load_topology(_scenarios_path(scenarios)).topic(topic)
-        count = partitions or len(chosen.partitions)
-        if keys_file is not None:
-            if keys or no_key:
-                raise KafkaRetryError("--keys-file takes no KEY arguments and no --no-key")
-            bulk = BulkOptions(
-                keys_file, key_type.value, csv_column, resize or [], top, max_distinct
-            )
-            _partition_keys_file(chosen.name, count, names, bulk, as_json=as_json)
-            return
-        if csv_column is not None or resize:
-            raise KafkaRetryError("--csv-column and --resize need --keys-file")
-        if no_key or not keys:
-            if keys:
-                raise KafkaRetryError("--no-key takes no KEY arguments")
-            if not no_key:
-                raise KafkaRetryError("give at least one KEY, or --no-key")
-            if as_json:
-                _print_json(keyless_json(chosen, count))
-                return
-            from kafkaretry.render.partition import keyless_view
-
-            _console().print(keyless_view(chosen, count))
-            return
-        placed = [
-            place_key(chosen, k, key_type.value, partitions=partitions, clients=names) for k in keys
-        ]
-        if as_json:
-            _print_json(placed[0].to_json() if len(placed) == 1 else [p.to_json() for p in placed])
-            return
-        from kafkaretry.render.partition import placement_view, summary_table
-
-        _console().print(placement_view(placed[0]) if len(placed) == 1 else summary_table(placed))
-
-
-@dataclass(frozen=True, slots=True)
-class BulkOptions:
-    path: str
-    key_type: str
-    csv_column: str | None
-    resizes: list[int]
-    top: int
-    max_distinct: int
-
-
-def _partition_keys_file(
-    topic: str, partitions: int, clients: list[str], opts: BulkOptions, *, as_json: bool
-) -> None:
-    """--keys-file: stream the file once, then show the spread (or print it as JSON)."""
-    from kafkaretry.partitioning.distribution import analyse
-    from kafkaretry.partitioning.keysource import KeySource
-    from kafkaretry.partitioning.tally import Plan
-    from kafkaretry.render.progress import LazyProgress
-
-    source = KeySource(opts.path, opts.key_type, opts.csv_column)
-    others = tuple(c for c in clients if c != "java")
-    plan = Plan(partitions, tuple(dict.fromkeys(opts.resizes)), others)
-    with LazyProgress(f"reading {source.name}") as progress:
-        dist = analyse(
-            source, topic, plan, top=opts.top, max_distinct=opts.max_distinct, progress=progress
+        request = PartitionRequest(
+            tuple(keys or ()),
+            key_type.value,
+            topic,
+            partitions,
+            tuple(c.value for c in client or ()),
+            no_key,
+            keys_file,
+            csv_column,
+            tuple(resize or ()),
+            top,
+            max_distinct,
         )
-    if as_json:
-        _print_json(dist.to_json())
-        return
-    from kafkaretry.render.distribution import distribution_view
-
-    _console().print(distribution_view(dist))
-
-
-def _client_names(clients: list[Client] | None) -> list[str]:
-    chosen = [c.value for c in clients or []]
-    if "all" in chosen:
-        return [c.value for c in Client if c is not Client.all]
-    return list(dict.fromkeys(chosen))
+        data, view = run_partition(request, _scenarios_path(scenarios), as_json=as_json)
+        if view is None:
+            _print_json(data)
+        else:
+            _console().print(view())
 
 
 def _console() -> Any:

@@ -24,6 +24,7 @@ def _modules_after(statement: str) -> set[str]:
         "kafkaretry.partitioning.clients",
         "kafkaretry.topology",
         "kafkaretry.loading",
+        "kafkaretry.placing",
         "kafkaretry.sim.simulation",
     ],
 )
