@@ -146,3 +146,22 @@ def test_golden_text(name: str, args: list[str]) -> None:
     result = invoke("ack-loss", *args)
     assert result.exit_code == 0
     assert_golden(f"{name}.txt", result.stdout)
+
+
+def test_step_pauses_between_stages(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kafkaretry.cli import _show
+
+    answers: list[str] = []
+
+    def enter(*_: object) -> str:
+        answers.append("")
+        return ""
+
+    monkeypatch.setattr("builtins.input", enter)
+    _show(["stage one", "stage two", "stage three"], pause=True)
+    out = capsys.readouterr().out
+    assert len(answers) == 2  # after every stage but the last
+    assert out.count("Enter for the next stage") == 2
+    assert out.index("stage one") < out.index("Enter") < out.index("stage two")
