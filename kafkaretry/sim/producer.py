@@ -89,7 +89,7 @@ class Producer:
 
     def start(self) -> None:
         if self._records:
-            self._queue.at(self._records[0].send_at_ms, self._send_next)
+            self._queue.call_at(self._records[0].send_at_ms, self._send_next)
 
     # -- send() and the accumulator --------------------------------------------------------
 
@@ -97,7 +97,7 @@ class Producer:
         index = self._next_record
         self._next_record += 1
         if index + 1 < len(self._records):
-            self._queue.at(
+            self._queue.call_at(
                 max(self._records[index + 1].send_at_ms, self._queue.now_ms), self._send_next
             )
         if self._records[index].topic in self.client.metadata.partition_counts:

@@ -148,9 +148,7 @@ class Simulation:
             if not self._buffer:
                 return None
         else:
-            timer = self.queue.pop()
-            if timer is not None:
-                timer.action()
+            self.queue.run_next()
         events = tuple(self._buffer)
         self._buffer.clear()
         return Step(self.queue.now_ms, events, self.snapshot() if self._snapshots else None)
