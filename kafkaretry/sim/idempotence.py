@@ -25,18 +25,15 @@ def check_sequence(replica: Replica, request: ProduceRequestSent) -> tuple[str, 
         return IN_SEQUENCE, -1  # not idempotent: the broker appends whatever arrives
     cached = replica.producers.get(request.producer_id)
     first = request.base_sequence
-    last = first + request.records - 1
     if not cached:
         return (IN_SEQUENCE if first == 0 else OUT_OF_ORDER), -1
+    last = first + request.records - 1
+    epoch = request.producer_epoch
     for meta in cached:
-        if (meta.producer_epoch, meta.first_seq, meta.last_seq) == (
-            request.producer_epoch,
-            first,
-            last,
-        ):
+        if meta.first_seq == first and meta.last_seq == last and meta.producer_epoch == epoch:
             return DUPLICATE, meta.base_offset
     newest = cached[-1]
-    if request.producer_epoch > newest.producer_epoch:
+    if epoch > newest.producer_epoch:
         return (IN_SEQUENCE if first == 0 else OUT_OF_ORDER), -1
     return (IN_SEQUENCE if first == newest.last_seq + 1 else OUT_OF_ORDER), -1
 
@@ -57,14 +54,20 @@ def remember_batch(replica: Replica, request: ProduceRequestSent, base_offset: i
 
 def remember_entries(replica: Replica, entries: list[LogEntry]) -> None:
     """A follower's producer state, rebuilt batch by batch from the records it copied."""
-    start = 0
-    for i, entry in enumerate(entries):
-        closes = i + 1 == len(entries) or entries[i + 1].batch != entry.batch
-        if closes:
-            head = entries[start]
-            if head.producer_id >= 0:
-                meta = BatchMetadata(
-                    head.producer_epoch, head.sequence, entry.sequence, head.offset
-                )
-                _cache(replica, head.producer_id, meta)
-            start = i + 1
+    if not entries:
+        return
+    head = previous = entries[0]
+    for entry in entries[1:]:
+        if entry.batch != previous.batch:
+            _remember_run(replica, head, previous)
+            head = entry
+        previous = entry
+    _remember_run(replica, head, previous)
+
+
+def _remember_run(replica: Replica, head: LogEntry, last: LogEntry) -> None:
+    # One batch's records sit next to each other in the log: its first and last entries
+    # give the sequence range and where it landed.
+    if head.producer_id >= 0:
+        meta = BatchMetadata(head.producer_epoch, head.sequence, last.sequence, head.offset)
+        _cache(replica, head.producer_id, meta)

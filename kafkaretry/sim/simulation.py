@@ -144,14 +144,14 @@ class Simulation:
 
     def step(self) -> Step | None:
         """Run the next action; None when nothing but background chores is left."""
-        if self.queue.foreground == 0:
-            if not self._buffer:
-                return None
-        else:
-            self.queue.run_next()
-        events = tuple(self._buffer)
-        self._buffer.clear()
-        return Step(self.queue.now_ms, events, self.snapshot() if self._snapshots else None)
+        queue, buffer = self.queue, self._buffer
+        if queue.foreground:
+            queue.run_next()
+        elif not buffer:
+            return None
+        events = tuple(buffer)
+        buffer.clear()
+        return Step(queue.now_ms, events, self.snapshot() if self._snapshots else None)
 
     def steps(self, until_ms: int | None = None) -> Iterator[Step]:
         while True:
