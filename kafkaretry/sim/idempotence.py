@@ -12,7 +12,7 @@ from collections import deque
 from typing import Final
 
 from kafkaretry.sim.events import ProduceRequestSent
-from kafkaretry.sim.state import NUM_BATCHES_TO_RETAIN, BatchMetadata, LogEntry, Replica
+from kafkaretry.sim.state import NUM_BATCHES_TO_RETAIN, BatchMetadata, LogBatch, Replica
 
 IN_SEQUENCE: Final = "in-sequence"
 DUPLICATE: Final = "duplicate"
@@ -52,22 +52,11 @@ def remember_batch(replica: Replica, request: ProduceRequestSent, base_offset: i
         _cache(replica, request.producer_id, meta)
 
 
-def remember_entries(replica: Replica, entries: list[LogEntry]) -> None:
-    """A follower's producer state, rebuilt batch by batch from the records it copied."""
-    if not entries:
-        return
-    head = previous = entries[0]
-    for entry in entries[1:]:
-        if entry.batch != previous.batch:
-            _remember_run(replica, head, previous)
-            head = entry
-        previous = entry
-    _remember_run(replica, head, previous)
-
-
-def _remember_run(replica: Replica, head: LogEntry, last: LogEntry) -> None:
-    # One batch's records sit next to each other in the log: its first and last entries
-    # give the sequence range and where it landed.
-    if head.producer_id >= 0:
-        meta = BatchMetadata(head.producer_epoch, head.sequence, last.sequence, head.offset)
-        _cache(replica, head.producer_id, meta)
+def remember_batches(replica: Replica, batches: list[LogBatch]) -> None:
+    """A follower's producer state, rebuilt batch by batch from the batches it copied."""
+    for batch in batches:
+        if batch.producer_id >= 0:
+            meta = BatchMetadata(
+                batch.producer_epoch, batch.base_sequence, batch.last_sequence, batch.base_offset
+            )
+            _cache(replica, batch.producer_id, meta)

@@ -19,7 +19,7 @@ from kafkaretry.sim.idempotence import (
     IN_SEQUENCE,
     check_sequence,
     remember_batch,
-    remember_entries,
+    remember_batches,
 )
 from kafkaretry.sim.network import Emit, Network
 from kafkaretry.sim.rules import (
@@ -30,7 +30,7 @@ from kafkaretry.sim.rules import (
     REQUEST_TIMED_OUT,
 )
 from kafkaretry.sim.settings import ACKS_ALL, ClusterSettings
-from kafkaretry.sim.state import DelayedProduce, LogEntry, Replica
+from kafkaretry.sim.state import DelayedProduce, LogBatch, Replica
 from kafkaretry.topology import Topology
 
 Respond = Callable[[str, int], None]  # (error, base offset)
@@ -134,28 +134,18 @@ class ReplicaManager:
             respond(NONE, base)
 
     def _append(self, leader: Replica, request: ev.ProduceRequestSent, records: list[int]) -> int:
-        log = leader.log
-        base = len(log)
+        base = leader.log_end_offset
         batch, epoch = request.batch, leader.leader_epoch
-        pid, producer_epoch, first_seq = (
+        appended = LogBatch(
+            base,
+            tuple(records),
+            batch,
+            epoch,
             request.producer_id,
             request.producer_epoch,
             request.base_sequence,
         )
-        log.extend(
-            [
-                LogEntry(
-                    base + i,
-                    record,
-                    batch,
-                    epoch,
-                    pid,
-                    producer_epoch,
-                    first_seq + i if first_seq >= 0 else -1,
-                )
-                for i, record in enumerate(records)
-            ]
-        )
+        leader.append_batches([appended])
         remember_batch(leader, request, base)
         self._emit(
             ev.RecordAppended(
@@ -195,7 +185,7 @@ class ReplicaManager:
             return  # strict min ISR (KAFKA-15583): the HW waits for enough in-sync replicas
         # The smallest log end offset in the ISR, the leader's own included.
         follower_leo, me = leader.follower_leo, leader.broker
-        new_hw = min([len(leader.log), *[follower_leo.get(b, 0) for b in isr if b != me]])
+        new_hw = min([leader.log_end_offset, *[follower_leo.get(b, 0) for b in isr if b != me]])
         if new_hw <= leader.high_watermark:
             return
         leader.high_watermark = new_hw
@@ -242,7 +232,7 @@ class ReplicaManager:
     def _on_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
         leader.follower_leo[follower] = fetch_offset  # the fetch offset is its log end offset
         self._maybe_advance_hw(leader)
-        if fetch_offset < len(leader.log):
+        if fetch_offset < leader.log_end_offset:
             self._answer_fetch(leader, follower, fetch_offset)
         else:
             self._park_fetch(leader, follower, fetch_offset)
@@ -281,31 +271,30 @@ class ReplicaManager:
         target = self.replicas.get((follower, leader.topic, leader.partition))
         if target is None:
             return
-        entries = leader.log[fetch_offset:]
+        batches = leader.batches_from(fetch_offset)
         hw, epoch = leader.high_watermark, leader.leader_epoch
 
         def arrive() -> None:
-            if target.leader_epoch == epoch and len(target.log) == fetch_offset:
-                self._on_fetch_response(target, entries, hw)
+            if target.leader_epoch == epoch and target.log_end_offset == fetch_offset:
+                self._on_fetch_response(target, batches, hw)
 
         self._network.send("fetch-response", leader.broker, follower, arrive)
 
-    def _on_fetch_response(self, follower: Replica, entries: list[LogEntry], hw: int) -> None:
-        log = follower.log
-        if entries:
-            log.extend(entries)
-            remember_entries(follower, entries)  # followers rebuild producer state from the log
+    def _on_fetch_response(self, follower: Replica, batches: list[LogBatch], hw: int) -> None:
+        if batches:
+            follower.append_batches(batches)
+            remember_batches(follower, batches)  # followers rebuild producer state from the log
             self._emit(
                 ev.FollowerReplicated(
                     follower.broker,
                     follower.leader,
                     follower.topic,
                     follower.partition,
-                    entries[0].offset,
-                    entries[-1].offset,
+                    batches[0].base_offset,
+                    batches[-1].last_offset,
                 )
             )
-        leo = len(log)
+        leo = follower.log_end_offset
         new_hw = hw if hw < leo else leo
         if new_hw > follower.high_watermark:
             follower.high_watermark = new_hw
