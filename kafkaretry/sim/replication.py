@@ -145,7 +145,7 @@ class ReplicaManager:
             request.producer_epoch,
             request.base_sequence,
         )
-        leader.append_batches([appended])
+        leader.append_batch(appended)
         remember_batch(leader, request, base)
         self._emit(
             ev.RecordAppended(
@@ -282,7 +282,8 @@ class ReplicaManager:
 
     def _on_fetch_response(self, follower: Replica, batches: list[LogBatch], hw: int) -> None:
         if batches:
-            follower.append_batches(batches)
+            for batch in batches:
+                follower.append_batch(batch)
             remember_batches(follower, batches)  # followers rebuild producer state from the log
             self._emit(
                 ev.FollowerReplicated(

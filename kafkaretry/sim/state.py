@@ -123,12 +123,11 @@ class Replica:
     def is_leader(self) -> bool:
         return self.leader == self.broker
 
-    def append_batches(self, batches: list[LogBatch]) -> None:
-        """Add whole batches at the log end (a leader's append, a follower's fetch)."""
-        for batch in batches:
-            self.batches.append(batch)
-            self.bases.append(batch.base_offset)
-            self.log_end_offset += len(batch.records)
+    def append_batch(self, batch: LogBatch) -> None:
+        """Add a whole batch at the log end (a leader's append, a follower's fetch)."""
+        self.batches.append(batch)
+        self.bases.append(batch.base_offset)
+        self.log_end_offset += len(batch.records)
 
     def batches_from(self, offset: int) -> list[LogBatch]:
         """The batches from `offset` on; fetch offsets are batch boundaries, because
