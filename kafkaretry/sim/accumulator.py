@@ -22,6 +22,7 @@ from kafkaretry.partitioning.murmur2 import java_partition
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.client_metadata import ProducerMetadata
 from kafkaretry.sim.clock import EventQueue
+from kafkaretry.sim.frozen import fast_constructor
 from kafkaretry.sim.network import Emit
 from kafkaretry.sim.settings import EffectiveProducer, RecordSpec
 from kafkaretry.sim.state import ProducerBatch
@@ -30,6 +31,9 @@ RECORD_BATCH_OVERHEAD = 61  # DefaultRecordBatch.RECORD_BATCH_OVERHEAD bytes
 RECORD_OVERHEAD = 10  # estimate of a DefaultRecord's varint framing (model assumption)
 TopicPartition = tuple[str, int]
 OnExpire = Callable[[ProducerBatch], None]
+# Once per record or batch: built without the dataclass __init__ (frozen.py says why).
+_new_record_partitioned = fast_constructor(ev.RecordPartitioned)
+_new_batch_created = fast_constructor(ev.BatchCreated)
 
 
 class RecordAccumulator:
@@ -83,7 +87,7 @@ class RecordAccumulator:
         topic = spec.topic
         count = metadata.partition_counts[topic]
         partition = self.partition(spec, metadata, count)
-        self._emit(ev.RecordPartitioned(index, spec.key, topic, partition, count))
+        self._emit(_new_record_partitioned(index, spec.key, topic, partition, count))
         key = spec.key_bytes
         size = (len(key) if key is not None else 0) + spec.value_bytes + RECORD_OVERHEAD
         tp = (topic, partition)
@@ -113,7 +117,7 @@ class RecordAccumulator:
         batch.delivery_timer = self._queue.after(
             self._delivery_timeout_ms, partial(self._on_expire, batch)
         )
-        self._emit(ev.BatchCreated(batch.id, tp[0], tp[1], first_record))
+        self._emit(_new_batch_created(batch.id, tp[0], tp[1], first_record))
         return batch
 
     def ready_at(self, batch: ProducerBatch) -> int:

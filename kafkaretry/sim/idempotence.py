@@ -12,11 +12,15 @@ from collections import deque
 from typing import Final
 
 from kafkaretry.sim.events import ProduceRequestSent
+from kafkaretry.sim.frozen import fast_constructor
 from kafkaretry.sim.state import NUM_BATCHES_TO_RETAIN, BatchMetadata, LogBatch, Replica
 
 IN_SEQUENCE: Final = "in-sequence"
 DUPLICATE: Final = "duplicate"
 OUT_OF_ORDER: Final = "out-of-order"
+
+# Once per batch and replica: built without the dataclass __init__ (frozen.py says why).
+_new_metadata = fast_constructor(BatchMetadata)
 
 
 def check_sequence(replica: Replica, request: ProduceRequestSent) -> tuple[str, int]:
@@ -48,7 +52,7 @@ def _cache(replica: Replica, producer_id: int, meta: BatchMetadata) -> None:
 def remember_batch(replica: Replica, request: ProduceRequestSent, base_offset: int) -> None:
     if request.producer_id >= 0:
         last = request.base_sequence + request.records - 1
-        meta = BatchMetadata(request.producer_epoch, request.base_sequence, last, base_offset)
+        meta = _new_metadata(request.producer_epoch, request.base_sequence, last, base_offset)
         _cache(replica, request.producer_id, meta)
 
 
@@ -56,7 +60,7 @@ def remember_batches(replica: Replica, batches: list[LogBatch]) -> None:
     """A follower's producer state, rebuilt batch by batch from the batches it copied."""
     for batch in batches:
         if batch.producer_id >= 0:
-            meta = BatchMetadata(
+            meta = _new_metadata(
                 batch.producer_epoch, batch.base_sequence, batch.last_sequence, batch.base_offset
             )
             _cache(replica, batch.producer_id, meta)

@@ -20,6 +20,7 @@ from functools import partial
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.accumulator import RecordAccumulator, TopicPartition
 from kafkaretry.sim.clock import EventQueue, Timer
+from kafkaretry.sim.frozen import fast_constructor
 from kafkaretry.sim.netclient import ProducerNetworkClient
 from kafkaretry.sim.network import Emit
 from kafkaretry.sim.rules import NONE, exponential_backoff, reaction
@@ -27,6 +28,9 @@ from kafkaretry.sim.settings import EffectiveProducer, RecordSpec
 from kafkaretry.sim.state import InFlightRequest, ProducerBatch
 
 Deliver = Callable[[ev.ProduceRequestSent, InFlightRequest], None]
+# Once per record or batch: built without the dataclass __init__ (frozen.py says why).
+_new_request_sent = fast_constructor(ev.ProduceRequestSent)
+_new_record_acknowledged = fast_constructor(ev.RecordAcknowledged)
 
 
 def _unwired(request: ev.ProduceRequestSent, sent: InFlightRequest) -> None:
@@ -176,7 +180,7 @@ class Producer:
             self._sequences[tp] = batch.base_sequence + len(batch.records)
         self._in_flight[tp] = self._in_flight.get(tp, 0) + 1
         attempt = batch.attempts + 1
-        request = ev.ProduceRequestSent(
+        request = _new_request_sent(
             batch.id,
             batch.topic,
             batch.partition,
@@ -213,7 +217,7 @@ class Producer:
 
     def _succeed(self, batch: ProducerBatch, broker: int, base_offset: int) -> None:
         self._finish(batch)
-        emit, acked = self._emit, ev.RecordAcknowledged
+        emit, acked = self._emit, _new_record_acknowledged
         batch_id, topic, partition = batch.id, batch.topic, batch.partition
         for i, record in enumerate(batch.records):
             offset = base_offset + i if base_offset >= 0 else -1

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.clock import EventQueue, Timer
+from kafkaretry.sim.frozen import fast_constructor
 from kafkaretry.sim.idempotence import (
     DUPLICATE,
     IN_SEQUENCE,
@@ -34,6 +35,11 @@ from kafkaretry.sim.state import DelayedProduce, LogBatch, Replica
 from kafkaretry.topology import Topology
 
 Respond = Callable[[str, int], None]  # (error, base offset)
+# Once per batch or fetch: built without the dataclass __init__ (frozen.py says why).
+_new_log_batch = fast_constructor(LogBatch)
+_new_record_appended = fast_constructor(ev.RecordAppended)
+_new_follower_replicated = fast_constructor(ev.FollowerReplicated)
+_new_hw_advanced = fast_constructor(ev.HighWatermarkAdvanced)
 
 
 class ReplicaManager:
@@ -136,7 +142,7 @@ class ReplicaManager:
     def _append(self, leader: Replica, request: ev.ProduceRequestSent, records: list[int]) -> int:
         base = leader.log_end_offset
         batch, epoch = request.batch, leader.leader_epoch
-        appended = LogBatch(
+        appended = _new_log_batch(
             base,
             tuple(records),
             batch,
@@ -148,7 +154,7 @@ class ReplicaManager:
         leader.append_batch(appended)
         remember_batch(leader, request, base)
         self._emit(
-            ev.RecordAppended(
+            _new_record_appended(
                 leader.broker,
                 leader.topic,
                 leader.partition,
@@ -189,7 +195,7 @@ class ReplicaManager:
         if new_hw <= leader.high_watermark:
             return
         leader.high_watermark = new_hw
-        self._emit(ev.HighWatermarkAdvanced(me, leader.topic, leader.partition, new_hw))
+        self._emit(_new_hw_advanced(me, leader.topic, leader.partition, new_hw))
         if leader.parked_fetches:
             self._refresh_parked_fetches(leader)
         if leader.delayed:
@@ -286,7 +292,7 @@ class ReplicaManager:
                 follower.append_batch(batch)
             remember_batches(follower, batches)  # followers rebuild producer state from the log
             self._emit(
-                ev.FollowerReplicated(
+                _new_follower_replicated(
                     follower.broker,
                     follower.leader,
                     follower.topic,
@@ -300,8 +306,6 @@ class ReplicaManager:
         if new_hw > follower.high_watermark:
             follower.high_watermark = new_hw
             self._emit(
-                ev.HighWatermarkAdvanced(
-                    follower.broker, follower.topic, follower.partition, new_hw
-                )
+                _new_hw_advanced(follower.broker, follower.topic, follower.partition, new_hw)
             )
         self._fetch(follower, leo)

@@ -29,7 +29,7 @@ from kafkaretry.sim.replication import ReplicaManager
 from kafkaretry.sim.settings import SimulationInputs, effective_producer
 from kafkaretry.sim.snapshot import ClusterSnapshot, take_snapshot
 from kafkaretry.sim.state import InFlightRequest
-from kafkaretry.sim.trace import Step, Trace
+from kafkaretry.sim.trace import Step, Trace, new_step
 
 DEFAULT_SEED = 0
 
@@ -151,7 +151,7 @@ class Simulation:
             return None
         events = tuple(buffer)
         buffer.clear()
-        return Step(queue.now_ms, events, self.snapshot() if self._snapshots else None)
+        return new_step(queue.now_ms, events, self.snapshot() if self._snapshots else None)
 
     def steps(self, until_ms: int | None = None) -> Iterator[Step]:
         while True:
