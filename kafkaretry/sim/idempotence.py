@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Final
 
-from kafkaretry.sim.events import ProduceRequestSent
+from kafkaretry.sim.events import DuplicateDetected, ProduceRequestSent
 from kafkaretry.sim.frozen import fast_constructor
 from kafkaretry.sim.state import NUM_BATCHES_TO_RETAIN, BatchMetadata, LogBatch, Replica
 
@@ -40,6 +40,21 @@ def check_sequence(replica: Replica, request: ProduceRequestSent) -> tuple[str, 
     if epoch > newest.producer_epoch:
         return (IN_SEQUENCE if first == 0 else OUT_OF_ORDER), -1
     return (IN_SEQUENCE if first == newest.last_seq + 1 else OUT_OF_ORDER), -1
+
+
+def duplicate_detected(
+    broker: int, request: ProduceRequestSent, original: int
+) -> DuplicateDetected:
+    """What the broker observed: `request` repeats a cached batch first written at `original`."""
+    return DuplicateDetected(
+        broker,
+        request.topic,
+        request.partition,
+        request.batch,
+        request.producer_id,
+        request.base_sequence,
+        original,
+    )
 
 
 def _cache(replica: Replica, producer_id: int, meta: BatchMetadata) -> None:

@@ -19,6 +19,7 @@ from kafkaretry.sim.idempotence import (
     DUPLICATE,
     IN_SEQUENCE,
     check_sequence,
+    duplicate_detected,
     remember_batch,
     remember_batches,
 )
@@ -117,17 +118,7 @@ class ReplicaManager:
             return
         verdict, original = check_sequence(leader, request)
         if verdict == DUPLICATE:
-            self._emit(
-                ev.DuplicateDetected(
-                    broker,
-                    request.topic,
-                    request.partition,
-                    request.batch,
-                    request.producer_id,
-                    request.base_sequence,
-                    original,
-                )
-            )
+            self._emit(duplicate_detected(broker, request, original))
             respond(NONE, original)  # success with the first append's offset (KAFKA.md §4)
             return
         if verdict != IN_SEQUENCE:
