@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections import deque
 from typing import Final
 
-from kafkaretry.sim.events import ProduceRequestSent
-from kafkaretry.sim.state import NUM_BATCHES_TO_RETAIN, BatchMetadata, LogEntry, Replica
+from kafkaretry.sim.events import DuplicateDetected, ProduceRequestSent
+from kafkaretry.sim.frozen import fast_constructor
+from kafkaretry.sim.state import NUM_BATCHES_TO_RETAIN, BatchMetadata, LogBatch, Replica
 
 IN_SEQUENCE: Final = "in-sequence"
 DUPLICATE: Final = "duplicate"
 OUT_OF_ORDER: Final = "out-of-order"
+
+# Once per batch and replica: built without the dataclass __init__ (frozen.py says why).
+_new_metadata = fast_constructor(BatchMetadata)
 
 
 def check_sequence(replica: Replica, request: ProduceRequestSent) -> tuple[str, int]:
@@ -25,20 +29,32 @@ def check_sequence(replica: Replica, request: ProduceRequestSent) -> tuple[str, 
         return IN_SEQUENCE, -1  # not idempotent: the broker appends whatever arrives
     cached = replica.producers.get(request.producer_id)
     first = request.base_sequence
-    last = first + request.records - 1
     if not cached:
         return (IN_SEQUENCE if first == 0 else OUT_OF_ORDER), -1
+    last = first + request.records - 1
+    epoch = request.producer_epoch
     for meta in cached:
-        if (meta.producer_epoch, meta.first_seq, meta.last_seq) == (
-            request.producer_epoch,
-            first,
-            last,
-        ):
+        if meta.first_seq == first and meta.last_seq == last and meta.producer_epoch == epoch:
             return DUPLICATE, meta.base_offset
     newest = cached[-1]
-    if request.producer_epoch > newest.producer_epoch:
+    if epoch > newest.producer_epoch:
         return (IN_SEQUENCE if first == 0 else OUT_OF_ORDER), -1
     return (IN_SEQUENCE if first == newest.last_seq + 1 else OUT_OF_ORDER), -1
+
+
+def duplicate_detected(
+    broker: int, request: ProduceRequestSent, original: int
+) -> DuplicateDetected:
+    """What the broker observed: `request` repeats a cached batch first written at `original`."""
+    return DuplicateDetected(
+        broker,
+        request.topic,
+        request.partition,
+        request.batch,
+        request.producer_id,
+        request.base_sequence,
+        original,
+    )
 
 
 def _cache(replica: Replica, producer_id: int, meta: BatchMetadata) -> None:
@@ -51,20 +67,15 @@ def _cache(replica: Replica, producer_id: int, meta: BatchMetadata) -> None:
 def remember_batch(replica: Replica, request: ProduceRequestSent, base_offset: int) -> None:
     if request.producer_id >= 0:
         last = request.base_sequence + request.records - 1
-        meta = BatchMetadata(request.producer_epoch, request.base_sequence, last, base_offset)
+        meta = _new_metadata(request.producer_epoch, request.base_sequence, last, base_offset)
         _cache(replica, request.producer_id, meta)
 
 
-def remember_entries(replica: Replica, entries: list[LogEntry]) -> None:
-    """A follower's producer state, rebuilt batch by batch from the records it copied."""
-    start = 0
-    for i, entry in enumerate(entries):
-        closes = i + 1 == len(entries) or entries[i + 1].batch != entry.batch
-        if closes:
-            head = entries[start]
-            if head.producer_id >= 0:
-                meta = BatchMetadata(
-                    head.producer_epoch, head.sequence, entry.sequence, head.offset
-                )
-                _cache(replica, head.producer_id, meta)
-            start = i + 1
+def remember_batches(replica: Replica, batches: list[LogBatch]) -> None:
+    """A follower's producer state, rebuilt batch by batch from the batches it copied."""
+    for batch in batches:
+        if batch.producer_id >= 0:
+            meta = _new_metadata(
+                batch.producer_epoch, batch.base_sequence, batch.last_sequence, batch.base_offset
+            )
+            _cache(replica, batch.producer_id, meta)

@@ -91,7 +91,10 @@ class Network:
             if nodes.is_alive(dst):  # a dead host receives nothing
                 on_arrival()
 
-        self._queue.after(self.latency_ms, arrive, background=background)
+        if background:
+            self._queue.after(self.latency_ms, arrive, background=True)
+        else:
+            self._queue.call_after(self.latency_ms, arrive)
         return True
 
     def round_trip_ms(self) -> int:

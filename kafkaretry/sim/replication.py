@@ -14,12 +14,14 @@ from collections.abc import Callable
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.clock import EventQueue, Timer
+from kafkaretry.sim.frozen import fast_constructor
 from kafkaretry.sim.idempotence import (
     DUPLICATE,
     IN_SEQUENCE,
     check_sequence,
+    duplicate_detected,
     remember_batch,
-    remember_entries,
+    remember_batches,
 )
 from kafkaretry.sim.network import Emit, Network
 from kafkaretry.sim.rules import (
@@ -30,10 +32,15 @@ from kafkaretry.sim.rules import (
     REQUEST_TIMED_OUT,
 )
 from kafkaretry.sim.settings import ACKS_ALL, ClusterSettings
-from kafkaretry.sim.state import DelayedProduce, LogEntry, Replica
+from kafkaretry.sim.state import DelayedProduce, LogBatch, Replica
 from kafkaretry.topology import Topology
 
 Respond = Callable[[str, int], None]  # (error, base offset)
+# Once per batch or fetch: built without the dataclass __init__ (frozen.py says why).
+_new_log_batch = fast_constructor(LogBatch)
+_new_record_appended = fast_constructor(ev.RecordAppended)
+_new_follower_replicated = fast_constructor(ev.FollowerReplicated)
+_new_hw_advanced = fast_constructor(ev.HighWatermarkAdvanced)
 
 
 class ReplicaManager:
@@ -115,8 +122,8 @@ class ReplicaManager:
         respond: Respond,
     ) -> None:
         """A ProduceRequest arrives at `broker` (KafkaApis.handleProduceRequest)."""
-        leader = self.replica(broker, request.topic, request.partition)
-        if leader is None or not leader.is_leader:
+        leader = self.replicas.get((broker, request.topic, request.partition))
+        if leader is None or leader.leader != broker:
             respond(NOT_LEADER_OR_FOLLOWER, -1)
             return
         if acks == ACKS_ALL and len(leader.isr) < self._min_isr:
@@ -124,17 +131,7 @@ class ReplicaManager:
             return
         verdict, original = check_sequence(leader, request)
         if verdict == DUPLICATE:
-            self._emit(
-                ev.DuplicateDetected(
-                    broker,
-                    request.topic,
-                    request.partition,
-                    request.batch,
-                    request.producer_id,
-                    request.base_sequence,
-                    original,
-                )
-            )
+            self._emit(duplicate_detected(broker, request, original))
             respond(NONE, original)  # success with the first append's offset (KAFKA.md §4)
             return
         if verdict != IN_SEQUENCE:
@@ -148,29 +145,27 @@ class ReplicaManager:
 
     def _append(self, leader: Replica, request: ev.ProduceRequestSent, records: list[int]) -> int:
         base = leader.log_end_offset
-        for i, record in enumerate(records):
-            sequence = request.base_sequence + i if request.base_sequence >= 0 else -1
-            leader.log.append(
-                LogEntry(
-                    base + i,
-                    record,
-                    request.batch,
-                    leader.leader_epoch,
-                    request.producer_id,
-                    request.producer_epoch,
-                    sequence,
-                )
-            )
+        batch, epoch = request.batch, leader.leader_epoch
+        appended = _new_log_batch(
+            base,
+            tuple(records),
+            batch,
+            epoch,
+            request.producer_id,
+            request.producer_epoch,
+            request.base_sequence,
+        )
+        leader.append_batch(appended)
         remember_batch(leader, request, base)
         self._emit(
-            ev.RecordAppended(
+            _new_record_appended(
                 leader.broker,
                 leader.topic,
                 leader.partition,
-                request.batch,
+                batch,
                 base,
                 base + len(records) - 1,
-                leader.leader_epoch,
+                epoch,
                 request.attempt,
             )
         )
@@ -195,29 +190,38 @@ class ReplicaManager:
         leader.delayed.append(delayed)
 
     def _maybe_advance_hw(self, leader: Replica) -> None:
-        if len(leader.isr) < min(self._min_isr, len(leader.replicas)):
+        isr = leader.isr
+        if len(isr) < min(self._min_isr, len(leader.replicas)):
             return  # strict min ISR (KAFKA-15583): the HW waits for enough in-sync replicas
-        leos = [leader.log_end_offset]
-        leos.extend(leader.follower_leo.get(b, 0) for b in leader.isr if b != leader.broker)
-        new_hw = min(leos)
+        # The smallest log end offset in the ISR, the leader's own included.
+        follower_leo, me = leader.follower_leo, leader.broker
+        new_hw = min([leader.log_end_offset, *[follower_leo.get(b, 0) for b in isr if b != me]])
         if new_hw <= leader.high_watermark:
             return
         leader.high_watermark = new_hw
-        self._emit(ev.HighWatermarkAdvanced(leader.broker, leader.topic, leader.partition, new_hw))
-        for follower, timer in sorted(leader.parked_fetches.items()):
+        self._emit(_new_hw_advanced(me, leader.topic, leader.partition, new_hw))
+        if leader.parked_fetches:
+            self._refresh_parked_fetches(leader)
+        if leader.delayed:
+            self._complete_delayed(leader, new_hw)
+
+    def _refresh_parked_fetches(self, leader: Replica) -> None:
+        parked = leader.parked_fetches
+        for follower, timer in sorted(parked.items()):
             if timer is None:  # it now has news: the long poll will expire with the new HW
-                leader.parked_fetches[follower] = self._expiry(
+                parked[follower] = self._expiry(
                     leader, follower, leader.follower_leo.get(follower, 0)
                 )
-        still: list[DelayedProduce] = []
-        for delayed in leader.delayed:
-            if new_hw >= delayed.required_offset:
-                if delayed.timer is not None:
-                    delayed.timer.cancel()
-                delayed.respond(NONE, delayed.base_offset)  # type: ignore[operator]
-            else:
-                still.append(delayed)
-        leader.delayed = still
+
+    def _complete_delayed(self, leader: Replica, new_hw: int) -> None:
+        done = [d for d in leader.delayed if new_hw >= d.required_offset]
+        if not done:
+            return
+        leader.delayed = [d for d in leader.delayed if new_hw < d.required_offset]
+        for delayed in done:  # in the order they were parked
+            if delayed.timer is not None:
+                delayed.timer.cancel()
+            delayed.respond(NONE, delayed.base_offset)  # type: ignore[operator]
 
     # -- follower fetching -----------------------------------------------------------------
 
@@ -225,10 +229,11 @@ class ReplicaManager:
         """The follower's next Fetch(fetch_offset) travels to its leader."""
         leader_id = follower.leader
         epoch = follower.leader_epoch
+        key = (leader_id, follower.topic, follower.partition)
 
         def arrive() -> None:
-            leader = self.replica(leader_id, follower.topic, follower.partition)
-            if leader is None or not leader.is_leader or leader.leader_epoch != epoch:
+            leader = self.replicas.get(key)
+            if leader is None or leader.leader != leader_id or leader.leader_epoch != epoch:
                 return  # FENCED_LEADER_EPOCH / not leader: the control plane re-points it
             self._on_fetch(leader, follower.broker, fetch_offset)
 
@@ -245,7 +250,7 @@ class ReplicaManager:
     def _park_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
         # Long poll up to replica.fetch.wait.max.ms. An expiry that would return nothing new
         # is not simulated; one that tells the follower a newer high watermark is.
-        follower_replica = self.replica(follower, leader.topic, leader.partition)
+        follower_replica = self.replicas.get((follower, leader.topic, leader.partition))
         timer = None
         if follower_replica is not None and follower_replica.high_watermark < leader.high_watermark:
             timer = self._expiry(leader, follower, fetch_offset)
@@ -262,45 +267,49 @@ class ReplicaManager:
             self._answer_fetch(leader, follower, fetch_offset)
 
     def _wake_parked_fetches(self, leader: Replica) -> None:
-        for follower, timer in sorted(leader.parked_fetches.items()):
+        parked = leader.parked_fetches
+        if not parked:
+            return
+        leader.parked_fetches = {}
+        follower_leo = leader.follower_leo
+        for follower, timer in sorted(parked.items()):
             if timer is not None:
                 timer.cancel()
-            self._answer_fetch(leader, follower, leader.follower_leo.get(follower, 0))
-        leader.parked_fetches = {}
+            self._answer_fetch(leader, follower, follower_leo.get(follower, 0))
 
     def _answer_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
-        entries = leader.log[fetch_offset:]
-        hw, epoch = leader.high_watermark, leader.leader_epoch
-        target = self.replica(follower, leader.topic, leader.partition)
+        target = self.replicas.get((follower, leader.topic, leader.partition))
         if target is None:
             return
+        batches = leader.batches_from(fetch_offset)
+        hw, epoch = leader.high_watermark, leader.leader_epoch
 
         def arrive() -> None:
             if target.leader_epoch == epoch and target.log_end_offset == fetch_offset:
-                self._on_fetch_response(target, entries, hw)
+                self._on_fetch_response(target, batches, hw)
 
         self._network.send("fetch-response", leader.broker, follower, arrive)
 
-    def _on_fetch_response(self, follower: Replica, entries: list[LogEntry], hw: int) -> None:
-        if entries:
-            follower.log.extend(entries)
-            remember_entries(follower, entries)  # followers rebuild producer state from the log
+    def _on_fetch_response(self, follower: Replica, batches: list[LogBatch], hw: int) -> None:
+        if batches:
+            for batch in batches:
+                follower.append_batch(batch)
+            remember_batches(follower, batches)  # followers rebuild producer state from the log
             self._emit(
-                ev.FollowerReplicated(
+                _new_follower_replicated(
                     follower.broker,
                     follower.leader,
                     follower.topic,
                     follower.partition,
-                    entries[0].offset,
-                    entries[-1].offset,
+                    batches[0].base_offset,
+                    batches[-1].last_offset,
                 )
             )
-        new_hw = min(hw, follower.log_end_offset)
+        leo = follower.log_end_offset
+        new_hw = hw if hw < leo else leo
         if new_hw > follower.high_watermark:
             follower.high_watermark = new_hw
             self._emit(
-                ev.HighWatermarkAdvanced(
-                    follower.broker, follower.topic, follower.partition, new_hw
-                )
+                _new_hw_advanced(follower.broker, follower.topic, follower.partition, new_hw)
             )
-        self._fetch(follower, follower.log_end_offset)
+        self._fetch(follower, leo)

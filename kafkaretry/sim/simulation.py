@@ -30,7 +30,7 @@ from kafkaretry.sim.replication import ReplicaManager
 from kafkaretry.sim.settings import SimulationInputs, effective_producer
 from kafkaretry.sim.snapshot import ClusterSnapshot, take_snapshot
 from kafkaretry.sim.state import InFlightRequest
-from kafkaretry.sim.trace import Step, Trace
+from kafkaretry.sim.trace import Step, Trace, new_step
 
 DEFAULT_SEED = 0
 
@@ -149,16 +149,14 @@ class Simulation:
 
     def step(self) -> Step | None:
         """Run the next action; None when nothing but background chores is left."""
-        if self.queue.foreground == 0:
-            if not self._buffer:
-                return None
-        else:
-            timer = self.queue.pop()
-            if timer is not None:
-                timer.action()
-        events = tuple(self._buffer)
-        self._buffer.clear()
-        return Step(self.queue.now_ms, events, self.snapshot() if self._snapshots else None)
+        queue, buffer = self.queue, self._buffer
+        if queue.foreground:
+            queue.run_next()
+        elif not buffer:
+            return None
+        events = tuple(buffer)
+        buffer.clear()
+        return new_step(queue.now_ms, events, self.snapshot() if self._snapshots else None)
 
     def steps(self, until_ms: int | None = None) -> Iterator[Step]:
         while True:

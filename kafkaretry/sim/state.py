@@ -6,6 +6,7 @@ outside `kafkaretry.sim` ever holds these objects.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -28,6 +29,49 @@ class LogEntry:
     producer_id: int
     producer_epoch: int
     sequence: int
+
+
+@dataclass(frozen=True, slots=True)
+class LogBatch:
+    """One RecordBatch as the leader appended it: a log is a sequence of batches, as a
+    Kafka log segment is, and a follower's fetch copies whole batches.
+
+    Storing batches rather than one object per record keeps a 100k-record run from
+    holding (and the garbage collector from scanning) 100k entries per replica; the
+    per-record view (`Replica.log`) is derived from them when a snapshot asks for it.
+    """
+
+    base_offset: int
+    records: tuple[int, ...]  # the application's send() ids, in offset order
+    batch: int
+    leader_epoch: int
+    producer_id: int
+    producer_epoch: int
+    base_sequence: int  # -1 without idempotence
+
+    @property
+    def last_offset(self) -> int:
+        return self.base_offset + len(self.records) - 1
+
+    @property
+    def last_sequence(self) -> int:
+        first = self.base_sequence
+        return first + len(self.records) - 1 if first >= 0 else NO_SEQUENCE
+
+    def entries(self) -> list[LogEntry]:
+        first = self.base_sequence
+        return [
+            LogEntry(
+                self.base_offset + i,
+                record,
+                self.batch,
+                self.leader_epoch,
+                self.producer_id,
+                self.producer_epoch,
+                first + i if first >= 0 else NO_SEQUENCE,
+            )
+            for i, record in enumerate(self.records)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +105,11 @@ class Replica:
     leader: int
     leader_epoch: int
     isr: tuple[int, ...]
-    log: list[LogEntry] = field(default_factory=list)
+    batches: list[LogBatch] = field(default_factory=list)
+    # Offsets are dense from 0 (no retention or compaction modelled), so the log end
+    # offset is the number of records; `bases` holds each batch's base offset, for bisect.
+    log_end_offset: int = 0
+    bases: list[int] = field(default_factory=list)
     high_watermark: int = 0
     # Leader-only state: followers' log end offsets as last reported by their fetches,
     # followers whose fetch is parked (long poll), purgatory, and idempotence state.
@@ -69,14 +117,32 @@ class Replica:
     parked_fetches: dict[int, Timer | None] = field(default_factory=dict)
     delayed: list[DelayedProduce] = field(default_factory=list)
     producers: dict[int, deque[BatchMetadata]] = field(default_factory=dict)
+    _entries: list[LogEntry] = field(default_factory=list)  # `log`, expanded so far
 
     @property
     def is_leader(self) -> bool:
         return self.leader == self.broker
 
+    def append_batch(self, batch: LogBatch) -> None:
+        """Add a whole batch at the log end (a leader's append, a follower's fetch)."""
+        self.batches.append(batch)
+        self.bases.append(batch.base_offset)
+        self.log_end_offset += len(batch.records)
+
+    def batches_from(self, offset: int) -> list[LogBatch]:
+        """The batches from `offset` on; fetch offsets are batch boundaries, because
+        followers only ever copy whole batches."""
+        return self.batches[bisect_left(self.bases, offset) :]
+
     @property
-    def log_end_offset(self) -> int:
-        return len(self.log)  # offsets are dense from 0 (no retention or compaction modelled)
+    def log(self) -> list[LogEntry]:
+        """The log record by record (offset order), expanded on first use and kept."""
+        entries = self._entries
+        done = len(entries)
+        if done < self.log_end_offset:
+            for batch in self.batches[bisect_left(self.bases, done) :]:
+                entries.extend(batch.entries())
+        return entries
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.frozen import fast_constructor
 from kafkaretry.sim.settings import EffectiveProducer, RecordSpec
 from kafkaretry.sim.snapshot import ClusterSnapshot
 
@@ -22,6 +23,10 @@ class Step:
     at_ms: int
     events: tuple[ev.TraceEvent, ...]
     snapshot: ClusterSnapshot | None
+
+
+# One Step per queue action: built without the dataclass __init__ (frozen.py says why).
+new_step = fast_constructor(Step)
 
 
 @dataclass(frozen=True, slots=True)
