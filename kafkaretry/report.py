@@ -63,6 +63,7 @@ def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
         "scenario": trace.scenario,
         "seed": trace.seed,
         "settings": trace.settings.kafka_names(),
+        "cluster_settings": trace.cluster.kafka_names(),
         "record": {"key": s.key, "key_type": s.key_type, "partition": s.partition},
         "attempts": [
             {

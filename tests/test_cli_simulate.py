@@ -31,6 +31,7 @@ def test_json_fields_for_the_default_run() -> None:
         "scenario",
         "seed",
         "settings",
+        "cluster_settings",
         "record",
         "attempts",
         "log",

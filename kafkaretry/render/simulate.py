@@ -35,14 +35,28 @@ SHOWN_SETTINGS = (
 )
 
 
+SHOWN_CLUSTER_SETTINGS = (
+    "broker.heartbeat.interval.ms",
+    "broker.session.timeout.ms",
+    "controller.quorum.fetch.timeout.ms",
+    "controller.quorum.election.timeout.ms",
+    "min.insync.replicas",
+)
+
+
 def _header(trace: Trace, description: str) -> Group:
     names = trace.settings.kafka_names()
     shown = "  ".join(f"{n}={str(names[n]).lower()}" for n in SHOWN_SETTINGS)
-    return Group(
+    lines: list[RenderableType] = [
         Rule(Text(f"kafkaretry simulate {trace.scenario}", style="stage")),
         Text(description),
         Text(f"producer: {shown}  (seed {trace.seed})", style="muted"),
-    )
+    ]
+    if _has_failure(trace):  # the timings of the failure story come from these
+        cluster = trace.cluster.kafka_names()
+        shown = "  ".join(f"{n}={str(cluster[n]).lower()}" for n in SHOWN_CLUSTER_SETTINGS)
+        lines.append(Text(f"cluster: {shown}", style="muted"))
+    return Group(*lines)
 
 
 def _record_stage(placement: KeyPlacement | None) -> RenderableType:

@@ -101,6 +101,24 @@ class ClusterSettings:
     metadata_max_idle_interval_ms: int = 500
     unclean_leader_election_enable: bool = False
 
+    def kafka_names(self) -> dict[str, int | bool]:
+        """Under Kafka's own names (for --json `cluster_settings` and the failure header)."""
+        return {
+            "broker.heartbeat.interval.ms": self.broker_heartbeat_interval_ms,
+            "broker.session.timeout.ms": self.broker_session_timeout_ms,
+            "controller.quorum.fetch.timeout.ms": self.quorum_fetch_timeout_ms,
+            "controller.quorum.election.timeout.ms": self.quorum_election_timeout_ms,
+            "controller.quorum.election.backoff.max.ms": self.quorum_election_backoff_max_ms,
+            "controller.quorum.request.timeout.ms": self.quorum_request_timeout_ms,
+            "controller.quorum.append.linger.ms": self.quorum_append_linger_ms,
+            "controller.quorum.retry.backoff.ms": self.quorum_retry_backoff_ms,
+            "metadata.max.idle.interval.ms": self.metadata_max_idle_interval_ms,
+            "min.insync.replicas": self.min_insync_replicas,
+            "replica.lag.time.max.ms": self.replica_lag_time_max_ms,
+            "replica.fetch.wait.max.ms": self.replica_fetch_wait_max_ms,
+            "unclean.leader.election.enable": self.unclean_leader_election_enable,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class RecordSpec:

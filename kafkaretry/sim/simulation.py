@@ -178,6 +178,7 @@ class Simulation:
             tuple(self.inputs.records),
             kept,
             self.snapshot(),
+            self.inputs.cluster,
         )
 
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.frozen import fast_constructor
-from kafkaretry.sim.settings import EffectiveProducer, RecordSpec
+from kafkaretry.sim.settings import ClusterSettings, EffectiveProducer, RecordSpec
 from kafkaretry.sim.snapshot import ClusterSnapshot
 
 E = TypeVar("E")
@@ -50,6 +50,7 @@ class Trace:
     records: tuple[RecordSpec, ...]
     steps: tuple[Step, ...]
     final: ClusterSnapshot
+    cluster: ClusterSettings  # the broker and controller settings used
 
     def timed_events(self) -> Iterator[tuple[int, ev.TraceEvent]]:
         for step in self.steps:

@@ -101,3 +101,16 @@ def test_low_delivery_timeout_set_explicitly_is_an_error() -> None:
     assert info.value.message.startswith(
         "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms"
     )
+
+
+def test_cluster_settings_speak_the_file_s_names() -> None:
+    from kafkaretry.config import ClusterConfig
+    from kafkaretry.scenario import cluster_settings
+
+    config = ClusterConfig.model_validate(
+        {"broker.session.timeout.ms": 6_000, "controller.quorum.fetch.timeout.ms": 1_500}
+    )
+    expected = {
+        field.alias: getattr(config, name) for name, field in ClusterConfig.model_fields.items()
+    }
+    assert cluster_settings(config).kafka_names() == expected
