@@ -28,3 +28,20 @@ def test_every_command_has_help_and_a_readme_section(command: str) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("Usage: ")
     assert f"### `kafkaretry {command}" in README
+
+
+EXAMPLES = [
+    (m.group(1), m.group(2))
+    for m in re.finditer(
+        r"```console\n\$ kafkaretry ([^\n#]*)\n(.*?)\n```", README, flags=re.DOTALL
+    )
+    if "broken.yaml" not in m.group(1)
+]
+
+
+@pytest.mark.parametrize(("command", "shown"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_readme_examples_are_real_output(command: str, shown: str) -> None:
+    result = CliRunner().invoke(app, command.split(), env=STABLE_ENV)
+    assert result.exit_code == 0
+    actual = [line.rstrip() for line in result.stdout.rstrip("\n").splitlines()]
+    assert shown.splitlines() == actual
