@@ -205,3 +205,24 @@ def test_golden_broker_down_with_controller() -> None:
     assert_golden(
         "simulate-broker-down-with-controller.txt", cli("broker-down", "--with-controller").stdout
     )
+
+
+def test_same_bytes_across_processes_whatever_the_hash_seed() -> None:
+    # String hashing differs between processes; nothing in the model may depend on it.
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, **STABLE_ENV, "PYTHONHASHSEED": hash_seed}
+        command = [sys.executable, "-m", "kafkaretry", "simulate", "broker-down"]
+        done = subprocess.run(
+            [*command, "--with-controller", "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
