@@ -216,3 +216,10 @@ def test_integer_keys_hash_their_big_endian_bytes(
     assert out["key_bytes_hex"] == data.hex()
     assert out["murmur2"] == reference_murmur2(data)
     assert out["partition"] == (reference_murmur2(data) & 0x7FFFFFFF) % partitions
+
+
+def test_a_smaller_count_describes_another_topic_not_a_shrink() -> None:
+    out = run_json("partition", "foobar", "--partitions", "2")
+    assert (out["partition"], out["leader"], out["replicas"]) == (0, None, None)
+    text = run("partition", "foobar", "--partitions", "2").stdout
+    assert "Kafka cannot shrink a topic: 3 partitions stay 3." in " ".join(text.split())

@@ -20,8 +20,9 @@ class KeyPlacement:
     key_bytes: bytes
     murmur: Murmur2Trace
     partition: int
-    spec: PartitionSpec | None  # None when --partitions names a partition the topic lacks
+    spec: PartitionSpec | None  # None when --partitions describes partitions the topic lacks
     clients: dict[str, int | None]
+    existing_partitions: int
 
     @property
     def shown_key(self) -> str:
@@ -57,7 +58,10 @@ def place_key(
     data = serialize_key(key, key_type)
     trace = murmur2_trace(data)
     partition = trace.positive % count
-    spec = topic.partitions[partition] if partition < len(topic.partitions) else None
+    # Adding partitions keeps the existing ones' replicas; a topic can never lose partitions
+    # (CreatePartitions only grows), so a smaller count describes a different topic.
+    existing = len(topic.partitions)
+    spec = topic.partitions[partition] if partition < existing <= count else None
     return KeyPlacement(
         topic=topic.name,
         partitions=count,
@@ -68,6 +72,7 @@ def place_key(
         partition=partition,
         spec=spec,
         clients=client_partitions(data, count, clients or []),
+        existing_partitions=existing,
     )
 
 

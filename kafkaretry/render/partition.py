@@ -83,19 +83,26 @@ def stage_table(placement: KeyPlacement) -> Table:
     return table
 
 
+def _no_assignment(placement: KeyPlacement) -> str:
+    if placement.partitions < placement.existing_partitions:
+        return (
+            f"Kafka cannot shrink a topic: {placement.existing_partitions} partitions stay "
+            f"{placement.existing_partitions}. This is where the key would go in a topic "
+            f"created with {placement.partitions}."
+        )
+    return (
+        f"does not exist yet: the topic has {placement.existing_partitions} partitions; after "
+        f"a resize to {placement.partitions} the controller assigns its replicas"
+    )
+
+
 def partition_tree(placement: KeyPlacement) -> Tree:
     """The partition the key lands on: leader, replicas in assignment order, ISR."""
     tree = Tree(Text(placement.topic, style="value"))
     node = tree.add(Text(f"partition-{placement.partition}", style="partition"))
     spec = placement.spec
     if spec is None:
-        node.add(
-            Text(
-                f"does not exist yet: the topic has fewer partitions; after a resize to "
-                f"{placement.partitions} the controller assigns its replicas",
-                style="warning",
-            )
-        )
+        node.add(Text(_no_assignment(placement), style="warning"))
         return tree
     node.add(Text(f"leader: broker {spec.leader}", style="leader"))
     node.add(f"replicas: {', '.join(map(str, spec.replicas))} (assignment order)")
