@@ -45,6 +45,14 @@ class KeyFileError(KafkaRetryError):
 class ConfigError(KafkaRetryError):
     """A configuration the real Kafka client rejects with a ConfigException."""
 
+    def __init__(self, kafka_message: str) -> None:
+        # The learner should see Kafka's own words, and that the producer never starts.
+        super().__init__(
+            "the KafkaProducer constructor throws ConfigException, so nothing is sent: "
+            + kafka_message
+        )
+        self.kafka_message = kafka_message
+
 
 def unknown_name(kind: str, name: str, known: list[str]) -> UnknownNameError:
     """`unknown scenario 'ack-los'; did you mean 'ack-loss'?` with the known names as fallback."""

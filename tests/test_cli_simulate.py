@@ -60,7 +60,7 @@ def test_json_fields_for_the_default_run() -> None:
         (a["attempt"], a["partition"], a["broker"], a["outcome"]) for a in data["attempts"]
     ] == [
         (1, 0, 4, "response-lost"),
-        (2, 0, 4, "duplicate"),
+        (2, 0, 4, "deduplicated"),
     ]
     assert data["log"] == {"partition": 0, "copies": 1, "offsets": [0]}
     assert (data["acked"], data["ack_offset"]) == (True, 0)
@@ -100,7 +100,8 @@ def test_acks_1_says_why_idempotence_is_off() -> None:
     [
         (
             ["--set", "acks=1", "--set", "enable.idempotence=true"],
-            "error: Must set acks to all in order to use the idempotent producer. Otherwise we "
+            "error: the KafkaProducer constructor throws ConfigException, so nothing is sent: "
+            "Must set acks to all in order to use the idempotent producer. Otherwise we "
             "cannot guarantee idempotence.",
         ),
         (

@@ -50,7 +50,7 @@ CLIENTS: Final[dict[str, Callable[[bytes, int], int | None]]] = {
 }
 
 CLIENT_ALGORITHMS: Final[dict[str, str]] = {
-    "java": "murmur2 & 0x7fffffff % n (BuiltInPartitioner)",
+    "java": "(murmur2 & 0x7fffffff) % n (BuiltInPartitioner)",
     "librdkafka": "crc32 % n (partitioner=consistent_random); empty key → random",
     "sarama": "|int32(fnv1a_32)| % n (NewHashPartitioner)",
     "kafkajs": "murmur2, Java-compatible (DefaultPartitioner)",

@@ -36,9 +36,14 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
         case ev.FaultArmed(kind=kind, detail=detail):
             return Text(f"fault {kind} armed: {detail} will be lost", style="failure")
         case ev.RecordPartitioned(record=r, key=key, topic=t, partition=p, partitions=n):
-            shown = "no key (sticky partitioner)" if key is None else f"key {key}"
+            if key is None:  # no hash: the built-in partitioner picks inside append()
+                return Text(
+                    f"send(): record {r}, no key → the built-in sticky partitioner picks "
+                    f"partition {p} of {n} ({t})",
+                    style="partition",
+                )
             return Text(
-                f"send(): record {r}, {shown} → murmur2 % {n} = partition {p} ({t})",
+                f"send(): record {r}, key {key} → murmur2 % {n} = partition {p} ({t})",
                 style="partition",
             )
         case ev.BatchCreated(batch=b, topic=t, partition=p):
@@ -96,9 +101,12 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
                 style="ack",
             )
         case ev.FollowerReplicated() as e:
-            return Text(
-                f"follower broker {e.broker} fetches offset {e.base_offset} from leader {e.leader}"
+            offsets = (
+                f"offset {e.base_offset}"
+                if e.base_offset == e.last_offset
+                else f"offsets {e.base_offset}-{e.last_offset}"
             )
+            return Text(f"follower broker {e.broker} receives {offsets} from leader {e.leader}")
         case ev.HighWatermarkAdvanced(broker=b, topic=t, partition=p, high_watermark=hw):
             return Text(f"broker {b}: high watermark of {_p(t, p)} → {hw}", style="muted")
         case ev.ProduceResponseSent(broker=b, batch=batch, attempt=a, error=err, base_offset=o):
@@ -124,7 +132,8 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
                 f"batch {e.batch} goes back to the FRONT of {_p(e.topic, e.partition)}'s "
                 f"queue: it stays bound to partition {e.partition}; the partitioner does "
                 f"not run again. Attempt {e.next_attempt} after a {e.backoff_ms} ms "
-                f"backoff (retry.backoff.ms, ±20 % jitter), at {e.retry_at_ms} ms",
+                f"backoff (retry.backoff.ms, ±20 % jitter): at {e.retry_at_ms} ms at the "
+                "earliest, once the partition's leader is known and reachable",
                 style="retry",
             )
         case ev.RecordAcknowledged(record=r, partition=p, offset=o, broker=b):

@@ -35,7 +35,7 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(f"broker {b} restarts; it must register again and starts fenced")
         case k.FetchTimeoutExpired(controller=c, last_fetch_ms=last):
             return Text(
-                f"controller {c} has not fetched from the active controller since {last} ms: "
+                f"controller {c} has not fetched from the active controller since t={last} ms: "
                 "controller.quorum.fetch.timeout.ms expired",
                 style="election",
             )
@@ -85,15 +85,17 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
         case k.ActiveControllerDiscovered(broker=b, controller=c, epoch=e):
             return Text(f"broker {b} finds the new active controller {c} (epoch {e})")
         case k.BrokerSessionExpired(broker=b, last_contact_ms=last, session_timeout_ms=t):
-            since = f"{last} ms" if last >= 0 else f"{-last} ms before the run started"
+            # lastContact: its last heartbeat, or the moment a new controller renewed it.
+            since = f"t={last} ms" if last >= 0 else f"{-last} ms before the run started"
             return Text(
-                f"broker {b}'s session expired: no heartbeat since {since} "
+                f"broker {b}'s session expired: no contact since {since} "
                 f"(broker.session.timeout.ms={t})",
                 style="failure",
             )
         case k.BrokerFenced(broker=b, offset=o):
             return Text(
-                f"the controller fences broker {b} (metadata offset {o}): it leaves every ISR",
+                f"the controller fences broker {b} (metadata offset {o}): it leaves every ISR "
+                "where another member remains",
                 style="election",
             )
         case k.BrokerRegistered(broker=b, offset=o):
@@ -103,10 +105,15 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
         case k.PartitionLeaderElected(
             topic=t, partition=p, old_leader=old, new_leader=new, leader_epoch=e, isr_after=isr
         ):
+            why = (
+                "no in-sync replica is registered and unfenced: the partition is offline"
+                if new == k.NO_LEADER
+                else "the first in-sync replica in assignment order that is registered and unfenced"
+            )
             return Text(
                 f"{t}/partition-{p}: leader {_leader(old)} → {_leader(new)}, leader epoch {e}, "
-                f"ISR [{_ids(isr)}] (the first live in-sync replica in assignment order)",
-                style="election",
+                f"ISR [{_ids(isr)}] ({why})",
+                style="failure" if new == k.NO_LEADER else "election",
             )
         case k.IsrShrunk(topic=t, partition=p, removed=b, isr_after=isr):
             return Text(f"{t}/partition-{p}: broker {b} leaves the ISR → [{_ids(isr)}]")

@@ -56,7 +56,7 @@ def _lines(snapshot: ClusterSnapshot, topic: str, partition: int) -> list[tuple[
 
 SECTIONS = {
     "controllers": "controllers (Raft voters of __cluster_metadata)",
-    "brokers": "brokers, as the active controller sees them",
+    "brokers": "brokers (alive/DOWN: the process; fenced/unfenced: the committed metadata)",
     "metadata": "{topic}, as the controllers committed it",
     "producer": "the producer's metadata (from a broker, never a controller)",
 }

@@ -150,7 +150,9 @@ class ProducerNetworkClient:
         for request in failed:
             if request.timer is not None:
                 request.timer.cancel()
-            error = REQUEST_TIMED_OUT if request.id == timed_out else NETWORK_EXCEPTION
+            # NetworkClient.processTimeoutDisconnection: everything in flight on a connection
+            # closed for a timeout fails as timed out; a reset fails as a network error.
+            error = REQUEST_TIMED_OUT if timed_out >= 0 else NETWORK_EXCEPTION
             self._on_result(request, error, -1)
         self.on_progress()
 

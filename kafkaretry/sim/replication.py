@@ -126,13 +126,19 @@ class ReplicaManager:
         if leader is None or leader.leader != broker:
             respond(NOT_LEADER_OR_FOLLOWER, -1)
             return
-        if acks == ACKS_ALL and len(leader.isr) < self._min_isr:
+        # Partition.appendRecordsToLeader: effective min ISR = min(min.insync.replicas, RF).
+        if acks == ACKS_ALL and len(leader.isr) < min(self._min_isr, len(leader.replicas)):
             respond(NOT_ENOUGH_REPLICAS, -1)  # checked before appending
             return
         verdict, original = check_sequence(leader, request)
         if verdict == DUPLICATE:
             self._emit(duplicate_detected(broker, request, original))
-            respond(NONE, original)  # success with the first append's offset (KAFKA.md §4)
+            if acks == ACKS_ALL:
+                # The duplicate gets the original offsets and, like any acks=all append,
+                # waits in purgatory until the high watermark passes them (DelayedProduce).
+                self._park(leader, original, len(records), timeout_ms, respond)
+            else:
+                respond(NONE, original)  # success with the first append's offset
             return
         if verdict != IN_SEQUENCE:
             respond(OUT_OF_ORDER_SEQUENCE_NUMBER, -1)

@@ -31,7 +31,9 @@ class Reaction:
 
 
 PRODUCE_ERRORS: Final[dict[str, Reaction]] = {
-    REQUEST_TIMED_OUT: Reaction(True, True, "TimeoutException; the client closes the connection"),
+    # TimeoutException is not an InvalidMetadataException: a client-side timeout refreshes
+    # metadata only through the disconnect it causes, a broker-side one not at all.
+    REQUEST_TIMED_OUT: Reaction(True, False, "TimeoutException; not an InvalidMetadataException"),
     NETWORK_EXCEPTION: Reaction(True, True, "NetworkException extends InvalidMetadataException"),
     NOT_LEADER_OR_FOLLOWER: Reaction(True, True, "InvalidMetadataException"),
     "LEADER_NOT_AVAILABLE": Reaction(True, True, "InvalidMetadataException"),

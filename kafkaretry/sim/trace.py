@@ -36,8 +36,9 @@ class Attempt:
     batch: int
     partition: int
     broker: int
-    # acknowledged | duplicate | response-lost | request-lost | timed-out | expired | an error
-    # name (NETWORK_EXCEPTION when the connection was reset) | no-answer
+    # acknowledged | deduplicated (answered NONE with the original offset) | response-lost
+    # | request-lost | timed-out | expired | an error name (NETWORK_EXCEPTION: connection
+    # reset) | no-answer
     outcome: str
     appended_offset: int | None  # where the broker wrote it this time (None: not written)
 
@@ -118,7 +119,7 @@ def _outcome(
             ):
                 offset = o
             case ev.DuplicateDetected(batch=b) if b == sent.batch and offset is None:
-                offset, lost = None, "duplicate"
+                offset, lost = None, "deduplicated"
             case ev.ResponseDropped(batch=b, attempt=a) if (b, a) == (sent.batch, sent.attempt):
                 lost = "response-lost"
             case ev.RequestDropped(batch=b, attempt=a) if (b, a) == (sent.batch, sent.attempt):
@@ -134,7 +135,7 @@ def _outcome(
             ):
                 if err != "NONE":
                     return err, offset
-                return ("duplicate" if lost == "duplicate" else "acknowledged"), offset
+                return ("deduplicated" if lost == "deduplicated" else "acknowledged"), offset
             case ev.RecordExpired(batch=b) if b == sent.batch:
                 return lost or "expired", offset
             case ev.RetryScheduled(batch=b, next_attempt=n, error=err) if (b, n) == (

@@ -31,12 +31,17 @@ def test_backoff_depends_only_on_the_stream() -> None:
     assert a == b
 
 
-def test_timeouts_refresh_metadata_and_not_enough_replicas_does_not() -> None:
+def test_only_invalid_metadata_errors_refresh_metadata_themselves() -> None:
+    # A client-side timeout refreshes metadata through the disconnect it causes, not as an
+    # error: TimeoutException is not an InvalidMetadataException (Sender.completeBatch).
     timeout = reaction("REQUEST_TIMED_OUT")
     replicas = reaction("NOT_ENOUGH_REPLICAS")
+    network = reaction("NETWORK_EXCEPTION")
     assert timeout is not None
     assert timeout.retriable
-    assert timeout.refresh_metadata
+    assert not timeout.refresh_metadata
+    assert network is not None
+    assert network.refresh_metadata
     assert replicas is not None
     assert replicas.retriable
     assert not replicas.refresh_metadata

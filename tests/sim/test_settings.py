@@ -73,7 +73,7 @@ def test_explicit_idempotence_conflicts_raise_kafkas_message(
 ) -> None:
     with pytest.raises(ConfigError) as info:
         effective_producer(settings(enable_idempotence=True, **changes))
-    assert info.value.message == message
+    assert info.value.kafka_message == message
 
 
 def test_in_flight_above_five_raises_even_when_idempotence_is_only_default() -> None:
@@ -98,7 +98,7 @@ def test_low_delivery_timeout_set_explicitly_is_an_error() -> None:
         effective_producer(
             settings(delivery_timeout_ms=1_000, explicit=frozenset({"delivery.timeout.ms"}))
         )
-    assert info.value.message.startswith(
+    assert info.value.kafka_message.startswith(
         "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms"
     )
 

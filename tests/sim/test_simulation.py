@@ -14,7 +14,7 @@ def test_default_retry_goes_to_the_same_partition_and_is_deduplicated() -> None:
     trace = run()
     attempts = trace.attempts()
     assert [(a.attempt, a.partition, a.broker) for a in attempts] == [(1, 0, 4), (2, 0, 4)]
-    assert [a.outcome for a in attempts] == ["response-lost", "duplicate"]
+    assert [a.outcome for a in attempts] == ["response-lost", "deduplicated"]
     assert trace.copies() == (0,)
     ack = trace.acknowledgement()
     assert ack is not None
