@@ -75,7 +75,7 @@ RULES: tuple[ChapterRule, ...] = (
     ChapterRule(
         k.BrokerFenced,
         lambda e: (
-            f"The active controller fences broker {e.broker} and promotes a replica from the ISR"
+            f"The active controller fences broker {e.broker} and elects new leaders from the ISR"
         ),
         cluster_on=k.MetadataRecordCommitted,
     ),
