@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from kafkaretry.errors import ConfigError
@@ -105,3 +107,28 @@ def test_a_dead_broker_resets_the_producers_connection() -> None:
     retries = [e for e in step.events if isinstance(e, ev.RetryScheduled)]
     assert closed == [ev.ConnectionClosed(4, "connection reset")]
     assert [(r.partition, r.error) for r in retries] == [(0, "NETWORK_EXCEPTION")]
+
+
+def test_an_acks_all_duplicate_waits_for_the_high_watermark() -> None:
+    # UnifiedLog gives a duplicate its original offsets; for acks=all the answer still waits
+    # in DelayedProduce until the high watermark passes them.
+    sim = Simulation(inputs())
+    request = ev.ProduceRequestSent(1, "kafka-study-topic", 0, 4, 1, 1, 7, 0, 0)
+    answers: list[tuple[str, int]] = []
+
+    def respond(error: str, offset: int) -> None:
+        answers.append((error, offset))
+
+    sim.replication.handle_produce(4, request, [0], -1, 30_000, respond)
+    sim.replication.handle_produce(4, replace(request, attempt=2), [0], -1, 30_000, respond)
+    assert answers == []  # appended once, nothing committed yet: both wait
+    while len(answers) < 2 and sim.step() is not None:
+        pass
+    assert answers == [("NONE", 0), ("NONE", 0)]
+
+
+def test_min_insync_replicas_above_the_replication_factor_is_capped() -> None:
+    # Partition.appendRecordsToLeader compares the ISR with min(min.insync.replicas, RF).
+    trace = run("ack-loss", min_insync_replicas="4")
+    assert trace.acknowledgement() is not None
+    assert trace.copies() == (0,)
