@@ -15,14 +15,14 @@ from collections.abc import Callable
 from itertools import count
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.client_metadata import BrokerMetadataCache, PartitionMetadata, ProducerMetadata
-from kafkaretry.sim.clock import EventQueue, Timer
-from kafkaretry.sim.network import Emit, Network
+from kafkaretry.sim.client_metadata import BrokerMetadataCache, ProducerMetadata
+from kafkaretry.sim.clock import EventQueue
+from kafkaretry.sim.metadata_updater import MetadataUpdater
+from kafkaretry.sim.network import CLIENT, Emit, Network
 from kafkaretry.sim.rules import NETWORK_EXCEPTION, REQUEST_TIMED_OUT, exponential_backoff
 from kafkaretry.sim.settings import EffectiveProducer
 from kafkaretry.sim.state import Connection, InFlightRequest, ProducerBatch
 
-CLIENT = -1  # the producer's node id on the simulated network
 OnResult = Callable[[InFlightRequest, str, int], None]  # (request, error, base offset)
 
 
@@ -30,9 +30,6 @@ class ProducerNetworkClient:
     __slots__ = (
         "_emit",
         "_ids",
-        "_metadata_in_flight",
-        "_metadata_timer",
-        "_metadata_wake",
         "_network",
         "_on_result",
         "_pid_in_flight",
@@ -42,11 +39,10 @@ class ProducerNetworkClient:
         "_settings",
         "allocate_producer_id",
         "connections",
-        "metadata",
-        "metadata_source",
         "on_progress",
         "producer_id",
         "topics",
+        "updater",
     )
 
     def __init__(
@@ -61,8 +57,12 @@ class ProducerNetworkClient:
     ) -> None:
         self._queue, self._rng, self._emit = queue, rng, emit
         self._network, self._settings = network, settings
-        self.metadata_source = metadata_source
-        self.metadata = ProducerMetadata(bootstrap)
+        self.updater = MetadataUpdater(
+            self,
+            (queue, rng, emit, network, settings),
+            metadata_source,
+            ProducerMetadata(bootstrap),
+        )
         self.connections = {b: Connection(b) for b in bootstrap}
         self.topics: tuple[str, ...] = ()
         self.producer_id: tuple[int, int] | None = None  # (id, epoch) once assigned
@@ -70,9 +70,6 @@ class ProducerNetworkClient:
         self.on_progress: Callable[[], None] = lambda: None  # wakes the sender
         self._on_result: OnResult = lambda request, error, offset: None
         self._ids = count(1)
-        self._metadata_in_flight: int | None = None  # the broker asked, while unanswered
-        self._metadata_wake: Timer | None = None
-        self._metadata_timer: Timer | None = None
         self._pid_in_flight = False
         self._pid_node: int | None = None
 
@@ -142,8 +139,7 @@ class ProducerNetworkClient:
         )
         conn.failed_attempts += 1
         self._emit(ev.ConnectionClosed(broker, reason))
-        if self._metadata_in_flight == broker:
-            self._metadata_failed()
+        self.updater.on_disconnect(broker)
         if self._pid_in_flight and self._pid_node == broker:
             self._pid_in_flight, self._pid_node = False, None  # InitProducerId is sent again
         self.request_metadata_update("disconnect")
@@ -230,100 +226,22 @@ class ProducerNetworkClient:
     # -- metadata and producer id ----------------------------------------------------------
 
     def request_metadata_update(self, reason: str) -> None:
-        if not self.metadata.update_requested:
-            self.metadata.update_requested = True
-            self._emit(ev.MetadataUpdateRequested(reason))
+        self.updater.request_update(reason)
 
     def maybe_update_metadata(self) -> None:
-        metadata = self.metadata
-        if not metadata.update_requested or self._metadata_in_flight is not None:
-            return
-        now = self._queue.now_ms
-        if now < metadata.allowed_at_ms:
-            self._wake_at(metadata.allowed_at_ms)
-            return
-        node = self.least_loaded_node()
-        if node is None or not self.ready(node):
-            return
-        self._metadata_in_flight = node
-        self._emit(ev.MetadataRequestSent(node))
-        self._network.send("metadata", CLIENT, node, lambda: self._metadata_arrived(node))
-        # Like every request, it fails after request.timeout.ms and closes the connection.
-        timeout = self._settings.request_timeout_ms
-        self._metadata_timer = self._queue.after(timeout, lambda: self._metadata_timed_out(node))
+        self.updater.maybe_update()
 
-    def _wake_at(self, at_ms: int) -> None:
-        if self._metadata_wake is not None and not self._metadata_wake.cancelled:
-            return
+    @property
+    def metadata(self) -> ProducerMetadata:
+        return self.updater.metadata
 
-        def wake() -> None:
-            self._metadata_wake = None
-            self.on_progress()
+    @property
+    def metadata_source(self) -> BrokerMetadataCache:
+        return self.updater.source
 
-        # A chore: it never keeps a finished run going (every batch has its own timers).
-        self._metadata_wake = self._queue.at(at_ms, wake, background=True)
-
-    def _metadata_timed_out(self, node: int) -> None:
-        self._metadata_timer = None
-        if self._metadata_in_flight == node:
-            self.disconnect(node, "metadata request timed out")
-
-    def _metadata_done(self) -> None:
-        self._metadata_in_flight = None
-        if self._metadata_timer is not None:
-            self._metadata_timer.cancel()
-            self._metadata_timer = None
-
-    def _metadata_failed(self) -> None:
-        """Metadata.failedUpdate: back off by the failed attempts, forget equivalent answers."""
-        metadata = self.metadata
-        self._metadata_done()
-        metadata.failed_attempts += 1
-        metadata.equivalent_responses = 0
-        metadata.allowed_at_ms = self._queue.now_ms + self._refresh_backoff(
-            metadata.failed_attempts - 1
-        )
-
-    def _refresh_backoff(self, exponent: int) -> int:
-        s = self._settings
-        return exponential_backoff(self._rng, s.retry_backoff_ms, s.retry_backoff_max_ms, exponent)
-
-    def _metadata_arrived(self, broker: int) -> None:
-        answers = [(t, self.metadata_source.topic_metadata(broker, t)) for t in self.topics]
-        alive = self.metadata_source.alive_brokers(broker)
-        self._network.send(
-            "metadata-response",
-            broker,
-            CLIENT,
-            lambda: self._metadata_received(broker, answers, alive),
-        )
-
-    def _metadata_received(
-        self,
-        broker: int,
-        answers: list[tuple[str, tuple[PartitionMetadata, ...]]],
-        alive: tuple[int, ...],
-    ) -> None:
-        if self._metadata_in_flight != broker:
-            return  # its connection was closed meanwhile: the request already failed
-        metadata = self.metadata
-        self._metadata_done()
-        metadata.update_requested = False
-        metadata.last_refresh_ms = self._queue.now_ms
-        metadata.failed_attempts = 0
-        if alive:
-            metadata.brokers = alive
-        progress = False
-        for topic, partitions in answers:
-            progress = metadata.update(topic, partitions) or progress
-            leaders = tuple((p.partition, p.leader, p.leader_epoch) for p in partitions)
-            self._emit(ev.MetadataReceived(broker, topic, leaders))
-        # Metadata.update counts equivalent responses; a newer leader epoch resets the count.
-        metadata.equivalent_responses = 0 if progress else metadata.equivalent_responses + 1
-        count = metadata.equivalent_responses
-        wait = self._refresh_backoff(count - 1) if count > 0 else 0
-        metadata.allowed_at_ms = self._queue.now_ms + wait
-        self.on_progress()
+    @metadata_source.setter
+    def metadata_source(self, source: BrokerMetadataCache) -> None:
+        self.updater.source = source
 
     def ensure_producer_id(self) -> bool:
         """True once the producer has an id; else sends InitProducerId (no coordinator needed)."""

@@ -14,6 +14,7 @@ from kafkaretry.sim.clock import EventQueue
 from kafkaretry.sim.events import TraceEvent
 
 Emit = Callable[[TraceEvent], None]
+CLIENT = -1  # the producer's node id on the simulated network
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,8 @@ from kafkaretry.sim.client_metadata import BrokerMetadataCache, StaticMetadataCa
 from kafkaretry.sim.clock import EventQueue
 from kafkaretry.sim.control_plane import attach_control_plane
 from kafkaretry.sim.faults import install
-from kafkaretry.sim.netclient import CLIENT, ProducerNetworkClient
-from kafkaretry.sim.network import Emit, Network, Nodes
+from kafkaretry.sim.netclient import ProducerNetworkClient
+from kafkaretry.sim.network import CLIENT, Emit, Network, Nodes
 from kafkaretry.sim.producer import Producer
 from kafkaretry.sim.replication import ReplicaManager
 from kafkaretry.sim.settings import SimulationInputs, effective_producer
