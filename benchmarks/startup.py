@@ -1,7 +1,7 @@
 """Start-up of `kafkaretry --help` and `kafkaretry partition hello`, as ratios to `python -c pass`.
 
 All commands run interleaved round-robin in one process tree, so machine load affects them
-alike; the script prints medians and the ratio of each to the bare interpreter. The issue's
+alike; the script prints medians and the ratio of each to the bare interpreter. kafkaretry's
 bar: both ≤ 12x `python -c pass`. Usage: python benchmarks/startup.py [ROUNDS]
 """
 

@@ -57,7 +57,7 @@ def event_json(at_ms: int, event: TraceEvent) -> dict[str, Any]:
 
 
 def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
-    """The --json document: the fields issue #4 lists, then the full event trace."""
+    """The --json document (its fields are documented in the README), then the full event trace."""
     s = summarize(trace, key_type, record)
     return {
         "scenario": trace.scenario,
@@ -86,7 +86,7 @@ def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
 
 
 def failover_json(trace: Trace, record: int = 0) -> dict[str, Any]:
-    """What a broker or controller failure did: the fields issue #5 lists (null without one)."""
+    """What a broker or controller failure did (each field null when there was none)."""
     topic, partition = trace.records[record].topic, trace.partition_of(record)
     brokers = trace.of_type(k.BrokerCrashed)
     controllers = [(at, e) for at, e in trace.of_type(k.ControllerCrashed) if e.was_active]

@@ -2,7 +2,7 @@
 
 Clients never ask a controller (KAFKA.md §3.4, §7): the producer sends a MetadataRequest to
 a broker, which answers from its own metadata cache. `BrokerMetadataCache` is that cache as
-a pluggable source: `StaticMetadataCache` serves the scenario's topology (issue #4); the
+a pluggable source: `StaticMetadataCache` serves the scenario's topology as it starts; the
 KRaft control plane replaces it with per-broker caches replicated from the metadata log.
 """
 

@@ -33,7 +33,7 @@ DropFilter = Callable[[Message], bool]
 
 
 class Nodes:
-    """Which brokers and controllers are up. The control plane (#5) flips these."""
+    """Which brokers and controllers are up; the crash and restart faults flip these."""
 
     __slots__ = ("_alive",)
 
