@@ -9,7 +9,7 @@ Validation happens once, here; the simulation reads these models and never mutat
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -226,6 +226,10 @@ Fault = Annotated[
     DropResponse | DropRequest | CrashBroker | RestartBroker | CrashController | RestartController,
     Field(discriminator="kind"),
 ]
+# Each kind's tag, as it appears in the file and in pydantic's error locations.
+FAULT_KINDS = frozenset(
+    get_args(kind.model_fields["kind"].annotation)[0] for kind in get_args(get_args(Fault)[0])
+)
 
 
 class ScenarioModel(_Model):

@@ -88,26 +88,16 @@ def _yaml_problem(exc: Exception) -> str:
     return f"invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
 
 
-_FAULT_KINDS = frozenset(
-    {
-        "drop-response",
-        "drop-request",
-        "crash-broker",
-        "restart-broker",
-        "crash-controller",
-        "restart-controller",
-    }
-)
-
-
 def format_loc(loc: tuple[int | str, ...]) -> str:
     """('scenarios', 'x', 'faults', 0, 'crash-broker', 'at_ms') → scenarios.x.faults[0].at_ms"""
+    from kafkaretry.config import FAULT_KINDS  # loaded already: this formats its errors
+
     out = ""
     previous: int | str | None = None
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif isinstance(previous, int) and part in _FAULT_KINDS:
+        elif isinstance(previous, int) and part in FAULT_KINDS:
             pass  # pydantic inserts the discriminator's value; the index already locates it
         else:
             out += f".{part}" if out else str(part)

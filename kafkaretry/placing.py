@@ -13,9 +13,8 @@ from typing import Any
 
 from kafkaretry.errors import KafkaRetryError
 from kafkaretry.loading import load_topology
+from kafkaretry.partitioning.clients import CLIENTS
 from kafkaretry.topology import TopicSpec
-
-CLIENT_NAMES = ("java", "librdkafka", "sarama", "kafkajs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,7 @@ Output = tuple[Any, Callable[[], Any] | None]
 
 def client_names(clients: tuple[str, ...]) -> list[str]:
     if "all" in clients:
-        return list(CLIENT_NAMES)
+        return list(CLIENTS)
     return list(dict.fromkeys(clients))
 
 
