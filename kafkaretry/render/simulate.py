@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from itertools import groupby
 
 from rich.console import Group, RenderableType
@@ -44,18 +45,20 @@ SHOWN_CLUSTER_SETTINGS = (
 )
 
 
-def _header(trace: Trace, description: str) -> Group:
-    names = trace.settings.kafka_names()
-    shown = "  ".join(f"{n}={str(names[n]).lower()}" for n in SHOWN_SETTINGS)
+def _settings(names: Mapping[str, object], shown: tuple[str, ...]) -> str:
+    return "  ".join(f"{n}={str(names[n]).lower()}" for n in shown)
+
+
+def _header(trace: Trace, description: str, *, failure: bool) -> Group:
+    producer = _settings(trace.settings.kafka_names(), SHOWN_SETTINGS)
     lines: list[RenderableType] = [
         Rule(Text(f"kafkaretry simulate {trace.scenario}", style="stage")),
         Text(description),
-        Text(f"producer: {shown}  (seed {trace.seed})", style="muted"),
+        Text(f"producer: {producer}  (seed {trace.seed})", style="muted"),
     ]
-    if _has_failure(trace):  # the timings of the failure story come from these
-        cluster = trace.cluster.kafka_names()
-        shown = "  ".join(f"{n}={str(cluster[n]).lower()}" for n in SHOWN_CLUSTER_SETTINGS)
-        lines.append(Text(f"cluster: {shown}", style="muted"))
+    if failure:  # the timings of the failure story come from these
+        cluster = _settings(trace.cluster.kafka_names(), SHOWN_CLUSTER_SETTINGS)
+        lines.append(Text(f"cluster: {cluster}", style="muted"))
     return Group(*lines)
 
 
@@ -81,11 +84,15 @@ def story_stages(
     trace: Trace, *, description: str, placement: KeyPlacement | None, key_type: str
 ) -> list[RenderableType]:
     """Header, the record, the run millisecond by millisecond, final logs, summary, timeline."""
-    stages: list[RenderableType] = [_header(trace, description), _record_stage(placement)]
+    failure = _has_failure(trace)  # a node crashed: the control plane's story applies
+    stages: list[RenderableType] = [
+        _header(trace, description, failure=failure),
+        _record_stage(placement),
+    ]
     topic = trace.records[0].topic if trace.records else ""
     keys = _keys(trace, key_type)
     stages.append(Text("2. What happens, millisecond by millisecond", style="stage"))
-    stages.extend(_moments(trace, topic, keys))
+    stages.extend(_moments(trace, topic, keys, failure=failure))
     final = cluster_tree(
         trace.final, topic=topic, keys=keys, title=f"3. The final logs at {trace.final.at_ms} ms"
     )
@@ -93,18 +100,19 @@ def story_stages(
     summary = summarize(trace, key_type)
     stages.append(Group(summary_table(summary), _verdict(summary.copies, summary.idempotence)))
     stages.append(timeline_table(trace))
-    if _has_failure(trace):
+    if failure:
         stages.append(corrections_table())
     return stages
 
 
-def _moments(trace: Trace, topic: str, keys: dict[int, str]) -> list[RenderableType]:
+def _moments(
+    trace: Trace, topic: str, keys: dict[int, str], *, failure: bool
+) -> list[RenderableType]:
     """One view per simulated millisecond, with a heading where the story turns."""
     partition = trace.partition_of(0) or 0
     first = trace.of_type(ev.MetadataReceived)
     epoch = next((e for p, _, e in first[0][1].leaders if p == partition), 0) if first else 0
     tracker = ChapterTracker(Context(topic, partition, epoch))
-    failure = _has_failure(trace)
     shown: ClusterSnapshot | None = None  # the last overview: "changed" is relative to it
     before: ClusterSnapshot | None = None  # the cluster just before this moment
     out: list[RenderableType] = []
