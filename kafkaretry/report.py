@@ -6,8 +6,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim import kraft_events as k
 from kafkaretry.sim.events import TraceEvent
+from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.trace import Attempt, Trace
 
 

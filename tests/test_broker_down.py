@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from kafkaretry.cli import app
 from kafkaretry.report import trace_json
 from kafkaretry.scenario import FaultPlan, scenario_inputs
-from kafkaretry.sim import kraft_events as k
+from kafkaretry.sim.kraft import events as k
+from kafkaretry.sim.kraft import views
 from kafkaretry.sim.simulation import Simulation
 from kafkaretry.sim.trace import Trace
 from tests.conftest import SCENARIOS, STABLE_ENV, assert_golden
@@ -170,7 +171,7 @@ def test_failover_invariants(
     leaders: dict[tuple[int, int], int] = {}
     for _, e in trace.of_type(k.PartitionLeaderElected):
         assert leaders.setdefault((e.partition, e.leader_epoch), e.new_leader) == e.new_leader
-        assert e.new_leader == k.NO_LEADER or e.new_leader in e.isr_after
+        assert e.new_leader == views.NO_LEADER or e.new_leader in e.isr_after
     # An acknowledged acks=all record survives the crash of any single broker.
     ack = trace.acknowledgement(0)
     assert ack is not None, "one broker down must not lose an acks=all record"

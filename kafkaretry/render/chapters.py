@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim import kraft_events as k
+from kafkaretry.sim.kraft import events as k
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ from typing import assert_never
 
 from rich.text import Text
 
-from kafkaretry.sim import kraft_events as k
+from kafkaretry.sim.kraft import events as k
+from kafkaretry.sim.kraft import views
 
 
 def _ids(nodes: tuple[int, ...]) -> str:
@@ -14,7 +15,7 @@ def _ids(nodes: tuple[int, ...]) -> str:
 
 
 def _leader(node: int) -> str:
-    return "no leader (offline)" if node == k.NO_LEADER else f"broker {node}"
+    return "no leader (offline)" if node == views.NO_LEADER else f"broker {node}"
 
 
 # One branch per event type is the point: mypy checks the match is exhaustive.
@@ -107,13 +108,13 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
         ):
             why = (
                 "no in-sync replica is registered and unfenced: the partition is offline"
-                if new == k.NO_LEADER
+                if new == views.NO_LEADER
                 else "the first in-sync replica in assignment order that is registered and unfenced"
             )
             return Text(
                 f"{t}/partition-{p}: leader {_leader(old)} → {_leader(new)}, leader epoch {e}, "
                 f"ISR [{_ids(isr)}] ({why})",
-                style="failure" if new == k.NO_LEADER else "election",
+                style="failure" if new == views.NO_LEADER else "election",
             )
         case k.IsrShrunk(topic=t, partition=p, removed=b, isr_after=isr):
             return Text(f"{t}/partition-{p}: broker {b} leaves the ISR → [{_ids(isr)}]")

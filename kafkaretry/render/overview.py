@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from rich.tree import Tree
 
-from kafkaretry.sim.kraft_events import NO_LEADER, BrokerSnapshot, ControllerSnapshot
+from kafkaretry.sim.kraft.views import NO_LEADER, BrokerSnapshot, ControllerSnapshot
 from kafkaretry.sim.snapshot import ClusterSnapshot
 
 CHANGED = "  ← changed"

@@ -21,7 +21,7 @@ from kafkaretry.render.step import step_view
 from kafkaretry.render.timeline import summary_table, timeline_table
 from kafkaretry.report import summarize
 from kafkaretry.sim import events as ev
-from kafkaretry.sim import kraft_events as k
+from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.snapshot import ClusterSnapshot
 from kafkaretry.sim.trace import Trace
 

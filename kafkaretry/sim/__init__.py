@@ -6,13 +6,12 @@ Public surface: `Simulation`, `simulate`, `Trace`, `Step`, and the events module
 from __future__ import annotations
 
 from kafkaretry.sim import events
-from kafkaretry.sim.simulation import DEFAULT_SEED, SimContext, Simulation, simulate
+from kafkaretry.sim.simulation import DEFAULT_SEED, Simulation, simulate
 from kafkaretry.sim.trace import Attempt, Step, Trace
 
 __all__ = [
     "DEFAULT_SEED",
     "Attempt",
-    "SimContext",
     "Simulation",
     "Step",
     "Trace",

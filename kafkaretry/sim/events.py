@@ -7,9 +7,10 @@ event type without a description fails mypy. Error names are Kafka's `Errors` en
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from kafkaretry.sim.kraft_events import KRaftEvent
+from kafkaretry.sim.kraft.events import KRaftEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,3 +238,6 @@ TraceEvent = (
     | RecordFailed
     | KRaftEvent
 )
+
+# Where components report what happened: the run loop collects into each step.
+Emit = Callable[[TraceEvent], None]

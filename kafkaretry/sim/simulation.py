@@ -4,47 +4,36 @@
 frozen snapshot; `steps()` and `run()` are built on it, so the human view, --json, --step
 and the tests all drive the same loop (SimPy's step/run pair).
 
-Plugging in another component (the KRaft control plane): call `sim.context(name)` for a
-`SimContext` with the shared queue, emit and network plus a random stream of its own;
-build the component with it; `sim.replication.apply_partition_leadership(...)` moves
-leadership, `sim.set_metadata_source(cache)` changes what brokers answer to metadata
-requests, `sim.set_broker_alive(id, alive)` kills or revives a broker, and
-`FAULT_HANDLERS[...]` maps a fault type to its handler.
+This module is the top of `kafkaretry.sim`: it wires the packages below it (engine, client,
+broker, kraft, faults) and none of them imports it. A component gets what it needs as
+arguments: the shared clock and event sink, a random stream of its own (`rng(name)`) and
+callbacks into the others (the KRaft control plane moves leadership with
+`replication.apply_partition_leadership` and changes what brokers answer to metadata
+requests with `set_metadata_source`); faults act through `faults.target.FaultTarget`.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.client_metadata import BrokerMetadataCache, StaticMetadataCache
-from kafkaretry.sim.clock import EventQueue
-from kafkaretry.sim.control_plane import attach_control_plane
-from kafkaretry.sim.faults import install
-from kafkaretry.sim.netclient import ProducerNetworkClient
-from kafkaretry.sim.network import CLIENT, Emit, Network, Nodes
-from kafkaretry.sim.producer import Producer
-from kafkaretry.sim.replication import ReplicaManager
+from kafkaretry.sim.broker.replica_manager import ReplicaManager
+from kafkaretry.sim.client.metadata import BrokerMetadataCache, StaticMetadataCache
+from kafkaretry.sim.client.netclient import ProducerNetworkClient
+from kafkaretry.sim.client.producer import Producer
+from kafkaretry.sim.client.state import InFlightRequest
+from kafkaretry.sim.engine.clock import EventQueue
+from kafkaretry.sim.engine.network import CLIENT, Network, Nodes
+from kafkaretry.sim.events import Emit
+from kafkaretry.sim.faults.handlers import install
+from kafkaretry.sim.kraft.publisher import attach_control_plane
+from kafkaretry.sim.kraft.views import KRaftSnapshot
 from kafkaretry.sim.settings import SimulationInputs, effective_producer
-from kafkaretry.sim.snapshot import ClusterSnapshot, take_snapshot
-from kafkaretry.sim.state import InFlightRequest
+from kafkaretry.sim.snapshot import BrokerView, ClusterSnapshot, ReplicaView
 from kafkaretry.sim.trace import Step, Trace, new_step
 
 DEFAULT_SEED = 0
-
-
-@dataclass(frozen=True, slots=True)
-class SimContext:
-    """What a component needs to take part in a run."""
-
-    queue: EventQueue
-    emit: Emit
-    rng: random.Random
-    network: Network
-    nodes: Nodes
-    replication: ReplicaManager
 
 
 class Simulation:
@@ -82,7 +71,14 @@ class Simulation:
         for topic in topology.topics:
             for p in topic.partitions:
                 self.replication.apply_partition_leadership(topic.name, p.id, p.leader, 0, p.isr)
-        self.control = attach_control_plane(self)
+        self.control = attach_control_plane(
+            topology,
+            inputs.cluster,
+            (self.queue, self.rng("kraft"), self.emit),
+            inputs.latency_ms,
+            self.replication.apply_partition_leadership,
+            self.set_metadata_source,
+        )
         install(inputs.faults, self)
         self.producer.start()
 
@@ -91,11 +87,6 @@ class Simulation:
     def rng(self, component: str) -> random.Random:
         """A random stream of its own per component: one more draw elsewhere shifts nothing."""
         return random.Random(f"kafkaretry:{self.seed}:{component}")
-
-    def context(self, component: str) -> SimContext:
-        return SimContext(
-            self.queue, self.emit, self.rng(component), self.network, self.nodes, self.replication
-        )
 
     def set_metadata_source(self, source: BrokerMetadataCache) -> None:
         self.client.metadata_source = source
@@ -138,7 +129,7 @@ class Simulation:
     # -- running ---------------------------------------------------------------------------
 
     def snapshot(self) -> ClusterSnapshot:
-        return take_snapshot(
+        return _take_snapshot(
             self.queue.now_ms,
             self.inputs.topology.brokers,
             self.nodes,
@@ -185,3 +176,35 @@ class Simulation:
 def simulate(inputs: SimulationInputs, seed: int = DEFAULT_SEED) -> Trace:
     """Run a scenario to its end and return its trace."""
     return Simulation(inputs, seed).run()
+
+
+def _take_snapshot(
+    at_ms: int,
+    brokers: tuple[int, ...],
+    nodes: Nodes,
+    replication: ReplicaManager,
+    client: ProducerNetworkClient,
+    control: KRaftSnapshot | None = None,
+) -> ClusterSnapshot:
+    views = []
+    for broker in brokers:
+        replicas = tuple(
+            ReplicaView(
+                r.broker,
+                r.topic,
+                r.partition,
+                r.leader,
+                r.leader_epoch,
+                r.isr,
+                r.high_watermark,
+                tuple(r.log),
+            )
+            for (b, _, _), r in sorted(replication.replicas.items())
+            if b == broker
+        )
+        views.append(BrokerView(broker, nodes.is_alive(broker), replicas))
+    leaders = tuple(
+        (topic, partition, leader, epoch)
+        for (topic, partition), (leader, epoch) in sorted(client.metadata.leaders.items())
+    )
+    return ClusterSnapshot(at_ms, tuple(views), leaders, control)

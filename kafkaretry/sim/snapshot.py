@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kafkaretry.sim.kraft_events import KRaftSnapshot
-from kafkaretry.sim.netclient import ProducerNetworkClient
-from kafkaretry.sim.network import Nodes
-from kafkaretry.sim.replication import ReplicaManager
-from kafkaretry.sim.state import LogEntry
+from kafkaretry.sim.broker.partition import LogEntry
+from kafkaretry.sim.kraft.views import KRaftSnapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,35 +67,3 @@ class ClusterSnapshot:
             if r.topic == topic and r.partition == partition and r.is_leader
         ]
         return max(leaders, key=lambda r: r.leader_epoch, default=None)
-
-
-def take_snapshot(
-    at_ms: int,
-    brokers: tuple[int, ...],
-    nodes: Nodes,
-    replication: ReplicaManager,
-    client: ProducerNetworkClient,
-    control: KRaftSnapshot | None = None,
-) -> ClusterSnapshot:
-    views = []
-    for broker in brokers:
-        replicas = tuple(
-            ReplicaView(
-                r.broker,
-                r.topic,
-                r.partition,
-                r.leader,
-                r.leader_epoch,
-                r.isr,
-                r.high_watermark,
-                tuple(r.log),
-            )
-            for (b, _, _), r in sorted(replication.replicas.items())
-            if b == broker
-        )
-        views.append(BrokerView(broker, nodes.is_alive(broker), replicas))
-    leaders = tuple(
-        (topic, partition, leader, epoch)
-        for (topic, partition), (leader, epoch) in sorted(client.metadata.leaders.items())
-    )
-    return ClusterSnapshot(at_ms, tuple(views), leaders, control)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.frozen import fast_constructor
+from kafkaretry.sim.engine.frozen import fast_constructor
 from kafkaretry.sim.settings import ClusterSettings, EffectiveProducer, RecordSpec
 from kafkaretry.sim.snapshot import ClusterSnapshot
 

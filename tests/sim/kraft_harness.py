@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from kafkaretry.sim.clock import EventQueue
-from kafkaretry.sim.kraft import KRaftControlPlane
-from kafkaretry.sim.kraft_events import KRaftEvent
+from kafkaretry.sim.engine.clock import EventQueue
+from kafkaretry.sim.kraft.control_plane import KRaftControlPlane
+from kafkaretry.sim.kraft.events import KRaftEvent
 from kafkaretry.sim.settings import ClusterSettings
 from kafkaretry.topology import PartitionSpec, TopicSpec, Topology
 

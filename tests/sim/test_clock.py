@@ -6,7 +6,7 @@ from functools import partial
 
 import pytest
 
-from kafkaretry.sim.clock import EventQueue
+from kafkaretry.sim.engine.clock import EventQueue
 
 
 def test_pops_in_time_then_scheduling_order() -> None:

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.frozen import fast_constructor
-from kafkaretry.sim.state import ProducerBatch
+from kafkaretry.sim.client.state import ProducerBatch
+from kafkaretry.sim.engine.frozen import fast_constructor
 
 
 def test_builds_an_equal_frozen_event_that_matches_like_one() -> None:

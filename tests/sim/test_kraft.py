@@ -6,8 +6,9 @@ from functools import partial
 
 import pytest
 
-from kafkaretry.sim import kraft_events as ev
-from kafkaretry.sim.kraft_events import PartitionView
+from kafkaretry.sim.kraft import events as ev
+from kafkaretry.sim.kraft import views
+from kafkaretry.sim.kraft.views import PartitionView
 from kafkaretry.sim.settings import ClusterSettings
 from tests.sim.kraft_harness import TOPIC, Run
 
@@ -152,7 +153,7 @@ def test_last_isr_member_fenced_leaves_the_partition_offline() -> None:
         run.at(0, partial(run.plane.crash_broker, broker))
     assert run.until(60_000)
     view = run.plane.partition(TOPIC, 0)
-    assert view.leader == ev.NO_LEADER
+    assert view.leader == views.NO_LEADER
     assert len(view.isr) == 1  # ELR off: the ISR is never emptied
 
 

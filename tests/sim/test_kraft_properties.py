@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kafkaretry.sim import kraft_events as ev
+from kafkaretry.sim.kraft import events as ev
 from tests.sim.kraft_harness import TOPIC, Run
 
 seeds = st.integers(0, 2**32 - 1)

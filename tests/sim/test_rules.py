@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kafkaretry.sim.rules import PRODUCE_ERRORS, exponential_backoff, reaction
+from kafkaretry.sim.client.rules import PRODUCE_ERRORS, exponential_backoff, reaction
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kafkaretry.sim.state import LogBatch, LogEntry, Replica
+from kafkaretry.sim.broker.partition import LogBatch, LogEntry, Replica
 
 
 def _replica() -> Replica:

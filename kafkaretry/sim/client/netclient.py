@@ -15,13 +15,15 @@ from collections.abc import Callable
 from itertools import count
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.client_metadata import BrokerMetadataCache, ProducerMetadata
-from kafkaretry.sim.clock import EventQueue
-from kafkaretry.sim.metadata_updater import MetadataUpdater
-from kafkaretry.sim.network import CLIENT, Emit, Network
-from kafkaretry.sim.rules import NETWORK_EXCEPTION, REQUEST_TIMED_OUT, exponential_backoff
+from kafkaretry.sim.client.metadata import BrokerMetadataCache, ProducerMetadata
+from kafkaretry.sim.client.metadata_updater import MetadataUpdater
+from kafkaretry.sim.client.rules import exponential_backoff
+from kafkaretry.sim.client.state import Connection, InFlightRequest, ProducerBatch
+from kafkaretry.sim.engine.clock import EventQueue
+from kafkaretry.sim.engine.network import CLIENT, Network
+from kafkaretry.sim.events import Emit
+from kafkaretry.sim.protocol import NETWORK_EXCEPTION, REQUEST_TIMED_OUT
 from kafkaretry.sim.settings import EffectiveProducer
-from kafkaretry.sim.state import Connection, InFlightRequest, ProducerBatch
 
 OnResult = Callable[[InFlightRequest, str, int], None]  # (request, error, base offset)
 

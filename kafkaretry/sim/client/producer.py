@@ -18,14 +18,15 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.accumulator import RecordAccumulator, TopicPartition
-from kafkaretry.sim.clock import EventQueue, Timer
-from kafkaretry.sim.frozen import fast_constructor
-from kafkaretry.sim.netclient import ProducerNetworkClient
-from kafkaretry.sim.network import Emit
-from kafkaretry.sim.rules import NONE, exponential_backoff, reaction
+from kafkaretry.sim.client.accumulator import RecordAccumulator, TopicPartition
+from kafkaretry.sim.client.netclient import ProducerNetworkClient
+from kafkaretry.sim.client.rules import exponential_backoff, reaction
+from kafkaretry.sim.client.state import InFlightRequest, ProducerBatch
+from kafkaretry.sim.engine.clock import EventQueue, Timer
+from kafkaretry.sim.engine.frozen import fast_constructor
+from kafkaretry.sim.events import Emit
+from kafkaretry.sim.protocol import NONE
 from kafkaretry.sim.settings import EffectiveProducer, RecordSpec
-from kafkaretry.sim.state import InFlightRequest, ProducerBatch
 
 Deliver = Callable[[ev.ProduceRequestSent, InFlightRequest], None]
 # Once per record or batch: built without the dataclass __init__ (frozen.py says why).

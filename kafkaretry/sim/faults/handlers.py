@@ -9,12 +9,13 @@ killing nodes goes through the KRaft control plane, which notices only as Kafka 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kafkaretry.errors import KafkaRetryError
 from kafkaretry.partitioning.murmur2 import java_partition
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.network import Message
+from kafkaretry.sim.engine.network import Message
+from kafkaretry.sim.faults.target import FaultTarget
 from kafkaretry.sim.settings import (
     CrashBroker,
     CrashController,
@@ -25,10 +26,7 @@ from kafkaretry.sim.settings import (
     RestartController,
 )
 
-if TYPE_CHECKING:
-    from kafkaretry.sim.simulation import Simulation
-
-FaultHandler = Callable[[Any, "Simulation"], None]
+FaultHandler = Callable[[Any, FaultTarget], None]
 
 
 class UnsupportedFaultError(KafkaRetryError):
@@ -36,7 +34,7 @@ class UnsupportedFaultError(KafkaRetryError):
 
 
 def _drop_first(
-    sim: Simulation, kind: str, attempt: int, event: Callable[[Message], ev.TraceEvent] | None
+    sim: FaultTarget, kind: str, attempt: int, event: Callable[[Message], ev.TraceEvent] | None
 ) -> None:
     def drop(message: Message) -> bool:
         if message.kind != kind or message.attempt != attempt:
@@ -49,7 +47,7 @@ def _drop_first(
     sim.network.add_filter(drop)
 
 
-def drop_response(fault: DropResponse, sim: Simulation) -> None:
+def drop_response(fault: DropResponse, sim: FaultTarget) -> None:
     def arm() -> None:
         sim.emit(ev.FaultArmed("drop-response", f"the response to attempt {fault.attempt}"))
         _drop_first(
@@ -62,7 +60,7 @@ def drop_response(fault: DropResponse, sim: Simulation) -> None:
     sim.queue.at(fault.at_ms, arm)
 
 
-def drop_request(fault: DropRequest, sim: Simulation) -> None:
+def drop_request(fault: DropRequest, sim: FaultTarget) -> None:
     def arm() -> None:
         sim.emit(ev.FaultArmed("drop-request", f"the request of attempt {fault.attempt}"))
         # The client emits RequestDropped: it is the one whose send never arrives.
@@ -71,7 +69,7 @@ def drop_request(fault: DropRequest, sim: Simulation) -> None:
     sim.queue.at(fault.at_ms, arm)
 
 
-def _partition_leader(sim: Simulation) -> int:
+def _partition_leader(sim: FaultTarget) -> int:
     """`broker: partition-leader`: who leads the first record's partition right now."""
     record = sim.inputs.records[0] if sim.inputs.records else None
     if record is None or record.key_bytes is None:
@@ -84,7 +82,7 @@ def _partition_leader(sim: Simulation) -> int:
     return sim.control.partition(topic.name, partition).leader
 
 
-def crash_broker(fault: CrashBroker, sim: Simulation) -> None:
+def crash_broker(fault: CrashBroker, sim: FaultTarget) -> None:
     def crash() -> None:
         broker = _partition_leader(sim) if fault.broker == "partition-leader" else fault.broker
         if broker < 0 or not sim.nodes.is_alive(broker):
@@ -97,7 +95,7 @@ def crash_broker(fault: CrashBroker, sim: Simulation) -> None:
     sim.queue.at(fault.at_ms, crash)
 
 
-def restart_broker(fault: RestartBroker, sim: Simulation) -> None:
+def restart_broker(fault: RestartBroker, sim: FaultTarget) -> None:
     def restart() -> None:
         sim.set_broker_alive(fault.broker, True)
         sim.control.restart_broker(fault.broker)
@@ -105,7 +103,7 @@ def restart_broker(fault: RestartBroker, sim: Simulation) -> None:
     sim.queue.at(fault.at_ms, restart)
 
 
-def crash_controller(fault: CrashController, sim: Simulation) -> None:
+def crash_controller(fault: CrashController, sim: FaultTarget) -> None:
     def crash() -> None:
         target = fault.controller
         controller = sim.control.active_controller() if target == "active" else target
@@ -118,7 +116,7 @@ def crash_controller(fault: CrashController, sim: Simulation) -> None:
     sim.queue.at(fault.at_ms, crash)
 
 
-def restart_controller(fault: RestartController, sim: Simulation) -> None:
+def restart_controller(fault: RestartController, sim: FaultTarget) -> None:
     def restart() -> None:
         sim.nodes.set_alive(fault.controller, True)
         sim.control.restart_controller(fault.controller)
@@ -136,6 +134,6 @@ FAULT_HANDLERS: dict[type, FaultHandler] = {
 }
 
 
-def install(faults: tuple[Fault, ...], sim: Simulation) -> None:
+def install(faults: tuple[Fault, ...], sim: FaultTarget) -> None:
     for fault in faults:
         FAULT_HANDLERS[type(fault)](fault, sim)

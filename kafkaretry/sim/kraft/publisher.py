@@ -10,14 +10,16 @@ Rule 2: a broker acts on a leadership change when it applies the metadata record
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import random
+from collections.abc import Callable
 
-from kafkaretry.sim.client_metadata import PartitionMetadata
-from kafkaretry.sim.kraft import KRaftControlPlane
-from kafkaretry.sim.kraft_events import NO_LEADER, PartitionView
-
-if TYPE_CHECKING:
-    from kafkaretry.sim.simulation import Simulation
+from kafkaretry.sim.client.metadata import BrokerMetadataCache, PartitionMetadata
+from kafkaretry.sim.engine.clock import EventQueue
+from kafkaretry.sim.events import Emit
+from kafkaretry.sim.kraft.control_plane import KRaftControlPlane
+from kafkaretry.sim.kraft.views import NO_LEADER, PartitionView
+from kafkaretry.sim.settings import ClusterSettings
+from kafkaretry.topology import Topology
 
 
 class KRaftMetadataSource:
@@ -41,18 +43,26 @@ class KRaftMetadataSource:
         return self._kraft.broker_metadata(broker, self._any_topic).brokers
 
 
-def attach_control_plane(sim: Simulation) -> KRaftControlPlane:
-    """Build the control plane on the run's clock and wire it to the data plane and clients."""
-    context = sim.context("kraft")
-    topology = sim.inputs.topology
-    kraft = KRaftControlPlane(
-        topology,
-        sim.inputs.cluster,
-        context.queue,
-        context.rng,
-        sim.emit,
-        network_delay_ms=sim.inputs.latency_ms,
-    )
+# ReplicaManager.applyDelta's effect on the data plane: (topic, partition, leader, epoch, ISR).
+ApplyLeadership = Callable[[str, int, int, int, tuple[int, ...]], None]
+
+
+def attach_control_plane(
+    topology: Topology,
+    cluster: ClusterSettings,
+    context: tuple[EventQueue, random.Random, Emit],
+    latency_ms: int,
+    apply_leadership: ApplyLeadership,
+    set_metadata_source: Callable[[BrokerMetadataCache], None],
+) -> KRaftControlPlane:
+    """Build the control plane on the run's clock and wire it to the data plane and clients.
+
+    `context` is the run's clock, this component's own random stream and the event sink;
+    `apply_leadership` moves a partition's leadership on the brokers, and
+    `set_metadata_source` makes brokers answer MetadataRequests from their KRaft caches.
+    """
+    queue, rng, emit = context
+    kraft = KRaftControlPlane(topology, cluster, queue, rng, emit, network_delay_ms=latency_ms)
     applied: dict[tuple[str, int], tuple[int, int, tuple[int, ...]]] = {}
 
     def on_applied(broker: int, topic: str, partition: int, view: PartitionView) -> None:
@@ -61,11 +71,9 @@ def attach_control_plane(sim: Simulation) -> KRaftControlPlane:
             return
         if view.leader in (broker, NO_LEADER):
             applied[topic, partition] = state
-            sim.replication.apply_partition_leadership(
-                topic, partition, view.leader, view.leader_epoch, view.isr
-            )
+            apply_leadership(topic, partition, view.leader, view.leader_epoch, view.isr)
 
     kraft.subscribe(on_applied)
-    sim.set_metadata_source(KRaftMetadataSource(kraft, topology.topics[0].name))
+    set_metadata_source(KRaftMetadataSource(kraft, topology.topics[0].name))
     kraft.start()
     return kraft

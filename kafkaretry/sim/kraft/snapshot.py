@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from kafkaretry.sim import kraft_events as ev
-from kafkaretry.sim.brokers import BrokerState
-from kafkaretry.sim.controller import MetadataLog
-from kafkaretry.sim.quorum import RaftQuorum, Voter
+from kafkaretry.sim.kraft import views
+from kafkaretry.sim.kraft.brokers import BrokerState
+from kafkaretry.sim.kraft.controller import MetadataLog
+from kafkaretry.sim.kraft.quorum import RaftQuorum, Voter
 
-_ROLES: dict[str, ev.ControllerRole] = {
+_ROLES: dict[str, views.ControllerRole] = {
     "leader": "active",
     "follower": "standby",
     "unattached": "standby",
@@ -17,16 +17,16 @@ _ROLES: dict[str, ev.ControllerRole] = {
 }
 
 
-def _controller(voter: Voter) -> ev.ControllerSnapshot:
-    role: ev.ControllerRole = _ROLES[voter.role] if voter.alive else "dead"
-    return ev.ControllerSnapshot(voter.id, role, voter.epoch, voter.voted_for, voter.log_end[1])
+def _controller(voter: Voter) -> views.ControllerSnapshot:
+    role: views.ControllerRole = _ROLES[voter.role] if voter.alive else "dead"
+    return views.ControllerSnapshot(voter.id, role, voter.epoch, voter.voted_for, voter.log_end[1])
 
 
 def _broker(
     broker: BrokerState, log: MetadataLog, now_ms: int, interval_ms: int
-) -> ev.BrokerSnapshot:
+) -> views.BrokerSnapshot:
     seen = broker.hb_anchor_ms is not None or broker.hb_stop_ms is not None
-    return ev.BrokerSnapshot(
+    return views.BrokerSnapshot(
         id=broker.id,
         alive=broker.alive,
         fenced=log.committed.fenced.get(broker.id, True),
@@ -43,8 +43,8 @@ def take_snapshot(
     log: MetadataLog,
     brokers: dict[int, BrokerState],
     interval_ms: int,
-) -> ev.KRaftSnapshot:
-    return ev.KRaftSnapshot(
+) -> views.KRaftSnapshot:
+    return views.KRaftSnapshot(
         at_ms=now_ms,
         active_controller=active,
         epoch=epoch,

@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kafkaretry.sim.clock import EventQueue
-from kafkaretry.sim.events import TraceEvent
+from kafkaretry.sim.engine.clock import EventQueue
 
-Emit = Callable[[TraceEvent], None]
 CLIENT = -1  # the producer's node id on the simulated network
 
 

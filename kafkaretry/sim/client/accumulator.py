@@ -20,12 +20,12 @@ from functools import partial
 
 from kafkaretry.partitioning.murmur2 import java_partition
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.client_metadata import ProducerMetadata
-from kafkaretry.sim.clock import EventQueue
-from kafkaretry.sim.frozen import fast_constructor
-from kafkaretry.sim.network import Emit
+from kafkaretry.sim.client.metadata import ProducerMetadata
+from kafkaretry.sim.client.state import ProducerBatch
+from kafkaretry.sim.engine.clock import EventQueue
+from kafkaretry.sim.engine.frozen import fast_constructor
+from kafkaretry.sim.events import Emit
 from kafkaretry.sim.settings import EffectiveProducer, RecordSpec
-from kafkaretry.sim.state import ProducerBatch
 
 RECORD_BATCH_OVERHEAD = 61  # DefaultRecordBatch.RECORD_BATCH_OVERHEAD bytes
 RECORD_OVERHEAD = 10  # estimate of a DefaultRecord's varint framing (model assumption)

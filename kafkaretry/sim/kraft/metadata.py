@@ -23,7 +23,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from kafkaretry.sim.kraft_events import NO_LEADER, PartitionView
+from kafkaretry.sim.kraft.views import NO_LEADER, PartitionView
 from kafkaretry.topology import Topology
 
 PartitionKey = tuple[str, int]

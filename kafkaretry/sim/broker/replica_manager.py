@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.clock import EventQueue, Timer
-from kafkaretry.sim.frozen import fast_constructor
-from kafkaretry.sim.idempotence import (
+from kafkaretry.sim.broker.partition import DelayedProduce, LogBatch, Replica
+from kafkaretry.sim.broker.producer_state import (
     DUPLICATE,
     IN_SEQUENCE,
     check_sequence,
@@ -23,8 +22,11 @@ from kafkaretry.sim.idempotence import (
     remember_batch,
     remember_batches,
 )
-from kafkaretry.sim.network import Emit, Network
-from kafkaretry.sim.rules import (
+from kafkaretry.sim.engine.clock import EventQueue, Timer
+from kafkaretry.sim.engine.frozen import fast_constructor
+from kafkaretry.sim.engine.network import Network
+from kafkaretry.sim.events import Emit
+from kafkaretry.sim.protocol import (
     NONE,
     NOT_ENOUGH_REPLICAS,
     NOT_LEADER_OR_FOLLOWER,
@@ -32,7 +34,6 @@ from kafkaretry.sim.rules import (
     REQUEST_TIMED_OUT,
 )
 from kafkaretry.sim.settings import ACKS_ALL, ClusterSettings
-from kafkaretry.sim.state import DelayedProduce, LogBatch, Replica
 from kafkaretry.topology import Topology
 
 Respond = Callable[[str, int], None]  # (error, base offset)

@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kafkaretry.sim import kraft_events as ev
-from kafkaretry.sim.clock import EventQueue, Timer
+from kafkaretry.sim.engine.clock import EventQueue, Timer
+from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.settings import ClusterSettings
 
 RETRY_BACKOFF_BASE_MS = 100  # KafkaRaftClient.RETRY_BACKOFF_BASE_MS

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kafkaretry.sim.clock import Timer
-from kafkaretry.sim.metadata import MetadataImage
+from kafkaretry.sim.engine.clock import Timer
+from kafkaretry.sim.kraft.metadata import MetadataImage
 
 
 @dataclass(slots=True)

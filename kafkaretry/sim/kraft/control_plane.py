@@ -23,20 +23,21 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from kafkaretry.sim import kraft_events as ev
-from kafkaretry.sim.brokers import BrokerState
-from kafkaretry.sim.clock import EventQueue, Timer
-from kafkaretry.sim.controller import MetadataLog
-from kafkaretry.sim.kraft_snapshot import take_snapshot
-from kafkaretry.sim.metadata import RegisterBrokerRecord, fence_records, unfence_records
-from kafkaretry.sim.quorum import RaftQuorum
+from kafkaretry.sim.engine.clock import EventQueue, Timer
+from kafkaretry.sim.kraft import events as ev
+from kafkaretry.sim.kraft import views
+from kafkaretry.sim.kraft.brokers import BrokerState
+from kafkaretry.sim.kraft.controller import MetadataLog
+from kafkaretry.sim.kraft.metadata import RegisterBrokerRecord, fence_records, unfence_records
+from kafkaretry.sim.kraft.quorum import RaftQuorum
+from kafkaretry.sim.kraft.snapshot import take_snapshot
 from kafkaretry.sim.settings import ClusterSettings
 from kafkaretry.topology import Topology
 
 DEFAULT_NETWORK_DELAY_MS = 1  # kafkaretry's one-way LAN hop; Kafka has no such setting
 LEADER_CHANGE_COMMIT_HOPS = 4  # BeginQuorumEpoch, Fetch, FetchResponse, next Fetch
 
-PartitionListener = Callable[[int, str, int, ev.PartitionView], None]
+PartitionListener = Callable[[int, str, int, views.PartitionView], None]
 
 
 class KRaftControlPlane:
@@ -138,21 +139,21 @@ class KRaftControlPlane:
     def broker_fenced(self, node_id: int) -> bool:
         return self._log.committed.fenced.get(node_id, True)
 
-    def partition(self, topic: str, partition: int) -> ev.PartitionView:
+    def partition(self, topic: str, partition: int) -> views.PartitionView:
         return self._log.committed.partitions[(topic, partition)]
 
-    def broker_metadata(self, broker_id: int, topic: str) -> ev.TopicMetadataView:
+    def broker_metadata(self, broker_id: int, topic: str) -> views.TopicMetadataView:
         """What `broker_id` answers from its own cache (stale until it applies new records)."""
         broker = self._brokers[broker_id]
         cache = broker.cache
-        return ev.TopicMetadataView(
+        return views.TopicMetadataView(
             answered_by=broker_id,
             metadata_offset=broker.applied_offset,
             brokers=tuple(b for b in sorted(cache.fenced) if not cache.fenced[b]),
             partitions=tuple(v for v in cache.sorted_partitions() if v.topic == topic),
         )
 
-    def snapshot(self) -> ev.KRaftSnapshot:
+    def snapshot(self) -> views.KRaftSnapshot:
         return take_snapshot(
             self._queue.now_ms,
             self._active,

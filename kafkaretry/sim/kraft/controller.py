@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kafkaretry.sim import kraft_events as ev
-from kafkaretry.sim.brokers import BrokerState
-from kafkaretry.sim.clock import EventQueue, Timer
-from kafkaretry.sim.metadata import (
+from kafkaretry.sim.engine.clock import EventQueue, Timer
+from kafkaretry.sim.kraft import events as ev
+from kafkaretry.sim.kraft import views
+from kafkaretry.sim.kraft.brokers import BrokerState
+from kafkaretry.sim.kraft.metadata import (
     LeaderChangeRecord,
     MetadataImage,
     MetadataRecord,
@@ -23,7 +24,7 @@ from kafkaretry.sim.metadata import (
     PartitionKey,
     describe_record,
 )
-from kafkaretry.sim.quorum import RaftQuorum
+from kafkaretry.sim.kraft.quorum import RaftQuorum
 from kafkaretry.sim.settings import ClusterSettings
 from kafkaretry.topology import Topology
 
@@ -110,7 +111,7 @@ class MetadataLog:
         return first
 
     def _emit_change(
-        self, record: PartitionChangeRecord, before: ev.PartitionView, offset: int
+        self, record: PartitionChangeRecord, before: views.PartitionView, offset: int
     ) -> None:
         after = self.image.partitions[(record.topic, record.partition)]
         now = self._queue.now_ms
@@ -128,7 +129,7 @@ class MetadataLog:
                 )
             )
         else:
-            removed = next(iter(sorted(set(before.isr) - set(after.isr))), ev.NO_LEADER)
+            removed = next(iter(sorted(set(before.isr) - set(after.isr))), views.NO_LEADER)
             self._emit(ev.IsrShrunk(now, after.topic, after.partition, removed, after.isr, offset))
 
     def _flushed(self, leader: int, epoch: int) -> None:

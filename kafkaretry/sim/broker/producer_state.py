@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import deque
 from typing import Final
 
+from kafkaretry.sim.broker.partition import NUM_BATCHES_TO_RETAIN, BatchMetadata, LogBatch, Replica
+from kafkaretry.sim.engine.frozen import fast_constructor
 from kafkaretry.sim.events import DuplicateDetected, ProduceRequestSent
-from kafkaretry.sim.frozen import fast_constructor
-from kafkaretry.sim.state import NUM_BATCHES_TO_RETAIN, BatchMetadata, LogBatch, Replica
 
 IN_SEQUENCE: Final = "in-sequence"
 DUPLICATE: Final = "duplicate"

@@ -9,17 +9,30 @@ Rule 2: like every request it fails with its connection, or after request.timeou
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.client_metadata import BrokerMetadataCache, PartitionMetadata, ProducerMetadata
-from kafkaretry.sim.clock import EventQueue, Timer
-from kafkaretry.sim.network import CLIENT, Emit, Network
-from kafkaretry.sim.rules import exponential_backoff
+from kafkaretry.sim.client.metadata import BrokerMetadataCache, PartitionMetadata, ProducerMetadata
+from kafkaretry.sim.client.rules import exponential_backoff
+from kafkaretry.sim.engine.clock import EventQueue, Timer
+from kafkaretry.sim.engine.network import CLIENT, Network
+from kafkaretry.sim.events import Emit
 from kafkaretry.sim.settings import EffectiveProducer
 
-if TYPE_CHECKING:
-    from kafkaretry.sim.netclient import ProducerNetworkClient
+
+class UpdaterHost(Protocol):
+    """What the updater needs of the NetworkClient that owns it (and never more)."""
+
+    @property
+    def topics(self) -> tuple[str, ...]: ...
+
+    def least_loaded_node(self) -> int | None: ...
+
+    def ready(self, broker: int) -> bool: ...
+
+    def disconnect(self, broker: int, reason: str, timed_out: int = -1) -> None: ...
+
+    def on_progress(self) -> None: ...
 
 
 class MetadataUpdater:
@@ -39,7 +52,7 @@ class MetadataUpdater:
 
     def __init__(
         self,
-        client: ProducerNetworkClient,
+        client: UpdaterHost,
         context: tuple[EventQueue, random.Random, Emit, Network, EffectiveProducer],
         source: BrokerMetadataCache,
         metadata: ProducerMetadata,

@@ -14,13 +14,13 @@ import random
 from dataclasses import dataclass
 from typing import Final
 
-NONE: Final = "NONE"
-# Client-side names for failures that never reach a broker's answer.
-REQUEST_TIMED_OUT: Final = "REQUEST_TIMED_OUT"
-NETWORK_EXCEPTION: Final = "NETWORK_EXCEPTION"
-NOT_LEADER_OR_FOLLOWER: Final = "NOT_LEADER_OR_FOLLOWER"
-NOT_ENOUGH_REPLICAS: Final = "NOT_ENOUGH_REPLICAS"
-OUT_OF_ORDER_SEQUENCE_NUMBER: Final = "OUT_OF_ORDER_SEQUENCE_NUMBER"
+from kafkaretry.sim.protocol import (
+    NETWORK_EXCEPTION,
+    NOT_ENOUGH_REPLICAS,
+    NOT_LEADER_OR_FOLLOWER,
+    OUT_OF_ORDER_SEQUENCE_NUMBER,
+    REQUEST_TIMED_OUT,
+)
 
 
 @dataclass(frozen=True, slots=True)
