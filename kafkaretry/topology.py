@@ -1,7 +1,7 @@
 """The cluster as plain frozen data: controllers, brokers, topics and partition assignments.
 
 This is what `partition` and the simulation read. It is built from the validated pydantic
-models (config.py) and can round-trip through JSON, which lets `loading.load_topology`
+models (kafkaretry/config) and can round-trip through JSON, which lets `loading.load_topology`
 serve it from a cache without importing pydantic or yaml on the `partition` path.
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,18 @@ def test_warm_partition_skips_yaml_and_pydantic(tmp_path: object) -> None:
     cold, warm = ({n.split(".")[0] for n in json.loads(r.stderr)} for r in runs)
     assert {"yaml", "pydantic"} <= cold  # the first run validates the file
     assert warm.isdisjoint({"yaml", "pydantic"})  # later runs use the cached topology
+
+
+def test_the_simulation_package_loads_no_ui_parser_or_numpy() -> None:
+    # `import kafkaretry.sim` is what a script embedding the model pays.
+    assert _modules_after("import kafkaretry.sim").isdisjoint(HEAVY)
+
+
+def test_no_module_is_far_over_the_size_budget() -> None:
+    # About 300 lines a module, named for what it holds (a little slack, not a second budget).
+    root = Path(__file__).resolve().parent.parent / "kafkaretry"
+    sizes = {
+        str(p.relative_to(root)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in root.rglob("*.py")
+    }
+    assert {name: n for name, n in sizes.items() if n > 320} == {}

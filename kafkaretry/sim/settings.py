@@ -1,6 +1,6 @@
 """What the simulation is given: plain frozen inputs, and the Java producer's config rules.
 
-The pydantic models (config.py) are validated once at the boundary and turned into these
+The pydantic models (kafkaretry/config) are validated once at the boundary and turned into these
 dataclasses by `kafkaretry.scenario`, so the core never imports pydantic or yaml.
 
 Rule (ProducerConfig.postProcessAndValidateIdempotenceConfigs,

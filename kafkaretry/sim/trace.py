@@ -25,7 +25,7 @@ class Step:
     snapshot: ClusterSnapshot | None
 
 
-# One Step per queue action: built without the dataclass __init__ (frozen.py says why).
+# One Step per queue action: built without the dataclass __init__ (engine/frozen.py says why).
 new_step = fast_constructor(Step)
 
 

@@ -1,6 +1,6 @@
 """Mutable simulation state in slotted dataclasses; only the sim modules change it.
 
-Snapshots (snapshot.py) copy what a renderer needs into frozen views, so nothing
+Snapshots (sim/snapshot.py) copy what a renderer needs into frozen views, so nothing
 outside `kafkaretry.sim` ever holds these objects.
 """
 

@@ -19,7 +19,7 @@ IN_SEQUENCE: Final = "in-sequence"
 DUPLICATE: Final = "duplicate"
 OUT_OF_ORDER: Final = "out-of-order"
 
-# Once per batch and replica: built without the dataclass __init__ (frozen.py says why).
+# Once per batch and replica: built without the dataclass __init__ (engine/frozen.py says why).
 _new_metadata = fast_constructor(BatchMetadata)
 
 

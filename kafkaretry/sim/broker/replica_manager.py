@@ -1,6 +1,7 @@
-"""The brokers' data plane: leader append, follower fetch, ISR, high watermark, acks.
+"""The brokers' data plane: leader append, ISR, high watermark, acks.
 
-Rule 1: only the leader appends; followers copy by fetching (Partition.appendRecordsToLeader).
+Rule 1: only the leader appends; followers copy by fetching (fetcher.py,
+        Partition.appendRecordsToLeader).
 Rule 2: the high watermark is the smallest log end offset in the ISR, and it does not move
         while the ISR is smaller than min.insync.replicas (strict min ISR, KAFKA.md §5).
 Rule 3: acks=all answers once the high watermark passes the batch (DelayedProduce), or
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.broker.fetcher import ReplicaFetchers
 from kafkaretry.sim.broker.partition import DelayedProduce, LogBatch, Replica
 from kafkaretry.sim.broker.producer_state import (
     DUPLICATE,
@@ -20,9 +22,8 @@ from kafkaretry.sim.broker.producer_state import (
     check_sequence,
     duplicate_detected,
     remember_batch,
-    remember_batches,
 )
-from kafkaretry.sim.engine.clock import EventQueue, Timer
+from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.engine.frozen import fast_constructor
 from kafkaretry.sim.engine.network import Network
 from kafkaretry.sim.events import Emit
@@ -37,17 +38,16 @@ from kafkaretry.sim.settings import ACKS_ALL, ClusterSettings
 from kafkaretry.topology import Topology
 
 Respond = Callable[[str, int], None]  # (error, base offset)
-# Once per batch or fetch: built without the dataclass __init__ (frozen.py says why).
+# Once per batch or fetch: built without the dataclass __init__ (engine/frozen.py says why).
 _new_log_batch = fast_constructor(LogBatch)
 _new_record_appended = fast_constructor(ev.RecordAppended)
-_new_follower_replicated = fast_constructor(ev.FollowerReplicated)
 _new_hw_advanced = fast_constructor(ev.HighWatermarkAdvanced)
 
 
 class ReplicaManager:
     """Every broker's replicas, keyed by (broker, topic, partition)."""
 
-    __slots__ = ("_emit", "_fetch_wait_ms", "_min_isr", "_network", "_queue", "replicas")
+    __slots__ = ("_emit", "_fetchers", "_min_isr", "_network", "_queue", "replicas")
 
     def __init__(
         self,
@@ -61,8 +61,15 @@ class ReplicaManager:
         self._emit = emit
         self._network = network
         self._min_isr = settings.min_insync_replicas
-        self._fetch_wait_ms = settings.replica_fetch_wait_max_ms
         self.replicas: dict[tuple[int, str, int], Replica] = {}
+        self._fetchers = ReplicaFetchers(
+            queue,
+            emit,
+            network,
+            self.replicas,
+            settings.replica_fetch_wait_max_ms,
+            self._maybe_advance_hw,
+        )
         for topic in topology.topics:
             for p in topic.partitions:
                 for broker in p.replicas:
@@ -89,7 +96,7 @@ class ReplicaManager:
             if replica.broker == leader:
                 replica.follower_leo = {b: 0 for b in replica.replicas if b != leader}
         for follower in self._followers(topic, partition, leader):
-            self._fetch(follower, follower.log_end_offset)
+            self._fetchers.fetch(follower, follower.log_end_offset)
 
     def stop_broker(self, broker: int) -> None:
         """A crashed broker's process is gone: its purgatory and parked fetches vanish with it."""
@@ -177,7 +184,7 @@ class ReplicaManager:
             )
         )
         self._maybe_advance_hw(leader)
-        self._wake_parked_fetches(leader)
+        self._fetchers.wake_parked(leader)
         return base
 
     def _park(
@@ -208,17 +215,9 @@ class ReplicaManager:
         leader.high_watermark = new_hw
         self._emit(_new_hw_advanced(me, leader.topic, leader.partition, new_hw))
         if leader.parked_fetches:
-            self._refresh_parked_fetches(leader)
+            self._fetchers.refresh_parked(leader)
         if leader.delayed:
             self._complete_delayed(leader, new_hw)
-
-    def _refresh_parked_fetches(self, leader: Replica) -> None:
-        parked = leader.parked_fetches
-        for follower, timer in sorted(parked.items()):
-            if timer is None:  # it now has news: the long poll will expire with the new HW
-                parked[follower] = self._expiry(
-                    leader, follower, leader.follower_leo.get(follower, 0)
-                )
 
     def _complete_delayed(self, leader: Replica, new_hw: int) -> None:
         done = [d for d in leader.delayed if new_hw >= d.required_offset]
@@ -229,94 +228,3 @@ class ReplicaManager:
             if delayed.timer is not None:
                 delayed.timer.cancel()
             delayed.respond(NONE, delayed.base_offset)  # type: ignore[operator]
-
-    # -- follower fetching -----------------------------------------------------------------
-
-    def _fetch(self, follower: Replica, fetch_offset: int) -> None:
-        """The follower's next Fetch(fetch_offset) travels to its leader."""
-        leader_id = follower.leader
-        epoch = follower.leader_epoch
-        key = (leader_id, follower.topic, follower.partition)
-
-        def arrive() -> None:
-            leader = self.replicas.get(key)
-            if leader is None or leader.leader != leader_id or leader.leader_epoch != epoch:
-                return  # FENCED_LEADER_EPOCH / not leader: the control plane re-points it
-            self._on_fetch(leader, follower.broker, fetch_offset)
-
-        self._network.send("fetch", follower.broker, leader_id, arrive)
-
-    def _on_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
-        leader.follower_leo[follower] = fetch_offset  # the fetch offset is its log end offset
-        self._maybe_advance_hw(leader)
-        if fetch_offset < leader.log_end_offset:
-            self._answer_fetch(leader, follower, fetch_offset)
-        else:
-            self._park_fetch(leader, follower, fetch_offset)
-
-    def _park_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
-        # Long poll up to replica.fetch.wait.max.ms. An expiry that would return nothing new
-        # is not simulated; one that tells the follower a newer high watermark is.
-        follower_replica = self.replicas.get((follower, leader.topic, leader.partition))
-        timer = None
-        if follower_replica is not None and follower_replica.high_watermark < leader.high_watermark:
-            timer = self._expiry(leader, follower, fetch_offset)
-        leader.parked_fetches[follower] = timer
-
-    def _expiry(self, leader: Replica, follower: int, fetch_offset: int) -> Timer:
-        return self._queue.after(
-            self._fetch_wait_ms, lambda: self._expire_fetch(leader, follower, fetch_offset)
-        )
-
-    def _expire_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
-        if follower in leader.parked_fetches:
-            del leader.parked_fetches[follower]
-            self._answer_fetch(leader, follower, fetch_offset)
-
-    def _wake_parked_fetches(self, leader: Replica) -> None:
-        parked = leader.parked_fetches
-        if not parked:
-            return
-        leader.parked_fetches = {}
-        follower_leo = leader.follower_leo
-        for follower, timer in sorted(parked.items()):
-            if timer is not None:
-                timer.cancel()
-            self._answer_fetch(leader, follower, follower_leo.get(follower, 0))
-
-    def _answer_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
-        target = self.replicas.get((follower, leader.topic, leader.partition))
-        if target is None:
-            return
-        batches = leader.batches_from(fetch_offset)
-        hw, epoch = leader.high_watermark, leader.leader_epoch
-
-        def arrive() -> None:
-            if target.leader_epoch == epoch and target.log_end_offset == fetch_offset:
-                self._on_fetch_response(target, batches, hw)
-
-        self._network.send("fetch-response", leader.broker, follower, arrive)
-
-    def _on_fetch_response(self, follower: Replica, batches: list[LogBatch], hw: int) -> None:
-        if batches:
-            for batch in batches:
-                follower.append_batch(batch)
-            remember_batches(follower, batches)  # followers rebuild producer state from the log
-            self._emit(
-                _new_follower_replicated(
-                    follower.broker,
-                    follower.leader,
-                    follower.topic,
-                    follower.partition,
-                    batches[0].base_offset,
-                    batches[-1].last_offset,
-                )
-            )
-        leo = follower.log_end_offset
-        new_hw = hw if hw < leo else leo
-        if new_hw > follower.high_watermark:
-            follower.high_watermark = new_hw
-            self._emit(
-                _new_hw_advanced(follower.broker, follower.topic, follower.partition, new_hw)
-            )
-        self._fetch(follower, leo)

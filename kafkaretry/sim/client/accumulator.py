@@ -31,7 +31,7 @@ RECORD_BATCH_OVERHEAD = 61  # DefaultRecordBatch.RECORD_BATCH_OVERHEAD bytes
 RECORD_OVERHEAD = 10  # estimate of a DefaultRecord's varint framing (model assumption)
 TopicPartition = tuple[str, int]
 OnExpire = Callable[[ProducerBatch], None]
-# Once per record or batch: built without the dataclass __init__ (frozen.py says why).
+# Once per record or batch: built without the dataclass __init__ (engine/frozen.py says why).
 _new_record_partitioned = fast_constructor(ev.RecordPartitioned)
 _new_batch_created = fast_constructor(ev.BatchCreated)
 

@@ -29,7 +29,7 @@ from kafkaretry.sim.protocol import NONE
 from kafkaretry.sim.settings import EffectiveProducer, RecordSpec
 
 Deliver = Callable[[ev.ProduceRequestSent, InFlightRequest], None]
-# Once per record or batch: built without the dataclass __init__ (frozen.py says why).
+# Once per record or batch: built without the dataclass __init__ (engine/frozen.py says why).
 _new_request_sent = fast_constructor(ev.ProduceRequestSent)
 _new_record_acknowledged = fast_constructor(ev.RecordAcknowledged)
 

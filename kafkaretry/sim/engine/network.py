@@ -2,7 +2,7 @@
 
 Model assumption (not a Kafka setting): every message takes `latency_ms` one way, in
 order. A message to a dead node is lost; a connection attempt to a dead broker is refused
-(the host answers the SYN with a reset). Faults install drop filters (faults.py).
+(the host answers the SYN with a reset). Faults install drop filters (sim/faults).
 """
 
 from __future__ import annotations

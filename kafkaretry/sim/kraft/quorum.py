@@ -23,40 +23,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
 
 from kafkaretry.sim.engine.clock import EventQueue, Timer
 from kafkaretry.sim.kraft import events as ev
+from kafkaretry.sim.kraft.voter import LogEnd, Role, Voter, refusal
 from kafkaretry.sim.settings import ClusterSettings
 
 RETRY_BACKOFF_BASE_MS = 100  # KafkaRaftClient.RETRY_BACKOFF_BASE_MS
 CHECK_QUORUM_TIMEOUT_FACTOR = 1.5  # LeaderState.CHECK_QUORUM_TIMEOUT_FACTOR
 MAX_BACKOFF_EXPONENT = 20  # binaryExponentialElectionBackoffMs caps the exponent
-
-Role = Literal["leader", "follower", "unattached", "prospective", "candidate", "resigned"]
-LogEnd = tuple[int, int]  # (epoch of the last record, end offset): Raft's "up to date" order
-
-
-@dataclass(slots=True)
-class Voter:
-    id: int
-    alive: bool = True
-    role: Role = "follower"
-    epoch: int = 1
-    voted_for: int | None = None
-    leader: int | None = None
-    log_end: LogEnd = (0, 0)
-    retries: int = 0
-    granted: list[int] = field(default_factory=list)
-    rejected: list[int] = field(default_factory=list)
-    timer: Timer | None = None
-    parked: bool = False
-
-    def cancel(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
 
 
 class RaftQuorum:
@@ -238,7 +213,7 @@ class RaftQuorum:
     def _on_request(self, v: Voter, asker: int, epoch: int, log: LogEnd, pre: bool) -> None:
         if not v.alive:
             return  # a dead voter never answers: the asker's timer runs out
-        reason = self._refusal(v, asker, epoch, log, pre)
+        reason = refusal(v, asker, epoch, log, pre)
         if reason is None and not pre:
             if epoch > v.epoch:
                 self._step_down(v, epoch)
@@ -247,25 +222,6 @@ class RaftQuorum:
         self._emit_answer(v, asker, epoch, pre, reason)
         granted = reason is None
         self._send(lambda: self._on_answer(self.voters[asker], v.id, epoch, pre, granted))
-
-    def _refusal(self, v: Voter, asker: int, epoch: int, log: LogEnd, pre: bool) -> str | None:
-        if log < v.log_end:
-            return "log not up to date"
-        if pre:
-            if v.role in ("leader", "follower"):  # a follower's fetch timer has not run out
-                return "still fetching from the leader"
-            return None if epoch >= v.epoch else "stale epoch"
-        return self._vote_refusal(v, asker, epoch)
-
-    @staticmethod
-    def _vote_refusal(v: Voter, asker: int, epoch: int) -> str | None:
-        if epoch < v.epoch:
-            return "stale epoch"
-        if epoch == v.epoch and v.voted_for not in (None, asker):
-            return f"already voted for {v.voted_for} in epoch {epoch}"
-        if epoch == v.epoch and v.role == "leader":
-            return "is the leader"
-        return None
 
     def _step_down(self, v: Voter, epoch: int) -> None:
         was_leader = v.role == "leader"

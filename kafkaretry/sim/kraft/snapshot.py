@@ -5,7 +5,8 @@ from __future__ import annotations
 from kafkaretry.sim.kraft import views
 from kafkaretry.sim.kraft.brokers import BrokerState
 from kafkaretry.sim.kraft.controller import MetadataLog
-from kafkaretry.sim.kraft.quorum import RaftQuorum, Voter
+from kafkaretry.sim.kraft.quorum import RaftQuorum
+from kafkaretry.sim.kraft.voter import Voter
 
 _ROLES: dict[str, views.ControllerRole] = {
     "leader": "active",

@@ -1,105 +1,30 @@
-"""The scenarios file's schema: pydantic v2 models, frozen, unknown keys rejected.
+"""The scenario file as a whole: cluster, topics, records, scenarios and cross-references.
 
-Kafka settings keep Kafka's own names (`request.timeout.ms`, `enable.idempotence`) through
-aliases, so the file teaches the real configuration keys; in Python each duration is an
-int whose name ends in `_ms`. Defaults are Apache Kafka 4.1's (KAFKA.md §3.1, §5, §6).
-Validation happens once, here; the simulation reads these models and never mutates them.
+`ScenarioBook` checks what no single model can: that partitions, faults and records name
+brokers, controllers and topics the file defines, each error with its place in the file.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
+from kafkaretry.config.base import Model, NodeId, NonNegativeMs
+from kafkaretry.config.faults import Fault
+from kafkaretry.config.settings import ClusterConfig, NetworkConfig, ProducerConfig
 from kafkaretry.partitioning.keys import KEY_TYPES
 from kafkaretry.topology import PartitionSpec, TopicSpec, Topology
 
-NonNegativeMs = Annotated[int, Field(ge=0)]
-PositiveMs = Annotated[int, Field(gt=0)]
-NodeId = Annotated[int, Field(ge=0)]
-INT_MAX = 2**31 - 1  # Java Integer.MAX_VALUE, ProducerConfig's default `retries`
 _TOPIC_NAME = re.compile(r"[a-zA-Z0-9._-]{1,249}")  # Topic.validate: legal chars, max 249
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-class ProducerConfig(_Model):
-    """Java producer settings (ProducerConfig) that the simulation models."""
-
-    acks: Literal["all", "1", "0"] = "all"  # KIP-679: `all` since 3.0
-    # None = not set by the user; Kafka then enables idempotence unless acks/retries conflict.
-    enable_idempotence: bool | None = Field(None, alias="enable.idempotence")
-    retries: Annotated[int, Field(ge=0, le=INT_MAX)] = INT_MAX
-    max_in_flight: Annotated[int, Field(ge=1)] = Field(
-        5, alias="max.in.flight.requests.per.connection"
-    )
-    request_timeout_ms: PositiveMs = Field(30_000, alias="request.timeout.ms")
-    delivery_timeout_ms: PositiveMs = Field(120_000, alias="delivery.timeout.ms")
-    linger_ms: NonNegativeMs = Field(5, alias="linger.ms")  # KIP-1030: 5 since 4.0
-    batch_size: Annotated[int, Field(ge=0)] = Field(16_384, alias="batch.size")
-    retry_backoff_ms: NonNegativeMs = Field(100, alias="retry.backoff.ms")
-    retry_backoff_max_ms: NonNegativeMs = Field(1_000, alias="retry.backoff.max.ms")  # KIP-580
-    reconnect_backoff_ms: NonNegativeMs = Field(50, alias="reconnect.backoff.ms")
-    reconnect_backoff_max_ms: NonNegativeMs = Field(1_000, alias="reconnect.backoff.max.ms")
-    socket_connection_setup_timeout_ms: PositiveMs = Field(
-        10_000, alias="socket.connection.setup.timeout.ms"
-    )
-    metadata_max_age_ms: PositiveMs = Field(300_000, alias="metadata.max.age.ms")
-
-    @field_validator("acks", mode="before")
-    @classmethod
-    def _acks_spelling(cls, value: Any) -> Any:
-        # The Java client accepts "all", "-1", "1", "0" (and YAML gives ints for the last three).
-        text = str(value).strip().lower()
-        return "all" if text in ("all", "-1") else text
-
-
-class ClusterConfig(_Model):
-    """Broker and KRaft controller settings that drive failure detection and elections."""
-
-    broker_heartbeat_interval_ms: PositiveMs = Field(2_000, alias="broker.heartbeat.interval.ms")
-    broker_session_timeout_ms: PositiveMs = Field(9_000, alias="broker.session.timeout.ms")
-    quorum_fetch_timeout_ms: PositiveMs = Field(2_000, alias="controller.quorum.fetch.timeout.ms")
-    quorum_election_timeout_ms: PositiveMs = Field(
-        1_000, alias="controller.quorum.election.timeout.ms"
-    )
-    quorum_election_backoff_max_ms: PositiveMs = Field(
-        1_000, alias="controller.quorum.election.backoff.max.ms"
-    )
-    quorum_request_timeout_ms: PositiveMs = Field(
-        2_000, alias="controller.quorum.request.timeout.ms"
-    )
-    quorum_append_linger_ms: NonNegativeMs = Field(25, alias="controller.quorum.append.linger.ms")
-    # QuorumConfig.DEFAULT_QUORUM_RETRY_BACKOFF_MS: an observer whose leader is unreachable asks
-    # another voter after this backoff, which is how brokers find a new active controller.
-    quorum_retry_backoff_ms: NonNegativeMs = Field(20, alias="controller.quorum.retry.backoff.ms")
-    # KRaftConfigs.METADATA_MAX_IDLE_INTERVAL_MS_DEFAULT: the active controller appends a NoOpRecord
-    # this often, so parked metadata fetches return and brokers learn the new high watermark.
-    metadata_max_idle_interval_ms: PositiveMs = Field(500, alias="metadata.max.idle.interval.ms")
-    replica_lag_time_max_ms: PositiveMs = Field(30_000, alias="replica.lag.time.max.ms")
-    replica_fetch_wait_max_ms: NonNegativeMs = Field(500, alias="replica.fetch.wait.max.ms")
-    min_insync_replicas: Annotated[int, Field(ge=1)] = Field(1, alias="min.insync.replicas")
-    unclean_leader_election_enable: bool = Field(False, alias="unclean.leader.election.enable")
-
-
-class NetworkConfig(_Model):
-    """Model assumptions, not Kafka settings: how long a message takes on the wire."""
-
-    latency_ms: NonNegativeMs = Field(1, alias="network.latency.ms")  # one way, every link
-
-
-class PartitionModel(_Model):
+class PartitionModel(Model):
     replicas: Annotated[list[NodeId], Field(min_length=1)]
     leader: NodeId | None = None  # default: the preferred replica (first in assignment order)
     isr: list[NodeId] | None = None  # default: every replica in sync
@@ -117,7 +42,7 @@ class PartitionModel(_Model):
         return self
 
 
-class TopicModel(_Model):
+class TopicModel(Model):
     name: str
     configs: dict[str, str | int | bool] = Field(default_factory=dict)
     partitions: Annotated[list[PartitionModel], Field(min_length=1)]
@@ -130,7 +55,7 @@ class TopicModel(_Model):
         return value
 
 
-class ClusterModel(_Model):
+class ClusterModel(Model):
     # ZooKeeper mode was removed in Kafka 4.0 (KIP-833): KRaft is the only mode.
     mode: Literal["kraft"] = "kraft"
     controllers: Annotated[list[NodeId], Field(min_length=1)]
@@ -151,7 +76,7 @@ class ClusterModel(_Model):
         return self
 
 
-class RecordModel(_Model):
+class RecordModel(Model):
     key: str | None = "1"
     key_type: str = "int"
     topic: str | None = None  # default: the first topic
@@ -168,71 +93,7 @@ class RecordModel(_Model):
         return value
 
 
-class _Fault(_Model):
-    at_ms: NonNegativeMs = 0
-
-
-class DropResponse(_Fault):
-    """The broker handles the request, but its response is lost on the way back."""
-
-    kind: Literal["drop-response"]
-    attempt: Annotated[int, Field(ge=1)] = 1
-
-
-class DropRequest(_Fault):
-    """The request is lost on the way to the broker: nothing is appended."""
-
-    kind: Literal["drop-request"]
-    attempt: Annotated[int, Field(ge=1)] = 1
-
-
-def _node_or(symbol: str) -> Any:
-    """A node id or one symbolic name, with one error message instead of one per union arm."""
-
-    def check(value: Any) -> Any:
-        if value == symbol or (
-            isinstance(value, int) and not isinstance(value, bool) and value >= 0
-        ):
-            return value
-        raise ValueError(f"expected a node id (an integer >= 0) or '{symbol}'")
-
-    return BeforeValidator(check)
-
-
-class CrashBroker(_Fault):
-    kind: Literal["crash-broker"]
-    # Default: whichever broker leads the record's partition when the fault fires.
-    broker: Annotated[int | Literal["partition-leader"], _node_or("partition-leader")] = (
-        "partition-leader"
-    )
-
-
-class RestartBroker(_Fault):
-    kind: Literal["restart-broker"]
-    broker: NodeId
-
-
-class CrashController(_Fault):
-    kind: Literal["crash-controller"]
-    controller: Annotated[int | Literal["active"], _node_or("active")] = "active"
-
-
-class RestartController(_Fault):
-    kind: Literal["restart-controller"]
-    controller: NodeId
-
-
-Fault = Annotated[
-    DropResponse | DropRequest | CrashBroker | RestartBroker | CrashController | RestartController,
-    Field(discriminator="kind"),
-]
-# Each kind's tag, as it appears in the file and in pydantic's error locations.
-FAULT_KINDS = frozenset(
-    get_args(kind.model_fields["kind"].annotation)[0] for kind in get_args(get_args(Fault)[0])
-)
-
-
-class ScenarioModel(_Model):
+class ScenarioModel(Model):
     description: str = ""
     record: RecordModel = RecordModel()
     producer: ProducerConfig = ProducerConfig()  # only the keys given here override
@@ -265,7 +126,7 @@ def _check_fault_target(
         )
 
 
-class ScenarioBook(_Model):
+class ScenarioBook(Model):
     cluster: ClusterModel
     topics: Annotated[list[TopicModel], Field(min_length=1)]
     producer: ProducerConfig = ProducerConfig()

@@ -1,0 +1,77 @@
+"""The fault kinds a scenario lists: a discriminated union on `kind`.
+
+An error names the fault kind rather than every arm of the union (pydantic's
+discriminated unions); FAULT_KINDS lists the tags as the file spells them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BeforeValidator, Field
+
+from kafkaretry.config.base import Model, NodeId, NonNegativeMs
+
+
+class _Fault(Model):
+    at_ms: NonNegativeMs = 0
+
+
+class DropResponse(_Fault):
+    """The broker handles the request, but its response is lost on the way back."""
+
+    kind: Literal["drop-response"]
+    attempt: Annotated[int, Field(ge=1)] = 1
+
+
+class DropRequest(_Fault):
+    """The request is lost on the way to the broker: nothing is appended."""
+
+    kind: Literal["drop-request"]
+    attempt: Annotated[int, Field(ge=1)] = 1
+
+
+def _node_or(symbol: str) -> Any:
+    """A node id or one symbolic name, with one error message instead of one per union arm."""
+
+    def check(value: Any) -> Any:
+        if value == symbol or (
+            isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        ):
+            return value
+        raise ValueError(f"expected a node id (an integer >= 0) or '{symbol}'")
+
+    return BeforeValidator(check)
+
+
+class CrashBroker(_Fault):
+    kind: Literal["crash-broker"]
+    # Default: whichever broker leads the record's partition when the fault fires.
+    broker: Annotated[int | Literal["partition-leader"], _node_or("partition-leader")] = (
+        "partition-leader"
+    )
+
+
+class RestartBroker(_Fault):
+    kind: Literal["restart-broker"]
+    broker: NodeId
+
+
+class CrashController(_Fault):
+    kind: Literal["crash-controller"]
+    controller: Annotated[int | Literal["active"], _node_or("active")] = "active"
+
+
+class RestartController(_Fault):
+    kind: Literal["restart-controller"]
+    controller: NodeId
+
+
+Fault = Annotated[
+    DropResponse | DropRequest | CrashBroker | RestartBroker | CrashController | RestartController,
+    Field(discriminator="kind"),
+]
+# Each kind's tag, as it appears in the file and in pydantic's error locations.
+FAULT_KINDS = frozenset(
+    get_args(kind.model_fields["kind"].annotation)[0] for kind in get_args(get_args(Fault)[0])
+)
