@@ -59,10 +59,28 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(f"controller {v} votes for controller {c} in epoch {e}")
         case k.VoteRejected(voter=v, candidate=c, epoch=e, reason=why):
             return Text(f"controller {v} refuses controller {c} its vote in epoch {e}: {why}")
-        case k.ElectionLost(controller=c, epoch=e, backoff_ms=wait):
+        case k.ElectionLost(controller=c, epoch=e, pre_vote=False, timed_out=True):
             return Text(
-                f"controller {c} has no majority in epoch {e}: it backs off {wait} ms "
-                "(random, controller.quorum.election.backoff.max.ms)",
+                f"controller {c}'s election timer ran out in epoch {e} without a majority: it "
+                "turns Prospective again at once (no election backoff in Kafka 4.1)",
+                style="warning",
+            )
+        case k.ElectionLost(controller=c, epoch=e, pre_vote=False, wait_ms=wait):
+            return Text(
+                f"a majority refused controller {c} its vote in epoch {e}: it waits out the "
+                f"last {wait} ms of its election timer, then turns Prospective again",
+                style="warning",
+            )
+        case k.ElectionLost(controller=c, epoch=e, timed_out=late, wait_ms=wait, then=then):
+            why = "its election timer ran out" if late else "a majority refused"
+            state = (
+                "a follower of the leader it knew; controller.quorum.fetch.timeout.ms"
+                if then == "follower"
+                else "Unattached; a random election timeout"
+            )
+            return Text(
+                f"controller {c} gets no majority of pre-votes in epoch {e} ({why}): it becomes "
+                f"{state}, {wait} ms, before it turns Prospective again",
                 style="warning",
             )
         case k.ControllerElected(new_active=c, epoch=e, votes=votes):

@@ -98,12 +98,21 @@ class VoteRejected:
 
 @dataclass(frozen=True, slots=True)
 class ElectionLost:
-    """No majority before the election timer ran out (or a majority said no): back off, retry."""
+    """No majority (a majority said no, or the election timer ran out); 4.1 has no backoff.
+
+    `pre_vote`: the Prospective's pre-vote round (else the Candidate's vote); `wait_ms`: how
+    long until it turns Prospective again (0: at once); `then`: the state it waits in
+    ("prospective", "follower" or "unattached"). KafkaRaftClient.maybeHandleElectionLoss,
+    pollCandidate, prospectiveTransitionAfterElectionLoss (KAFKA-18345).
+    """
 
     at_ms: int
     controller: int
     epoch: int
-    backoff_ms: int
+    pre_vote: bool
+    timed_out: bool
+    wait_ms: int
+    then: str
 
 
 @dataclass(frozen=True, slots=True)
