@@ -7,9 +7,10 @@ Timing rules (each a choice read from Kafka's source; the numbers are configs or
 2. A new leader's LeaderChange record is written without linger (onBecomeLeader); it commits
    after BeginQuorumEpoch + a Fetch round trip (4 hops). Only then does QuorumController claim
    leadership and give every registered broker a fresh session (ClusterControlManager.activate).
-3. Brokers (Raft observers) long-poll Fetch; a parked Fetch returns on the leader's next append,
-   at the latest the NoOpRecord written every metadata.max.idle.interval.ms, so a broker applies
-   a committed record at the next NoOp flush + 1 hop (<= 500 ms with defaults).
+3. Brokers (Raft observers) long-poll Fetch, and since KIP-1166 (Kafka 4.1) the leader
+   completes every parked Fetch as soon as its high watermark moves
+   (KafkaRaftClient.onUpdateLeaderHighWatermark -> fetchPurgatory.completeAll), so a broker
+   applies a committed record one hop after the commit, not at the next NoOpRecord.
 4. A broker whose active controller died asks other voters every controller.quorum.retry.backoff.ms
    (the process crash resets the TCP connection, so the failure is immediate); after activation
    it learns the new leader within one backoff + a round trip, then heartbeats to it.
@@ -287,8 +288,8 @@ class KRaftControlPlane:
             return
         if broker.applied_offset >= self._log.high_watermark:
             return
-        at = self._log.next_noop_flush(self._queue.now_ms) + self._hop
-        broker.apply_timer = self._queue.at(at, lambda: self._apply(broker))
+        # Rule 3 (KIP-1166): the parked Fetch returns with the new high watermark at once.
+        broker.apply_timer = self._queue.after(self._hop, lambda: self._apply(broker))
 
     def _apply(self, broker: BrokerState) -> None:
         broker.apply_timer = None

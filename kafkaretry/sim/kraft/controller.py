@@ -60,10 +60,6 @@ class MetadataLog:
         self.on_commit: Callable[[int, int], None] = lambda leader, epoch: None
 
     # -- timing ----------------------------------------------------------------------------
-    def next_noop_flush(self, t: int) -> int:
-        idle = self._config.metadata_max_idle_interval_ms
-        return self.noop_anchor_ms + -(-(t - self.noop_anchor_ms) // idle) * idle
-
     def last_fetch_before(self, t: int) -> int:
         """When followers last got a Fetch response: the last append flush they saw."""
         idle = self._config.metadata_max_idle_interval_ms
