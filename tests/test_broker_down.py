@@ -81,10 +81,13 @@ def test_with_controller_a_standby_wins_and_fencing_waits_for_fresh_sessions() -
     assert data["ack_broker"] == data["leader_election"]["new_leader"] == 5
 
 
-def test_session_timeout_moves_the_timeline() -> None:
-    default = trace_json(run(), "int")["leader_election"]["at_ms"]
-    shorter = trace_json(run(broker_session_timeout_ms="6000"), "int")["leader_election"]["at_ms"]
-    assert default - shorter == 3_000
+@pytest.mark.parametrize(("timeout", "period"), [("9000", 1_125), ("6000", 750)])
+def test_session_timeout_moves_the_timeline(timeout: str, period: int) -> None:
+    trace = run(broker_session_timeout_ms=timeout)
+    ((at, expired),) = trace.of_type(k.BrokerSessionExpired)
+    # The periodic check (every timeout / 8) finds the session expired within one period.
+    assert 0 <= at - (expired.last_contact_ms + int(timeout)) < period
+    assert trace_json(trace, "int")["leader_election"]["at_ms"] == at
 
 
 def test_choosing_the_broker_and_the_time() -> None:

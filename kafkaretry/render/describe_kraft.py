@@ -103,12 +103,15 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case k.ActiveControllerDiscovered(broker=b, controller=c, epoch=e):
             return Text(f"broker {b} finds the new active controller {c} (epoch {e})")
-        case k.BrokerSessionExpired(broker=b, last_contact_ms=last, session_timeout_ms=t):
+        case k.BrokerSessionExpired(
+            at_ms=at, broker=b, last_contact_ms=last, session_timeout_ms=t, check_period_ms=every
+        ):
             # lastContact: its last heartbeat, or the moment a new controller renewed it.
             since = f"t={last} ms" if last >= 0 else f"{-last} ms before the run started"
             return Text(
-                f"broker {b}'s session expired: no contact since {since} "
-                f"(broker.session.timeout.ms={t})",
+                f"the controller's periodic check (every broker.session.timeout.ms / 8 = {every} "
+                f"ms) finds broker {b}'s session expired, {at - last - t} ms after its deadline: "
+                f"no contact since {since} (broker.session.timeout.ms={t})",
                 style="failure",
             )
         case k.BrokerFenced(broker=b, offset=o):

@@ -14,9 +14,7 @@ Timing rules (each a choice read from Kafka's source; the numbers are configs or
 4. A broker whose active controller died asks other voters every controller.quorum.retry.backoff.ms
    (the process crash resets the TCP connection, so the failure is immediate); after activation
    it learns the new leader within one backoff + a round trip, then heartbeats to it.
-5. The fence check runs at the oldest silent session's lastContact + broker.session.timeout.ms
-   and fences one broker per run (QuorumController.rescheduleMaybeFenceStaleBrokers). In Kafka
-   a session is stale when lastContact + timeout < now in ns; in whole ms we fence at equality.
+5. The active controller fences expired sessions by a periodic check (fencing.py, KAFKA-17793).
 """
 
 from __future__ import annotations
@@ -24,11 +22,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from kafkaretry.sim.engine.clock import EventQueue, Timer
+from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft import views
 from kafkaretry.sim.kraft.brokers import BrokerState
 from kafkaretry.sim.kraft.controller import MetadataLog
+from kafkaretry.sim.kraft.fencing import PeriodicFenceCheck
 from kafkaretry.sim.kraft.metadata import RegisterBrokerRecord, fence_records, unfence_records
 from kafkaretry.sim.kraft.quorum import RaftQuorum
 from kafkaretry.sim.kraft.snapshot import take_snapshot
@@ -68,7 +67,9 @@ class KRaftControlPlane:
         }
         self._active: int | None = None
         self._epoch = 0
-        self._fence_timer: Timer | None = None
+        self._fencing = PeriodicFenceCheck(
+            config, queue, emit, self._brokers, self._log, self._unclean
+        )
         self._listeners: list[PartitionListener] = []
 
     # -- the engine's controls -------------------------------------------------------------
@@ -85,6 +86,8 @@ class KRaftControlPlane:
             broker.controller = leader
             broker.hb_anchor_ms = self._phase_rng.randrange(interval) - interval
             broker.session_start_ms = broker.hb_anchor_ms
+        # Drawn after the heartbeat phases, so those stay what they were for every seed.
+        self._fencing.activate(self._phase_rng.randrange(self._fencing.period_ms))
 
     def crash_controller(self, node_id: int) -> None:
         voter = self._quorum.voters[node_id]
@@ -109,7 +112,7 @@ class KRaftControlPlane:
             broker.apply_timer.cancel()
             broker.apply_timer = None
         self._emit(ev.BrokerCrashed(self._queue.now_ms, node_id))
-        self._reschedule_fence_check()
+        self._fencing.reschedule()
 
     def restart_broker(self, node_id: int) -> None:
         """It re-registers fenced and is unfenced once its cache reaches its registration."""
@@ -176,9 +179,7 @@ class KRaftControlPlane:
         if self._active != leader:
             return
         self._active = None
-        if self._fence_timer is not None:
-            self._fence_timer.cancel()
-            self._fence_timer = None
+        self._fencing.deactivate()
         for broker in self._brokers.values():
             broker.detach()
 
@@ -201,7 +202,7 @@ class KRaftControlPlane:
         for broker in self._brokers.values():
             if broker.alive:
                 self._discover(broker, leader, epoch)
-        self._reschedule_fence_check()
+        self._fencing.activate(now + self._fencing.period_ms)
 
     def _discover(self, broker: BrokerState, leader: int, epoch: int) -> None:
         delay = self._config.quorum_retry_backoff_ms + 2 * self._hop
@@ -217,7 +218,7 @@ class KRaftControlPlane:
         else:
             broker.hb_anchor_ms = self._queue.now_ms + self._hop
         self._schedule_apply(broker)
-        self._reschedule_fence_check()
+        self._fencing.reschedule()
 
     # -- registration and fencing ------------------------------------------------------------
     def _unclean(self, topic: str) -> bool:
@@ -245,42 +246,6 @@ class KRaftControlPlane:
         broker.hb_anchor_ms = self._queue.now_ms
         first = self._log.write(unfence_records(self._log.image, broker.id, self._unclean))
         self._emit(ev.BrokerUnfenced(self._queue.now_ms, broker.id, first))
-
-    def _reschedule_fence_check(self) -> None:
-        if self._fence_timer is not None:
-            self._fence_timer.cancel()
-            self._fence_timer = None
-        if self._active is None:
-            return
-        deadlines = [d for _, d in self._session_deadlines()]
-        if deadlines:
-            at = max(self._queue.now_ms, min(deadlines))
-            self._fence_timer = self._queue.at(at, self._maybe_fence_one_stale_broker)
-
-    def _session_deadlines(self) -> list[tuple[int, int]]:
-        """(broker, lastContact + timeout) of unfenced brokers that no longer heartbeat."""
-        interval = self._config.broker_heartbeat_interval_ms
-        timeout = self._config.broker_session_timeout_ms
-        now = self._queue.now_ms
-        return [
-            (b.id, b.last_contact_ms(now, interval) + timeout)
-            for b in self._brokers.values()
-            if self._log.image.is_active(b.id) and b.silent()
-        ]
-
-    def _maybe_fence_one_stale_broker(self) -> None:
-        """ReplicationControlManager.maybeFenceOneStaleBroker: the oldest stale session only."""
-        self._fence_timer = None
-        now = self._queue.now_ms
-        stale = sorted((d, b) for b, d in self._session_deadlines() if d <= now)
-        if stale and self._active is not None:
-            deadline, broker_id = stale[0]
-            timeout = self._config.broker_session_timeout_ms
-            self._emit(ev.BrokerSessionExpired(now, broker_id, deadline - timeout, timeout))
-            records = fence_records(self._log.image, broker_id, self._unclean)
-            first = self._log.write(records)
-            self._emit(ev.BrokerFenced(now, broker_id, first + len(records) - 1))
-        self._reschedule_fence_check()
 
     # -- brokers' metadata caches ------------------------------------------------------------
     def _schedule_apply(self, broker: BrokerState) -> None:

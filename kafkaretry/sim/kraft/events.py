@@ -156,10 +156,13 @@ class ActiveControllerDiscovered:
 
 @dataclass(frozen=True, slots=True)
 class BrokerSessionExpired:
+    """The active controller's periodic check (every `check_period_ms`) found it expired."""
+
     at_ms: int
     broker: int
     last_contact_ms: int
     session_timeout_ms: int
+    check_period_ms: int
 
 
 @dataclass(frozen=True, slots=True)
