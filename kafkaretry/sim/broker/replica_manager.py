@@ -3,7 +3,8 @@
 Rule 1: only the leader appends; followers copy by fetching (fetcher.py,
         Partition.appendRecordsToLeader).
 Rule 2: the high watermark is the smallest log end offset in the ISR, and it does not move
-        while the ISR is smaller than min.insync.replicas (strict min ISR, KAFKA.md §5).
+        while the ISR is smaller than min.insync.replicas (strict min ISR, KAFKA.md §5); the
+        leader recomputes it when the ISR shrinks (Partition.makeLeader, maybeIncrementLeaderHW).
 Rule 3: acks=all answers once the high watermark passes the batch (DelayedProduce), or
         REQUEST_TIMED_OUT after the request's timeout; acks=1 answers after the local append.
 Leadership arrives only through `apply_partition_leadership`, the control plane's entry point.
@@ -83,20 +84,35 @@ class ReplicaManager:
     def apply_partition_leadership(
         self, topic: str, partition: int, leader: int, leader_epoch: int, isr: tuple[int, ...]
     ) -> None:
-        """The control plane's decision reaches the brokers (ReplicaManager.applyDelta)."""
+        """The control plane's decision reaches the brokers (ReplicaManager.applyDelta).
+
+        A new leader epoch restarts replication from scratch (Partition.makeLeader/
+        makeFollower); an ISR-only change keeps the followers' fetch state. Either way the
+        leader recomputes its high watermark, since the ISR may now be down to itself
+        (Partition.makeLeader: "ISR could be down to 1" -> maybeIncrementLeaderHW).
+        """
+        restarted = False
         for (owner, name, pid), replica in sorted(self.replicas.items()):
             if name != topic or pid != partition or not self._network.nodes.is_alive(owner):
                 continue  # a crashed broker learns nothing until it restarts
+            new_epoch = (replica.leader, replica.leader_epoch) != (leader, leader_epoch)
             replica.leader, replica.leader_epoch, replica.isr = leader, leader_epoch, isr
-            replica.follower_leo = {}
-            for timer in replica.parked_fetches.values():
-                if timer is not None:
-                    timer.cancel()
-            replica.parked_fetches = {}
+            if new_epoch:
+                restarted = True
+                for timer in replica.parked_fetches.values():
+                    if timer is not None:
+                        timer.cancel()
+                replica.parked_fetches = {}
+                replica.follower_leo = (
+                    {b: 0 for b in replica.replicas if b != leader}
+                    if replica.broker == leader
+                    else {}
+                )
             if replica.broker == leader:
-                replica.follower_leo = {b: 0 for b in replica.replicas if b != leader}
-        for follower in self._followers(topic, partition, leader):
-            self._fetchers.fetch(follower, follower.log_end_offset)
+                self._maybe_advance_hw(replica)
+        if restarted:
+            for follower in self._followers(topic, partition, leader):
+                self._fetchers.fetch(follower, follower.log_end_offset)
 
     def stop_broker(self, broker: int) -> None:
         """A crashed broker's process is gone: its purgatory and parked fetches vanish with it."""
