@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import yaml
@@ -77,3 +78,53 @@ def test_a_lone_controller_that_restarts_leads_again_at_once() -> None:
     assert [(at, e.new_active, e.epoch) for at, e in elected] == [(5_000, 1, 2)]
     assert trace.final.control is not None
     assert trace.final.control.active_controller == 1
+
+
+def _restart(crash_ms: int, restart_ms: int, seed: int = 0) -> Trace:
+    return story(
+        [
+            {"kind": "crash-broker", "broker": 4, "at_ms": crash_ms},
+            {"kind": "restart-broker", "broker": 4, "at_ms": restart_ms},
+        ],
+        seed,
+    )
+
+
+def test_a_quick_restart_is_refused_until_the_old_session_expires() -> None:
+    trace = _restart(13, 100)
+    data = trace_json(trace, "int")
+    ((fenced_at, _),) = trace.of_type(k.BrokerFenced)
+    refused = trace.of_type(k.BrokerRegistrationRefused)
+    assert refused
+    assert {e.error for _, e in refused} == {"DUPLICATE_BROKER_REGISTRATION"}
+    assert all(at < fenced_at for at, _ in refused)
+    # BrokerLifecycleManager retries every broker.heartbeat.interval.ms
+    gaps = {b - a for (a, _), (b, _) in itertools.pairwise(refused)}
+    assert gaps == {2_000}
+    # Partition 0 moves when the periodic check fences the old session, not at the restart.
+    assert data["leader_election"]["at_ms"] == fenced_at
+    assert fenced_at > 7_000
+    ((registered_at, _),) = trace.of_type(k.BrokerRegistered)
+    ((unfenced_at, _),) = trace.of_type(k.BrokerUnfenced)
+    assert fenced_at < registered_at < unfenced_at
+    # It comes back as a follower and rejoins every ISR it left.
+    rejoined = [(e.partition, e.isr_after) for _, e in trace.of_type(k.IsrExpanded)]
+    assert rejoined == [(0, (5, 6, 4)), (1, (5, 6, 4)), (2, (6, 5, 4))]
+    assert all(at > unfenced_at for at, _ in trace.of_type(k.IsrExpanded))
+    replica = trace.final.brokers[0].replicas[0]
+    assert (replica.broker, replica.leader, replica.leader_epoch) == (4, 5, 1)
+    assert [entry.record for entry in replica.log] == [0]
+    assert data["ack_broker"] == 5
+    assert data["ack_at_ms"] < 11_000  # before: REQUEST_TIMED_OUT from broker 4, ack at 30 s
+
+
+def test_a_restarted_leader_never_answers_as_the_leader_it_no_longer_is() -> None:
+    trace = _restart(13, 14)
+    answers = [(at, e.broker) for at, e in trace.of_type(ev.ProduceResponseSent) if at > 13]
+    assert answers
+    assert {broker for _, broker in answers} == {5}
+    # Closed to clients until it is unfenced (BrokerServer.startup), so every try is refused.
+    ((unfenced_at, _),) = trace.of_type(k.BrokerUnfenced)
+    opened = [at for at, e in trace.of_type(ev.ConnectionOpened) if e.broker == 4 and at > 13]
+    assert all(at > unfenced_at for at in opened)
+    assert trace_json(trace, "int")["log"]["copies"] == 1

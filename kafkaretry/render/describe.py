@@ -100,6 +100,13 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
                 f"{e.original_offset}",
                 style="ack",
             )
+        case ev.ReplicaTruncated() as e:
+            return Text(
+                f"follower broker {e.broker} truncates {e.topic}/partition-{e.partition} from "
+                f"log end offset {e.log_end_offset} to {e.truncated_to}: leader {e.leader}'s log "
+                "diverged there (the records beyond were never committed)",
+                style="warning",
+            )
         case ev.FollowerReplicated() as e:
             offsets = (
                 f"offset {e.base_offset}"

@@ -122,8 +122,20 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case k.BrokerRegistered(broker=b, offset=o):
             return Text(f"broker {b} registers with the controller (offset {o}), fenced")
+        case k.BrokerRegistrationRefused(
+            broker=b, error=err, session_expires_ms=until, retry_ms=retry
+        ):
+            return Text(
+                f"the controller refuses broker {b}'s registration: {err} (its previous "
+                f"incarnation's session is valid until {until} ms); it retries in {retry} ms "
+                "(broker.heartbeat.interval.ms)",
+                style="warning",
+            )
         case k.BrokerUnfenced(broker=b):
-            return Text(f"broker {b} caught up with the metadata log: unfenced")
+            return Text(
+                f"broker {b} caught up with the metadata log: the controller unfences it "
+                "(a restarted broker opens its listeners to clients only once it learns this)"
+            )
         case k.PartitionLeaderElected(
             topic=t, partition=p, old_leader=old, new_leader=new, leader_epoch=e, isr_after=isr
         ):
@@ -139,6 +151,11 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case k.IsrShrunk(topic=t, partition=p, removed=b, isr_after=isr):
             return Text(f"{t}/partition-{p}: broker {b} leaves the ISR → [{_ids(isr)}]")
+        case k.IsrExpanded(topic=t, partition=p, added=b, isr_after=isr):
+            return Text(
+                f"{t}/partition-{p}: broker {b} caught up with the leader and rejoins the ISR → "
+                f"[{_ids(isr)}] (AlterPartition)"
+            )
         case k.MetadataRecordCommitted(offset=o, what=what):
             return Text(f"metadata record {o} committed by a majority of controllers: {what}")
         case k.BrokerMetadataApplied(broker=b, offset=o):

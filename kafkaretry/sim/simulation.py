@@ -76,8 +76,9 @@ class Simulation:
             inputs.cluster,
             (self.queue, self.rng("kraft"), self.emit),
             inputs.latency_ms,
-            self.replication.apply_partition_leadership,
+            self.replication,
             self.set_metadata_source,
+            self.nodes,
         )
         install(inputs.faults, self)
         self.producer.start()
@@ -96,6 +97,9 @@ class Simulation:
         self.nodes.set_alive(broker, alive)
         if not alive:
             self.replication.stop_broker(broker)
+        else:  # restarted: closed to clients until unfenced, its replicas wait for metadata
+            self.nodes.set_listening(broker, False)
+            self.replication.restart_broker(broker)
         conn = self.client.connections.get(broker)
         if not alive and conn is not None and conn.state != "disconnected":
             self.client.disconnect(broker, "connection reset")

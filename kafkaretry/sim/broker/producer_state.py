@@ -79,3 +79,9 @@ def remember_batches(replica: Replica, batches: list[LogBatch]) -> None:
                 batch.producer_epoch, batch.base_sequence, batch.last_sequence, batch.base_offset
             )
             _cache(replica, batch.producer_id, meta)
+
+
+def rebuild_producer_state(replica: Replica) -> None:
+    """After a truncation: producer state as the remaining batches describe it."""
+    replica.producers = {}
+    remember_batches(replica, replica.batches)

@@ -105,13 +105,13 @@ class ProducerNetworkClient:
     def _connect(self, conn: Connection) -> None:
         conn.state = "connecting"
         started = conn.last_attempt_ms = self._queue.now_ms
-        alive = self._network.nodes.is_alive(conn.broker)
+        alive = self._network.nodes.accepts_connections(conn.broker)
         delay = self._network.round_trip_ms() * (2 if alive else 1)
 
         def outcome() -> None:
             if conn.state != "connecting" or conn.last_attempt_ms != started:
                 return  # closed meanwhile (the broker crashed during the handshake)
-            if self._network.nodes.is_alive(conn.broker):
+            if self._network.nodes.accepts_connections(conn.broker):
                 self._connected(conn)
             else:
                 self._refused(conn)

@@ -33,13 +33,24 @@ DropFilter = Callable[[Message], bool]
 class Nodes:
     """Which brokers and controllers are up; the crash and restart faults flip these."""
 
-    __slots__ = ("_alive",)
+    __slots__ = ("_alive", "_closed")
 
     def __init__(self, node_ids: tuple[int, ...]) -> None:
         self._alive = dict.fromkeys(node_ids, True)
+        self._closed: set[int] = set()  # alive, but not accepting client connections yet
 
     def is_alive(self, node: int) -> bool:
         return self._alive.get(node, False)
+
+    def accepts_connections(self, node: int) -> bool:
+        """A restarted broker refuses connections until it opens its listeners."""
+        return self._alive.get(node, False) and node not in self._closed
+
+    def set_listening(self, node: int, listening: bool) -> None:
+        if listening:
+            self._closed.discard(node)
+        else:
+            self._closed.add(node)
 
     def set_alive(self, node: int, alive: bool) -> None:
         if node not in self._alive:

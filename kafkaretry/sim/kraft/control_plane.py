@@ -15,6 +15,11 @@ Timing rules (each a choice read from Kafka's source; the numbers are configs or
    (the process crash resets the TCP connection, so the failure is immediate); after activation
    it learns the new leader within one backoff + a round trip, then heartbeats to it.
 5. The active controller fences expired sessions by a periodic check (fencing.py, KAFKA-17793).
+6. Registration, unfencing and ISR additions follow the broker's lifecycle (lifecycle.py); a
+   restarted broker opens its listeners only once unfenced (BrokerServer.startup waits for
+   the unfencing before enableRequestProcessing).
+7. A restarted broker learns what it leads and follows from the metadata log: its replicas
+   take their state from its first catch-up (BrokerMetadataPublisher -> applyDelta).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from kafkaretry.sim.kraft import views
 from kafkaretry.sim.kraft.brokers import BrokerState
 from kafkaretry.sim.kraft.controller import MetadataLog
 from kafkaretry.sim.kraft.fencing import PeriodicFenceCheck
-from kafkaretry.sim.kraft.metadata import RegisterBrokerRecord, fence_records, unfence_records
+from kafkaretry.sim.kraft.lifecycle import BrokerLifecycle
 from kafkaretry.sim.kraft.quorum import RaftQuorum
 from kafkaretry.sim.kraft.snapshot import take_snapshot
 from kafkaretry.sim.settings import ClusterSettings
@@ -38,6 +43,7 @@ DEFAULT_NETWORK_DELAY_MS = 1  # kafkaretry's one-way LAN hop; Kafka has no such 
 LEADER_CHANGE_COMMIT_HOPS = 4  # BeginQuorumEpoch, Fetch, FetchResponse, next Fetch
 
 PartitionListener = Callable[[int, str, int, views.PartitionView], None]
+PartitionState = tuple[str, int, int, int, tuple[int, ...]]  # topic, partition, leader, epoch, ISR
 
 
 class KRaftControlPlane:
@@ -67,10 +73,18 @@ class KRaftControlPlane:
         }
         self._active: int | None = None
         self._epoch = 0
+        self._lifecycle = BrokerLifecycle(
+            config, queue, emit, self._log, self.active_controller, self._unclean
+        )
         self._fencing = PeriodicFenceCheck(
             config, queue, emit, self._brokers, self._log, self._unclean
         )
         self._listeners: list[PartitionListener] = []
+        # Wired by the publisher: a restarted broker caught up (its partitions' state as its
+        # cache has it), and a restarted broker opens its listeners.
+        self.on_caught_up: Callable[[int, list[PartitionState]], None] = lambda b, states: None
+        self.on_listening: Callable[[int], None] = lambda broker: None
+        self.on_unfenced_seen: Callable[[int], None] = lambda broker: None  # its cache
 
     # -- the engine's controls -------------------------------------------------------------
     def start(self) -> None:
@@ -115,16 +129,34 @@ class KRaftControlPlane:
         self._fencing.reschedule()
 
     def restart_broker(self, node_id: int) -> None:
-        """It re-registers fenced and is unfenced once its cache reaches its registration."""
+        """It must register again, and is refused while its old session is valid (Rule 6)."""
         broker = self._brokers[node_id]
         if broker.alive:
             return
+        now = self._queue.now_ms
+        # The old incarnation's session runs on from its last heartbeat until it is fenced.
+        broker.session_start_ms = broker.last_contact_ms(
+            now, self._config.broker_heartbeat_interval_ms
+        )
         broker.alive, broker.hb_stop_ms = True, None
         broker.detach()
         broker.registration_offset = -1  # must register with whichever controller it finds
-        self._emit(ev.BrokerRestarted(self._queue.now_ms, node_id))
+        broker.restarting = broker.listeners_closed = True
+        self._emit(ev.BrokerRestarted(now, node_id))
         if self._active is not None:
             self._discover(broker, self._active, self._epoch)
+
+    def alter_partition_add(
+        self, topic: str, partition: int, leader: int, leader_epoch: int, follower: int
+    ) -> None:
+        """The leader's AlterPartition adding a caught-up follower to the ISR (lifecycle.py);
+        the request takes one hop to the active controller."""
+        add = self._lifecycle.alter_partition_add
+        self._queue.after(self._hop, lambda: add(topic, partition, leader, leader_epoch, follower))
+
+    def isr_eligible(self, leader: int, follower: int) -> bool:
+        """Partition.isReplicaIsrEligible: the leader's metadata shows the follower unfenced."""
+        return self._brokers[leader].cache.fenced.get(follower) is False
 
     def subscribe(self, listener: PartitionListener) -> None:
         self._listeners.append(listener)
@@ -214,38 +246,18 @@ class KRaftControlPlane:
         broker.controller = leader
         self._emit(ev.ActiveControllerDiscovered(self._queue.now_ms, broker.id, leader, epoch))
         if broker.registration_offset == -1:
-            self._queue.after(self._hop, lambda: self._register(broker, leader))
+            self._queue.after(self._hop, lambda: self._lifecycle.register(broker, leader))
         else:
             broker.hb_anchor_ms = self._queue.now_ms + self._hop
         self._schedule_apply(broker)
         self._fencing.reschedule()
 
-    # -- registration and fencing ------------------------------------------------------------
+    # -- registration and fencing (lifecycle.py, fencing.py) ------------------------------------
     def _unclean(self, topic: str) -> bool:
         for key, value in self._topology.topic(topic).configs:
             if key == "unclean.leader.election.enable":
                 return value.lower() == "true"
         return self._config.unclean_leader_election_enable
-
-    def _register(self, broker: BrokerState, leader: int) -> None:
-        if self._active != leader or not broker.alive:
-            return
-        image = self._log.image
-        records = (
-            fence_records(image, broker.id, self._unclean) if image.is_active(broker.id) else []
-        )
-        first = self._log.write([*records, RegisterBrokerRecord(broker.id)])
-        broker.registration_offset = first + len(records)
-        broker.session_start_ms = broker.hb_anchor_ms = self._queue.now_ms
-        self._emit(ev.BrokerRegistered(self._queue.now_ms, broker.id, broker.registration_offset))
-
-    def _unfence(self, broker: BrokerState, leader: int) -> None:
-        if self._active != leader or not broker.alive or not self._log.image.fenced.get(broker.id):
-            return
-        broker.registration_offset = None
-        broker.hb_anchor_ms = self._queue.now_ms
-        first = self._log.write(unfence_records(self._log.image, broker.id, self._unclean))
-        self._emit(ev.BrokerUnfenced(self._queue.now_ms, broker.id, first))
 
     # -- brokers' metadata caches ------------------------------------------------------------
     def _schedule_apply(self, broker: BrokerState) -> None:
@@ -260,8 +272,21 @@ class KRaftControlPlane:
         broker.apply_timer = None
         if not broker.alive:
             return
+        fenced_before = {b for b, f in broker.cache.fenced.items() if f}
         changed = self._log.apply_to(broker)
         self._emit(ev.BrokerMetadataApplied(self._queue.now_ms, broker.id, broker.applied_offset))
+        if broker.restarting:  # Rule 7: the restarted broker's replicas follow its metadata
+            broker.restarting = False
+            states = [
+                (v.topic, v.partition, v.leader, v.leader_epoch, v.isr)
+                for v in broker.cache.sorted_partitions()
+            ]
+            self.on_caught_up(broker.id, states)
+        if broker.listeners_closed and broker.cache.fenced.get(broker.id) is False:
+            broker.listeners_closed = False
+            self.on_listening(broker.id)
+        if any(broker.cache.fenced.get(b) is False for b in sorted(fenced_before)):
+            self.on_unfenced_seen(broker.id)
         for topic, partition in changed:
             view = broker.cache.partitions[(topic, partition)]
             for listener in self._listeners:
@@ -274,4 +299,4 @@ class KRaftControlPlane:
             and self._active is not None
         ):
             leader = self._active  # BrokerLifecycleManager: heartbeat at once, wantFence=false
-            self._queue.after(self._hop, lambda: self._unfence(broker, leader))
+            self._queue.after(self._hop, lambda: self._lifecycle.unfence(broker, leader))

@@ -124,6 +124,9 @@ class MetadataLog:
                     offset,
                 )
             )
+        elif len(after.isr) > len(before.isr):
+            added = next(iter(sorted(set(after.isr) - set(before.isr))), views.NO_LEADER)
+            self._emit(ev.IsrExpanded(now, after.topic, after.partition, added, after.isr, offset))
         else:
             removed = next(iter(sorted(set(before.isr) - set(after.isr))), views.NO_LEADER)
             self._emit(ev.IsrShrunk(now, after.topic, after.partition, removed, after.isr, offset))

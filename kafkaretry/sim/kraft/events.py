@@ -180,6 +180,18 @@ class BrokerRegistered:
 
 
 @dataclass(frozen=True, slots=True)
+class BrokerRegistrationRefused:
+    """ClusterControlManager.registerBroker: the old incarnation's session is still valid
+    (DUPLICATE_BROKER_REGISTRATION); BrokerLifecycleManager retries after `retry_ms`."""
+
+    at_ms: int
+    broker: int
+    error: str
+    session_expires_ms: int  # the old session's lastContact + broker.session.timeout.ms
+    retry_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class BrokerUnfenced:
     at_ms: int
     broker: int
@@ -206,6 +218,18 @@ class IsrShrunk:
     topic: str
     partition: int
     removed: int
+    isr_after: tuple[int, ...]
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class IsrExpanded:
+    """A caught-up follower rejoins the ISR (AlterPartition, Partition.maybeExpandIsr)."""
+
+    at_ms: int
+    topic: str
+    partition: int
+    added: int
     isr_after: tuple[int, ...]
     offset: int
 
@@ -257,9 +281,11 @@ KRaftEvent = (
     | BrokerSessionExpired
     | BrokerFenced
     | BrokerRegistered
+    | BrokerRegistrationRefused
     | BrokerUnfenced
     | PartitionLeaderElected
     | IsrShrunk
+    | IsrExpanded
     | MetadataRecordCommitted
     | BrokerMetadataApplied
     | NoQuorum

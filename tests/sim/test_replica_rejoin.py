@@ -1,0 +1,65 @@
+"""The data plane when leadership moves under live brokers: demotion, truncation, ISR rejoin."""
+
+from __future__ import annotations
+
+from kafkaretry.sim import events as ev
+from kafkaretry.sim.broker.partition import LogBatch
+from kafkaretry.sim.broker.replica_manager import ReplicaManager
+from kafkaretry.sim.engine.clock import EventQueue
+from kafkaretry.sim.engine.network import Network, Nodes
+from kafkaretry.sim.protocol import NOT_LEADER_OR_FOLLOWER
+from kafkaretry.sim.settings import ClusterSettings
+from tests.sim.kraft_harness import TOPIC, lab_topology
+
+NODES = Nodes((-1, 1, 2, 3, 4, 5, 6))
+
+
+def _plane(nodes: Nodes = NODES) -> tuple[EventQueue, list[ev.TraceEvent], ReplicaManager]:
+    queue = EventQueue()
+    events: list[ev.TraceEvent] = []
+    manager = ReplicaManager(
+        queue, events.append, Network(queue, nodes, 1), lab_topology(), ClusterSettings()
+    )
+    manager.apply_partition_leadership(TOPIC, 0, 4, 0, (4, 5, 6))
+    return queue, events, manager
+
+
+def _drain(queue: EventQueue) -> None:
+    while queue.run_next():
+        pass
+
+
+def test_a_demoted_leader_answers_its_parked_requests_not_leader_or_follower() -> None:
+    nodes = Nodes((-1, 1, 2, 3, 4, 5, 6))
+    _, _, manager = _plane(nodes)
+    answers: list[tuple[str, int]] = []
+    request = ev.ProduceRequestSent(1, TOPIC, 0, 4, 1, 1, 0, 0, 0)
+    for follower in (5, 6):  # nobody copies: the acks=all request stays parked
+        nodes.set_alive(follower, False)
+        manager.stop_broker(follower)
+    manager.handle_produce(4, request, [0], -1, 30_000, lambda e, o: answers.append((e, o)))
+    assert answers == []
+    nodes.set_alive(5, True)
+    manager.apply_partition_leadership(TOPIC, 0, 5, 1, (5,))
+    # ReplicaManager.applyDelta -> completeDelayedOperationsWhenNotPartitionLeader
+    assert answers == [(NOT_LEADER_OR_FOLLOWER, -1)]
+
+
+def test_a_rejoining_follower_truncates_where_its_log_diverged() -> None:
+    queue, events, manager = _plane()
+    _drain(queue)
+    old = manager.replica(4, TOPIC, 0)
+    new = manager.replica(5, TOPIC, 0)
+    assert old is not None
+    assert new is not None
+    # Broker 4 led epoch 0 and wrote offset 0 that nobody copied; broker 5 leads epoch 1 and
+    # wrote its own offset 0.
+    old.append_batch(LogBatch(0, (7,), 1, 0, 0, 0, 0))
+    manager.restart_broker(4)
+    manager.apply_partition_leadership(TOPIC, 0, 5, 1, (5, 6))
+    new.append_batch(LogBatch(0, (8,), 2, 1, 0, 0, 1))
+    manager.rejoin(4, [(TOPIC, 0, 5, 1, (5, 6))])
+    _drain(queue)
+    truncated = [e for e in events if isinstance(e, ev.ReplicaTruncated)]
+    assert truncated == [ev.ReplicaTruncated(4, 5, TOPIC, 0, 1, 0)]
+    assert [(entry.record, entry.leader_epoch) for entry in old.log] == [(8, 1)]
