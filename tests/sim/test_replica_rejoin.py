@@ -63,3 +63,19 @@ def test_a_rejoining_follower_truncates_where_its_log_diverged() -> None:
     truncated = [e for e in events if isinstance(e, ev.ReplicaTruncated)]
     assert truncated == [ev.ReplicaTruncated(4, 5, TOPIC, 0, 1, 0)]
     assert [(entry.record, entry.leader_epoch) for entry in old.log] == [(8, 1)]
+
+
+def test_a_producer_without_state_may_start_at_any_sequence() -> None:
+    # ProducerAppendInfo.checkSequence: no producer state (NO_PRODUCER_EPOCH) accepts any
+    # first sequence; the earlier batch that arrives afterwards is then out of order.
+    _, _, manager = _plane()
+    answers: list[tuple[str, int]] = []
+
+    def respond(error: str, offset: int) -> None:
+        answers.append((error, offset))
+
+    second = ev.ProduceRequestSent(2, TOPIC, 0, 4, 1, 1, 7, 0, 1)
+    first = ev.ProduceRequestSent(1, TOPIC, 0, 4, 2, 1, 7, 0, 0)
+    manager.handle_produce(4, second, [1], 1, 30_000, respond)
+    manager.handle_produce(4, first, [0], 1, 30_000, respond)
+    assert answers == [("NONE", 0), ("OUT_OF_ORDER_SEQUENCE_NUMBER", -1)]
