@@ -128,3 +128,16 @@ def test_a_restarted_leader_never_answers_as_the_leader_it_no_longer_is() -> Non
     opened = [at for at, e in trace.of_type(ev.ConnectionOpened) if e.broker == 4 and at > 13]
     assert all(at > unfenced_at for at in opened)
     assert trace_json(trace, "int")["log"]["copies"] == 1
+
+
+def test_a_lost_request_breaks_its_connection_as_tcp_does() -> None:
+    # Two records 14 ms apart on one connection: the second batch follows the lost first one.
+    trace = story([{"kind": "drop-request", "attempt": 1, "at_ms": 0}], count=2, interval_ms=14)
+    lost = [(e.batch, e.attempt) for _, e in trace.of_type(ev.RequestDropped)]
+    assert lost == [(1, 1), (2, 1)]  # before: batch 2 arrived on the broken connection
+    ((closed_at, timed_out),) = trace.of_type(ev.ProduceRequestTimedOut)
+    assert (timed_out.batch, closed_at) == (1, 11 + 30_000)  # learnt only by request.timeout.ms
+    assert [a.outcome for a in trace.attempts(0)] == ["request-lost", "acknowledged"]
+    assert [a.outcome for a in trace.attempts(1)][-1] == "acknowledged"
+    assert trace.copies(0) == (0,)
+    assert trace.copies(1) == (1,)

@@ -79,7 +79,9 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case ev.RequestDropped(batch=b, broker=br, attempt=a):
             return Text(
-                f"attempt {a} of batch {b} is lost on its way to broker {br}", style="failure"
+                f"attempt {a} of batch {b} is lost on its way to broker {br}; the connection "
+                "delivers nothing more until the producer closes it (TCP)",
+                style="failure",
             )
         case ev.RecordAppended() as e:
             where = (

@@ -128,6 +128,7 @@ class ProducerNetworkClient:
 
     def disconnect(self, broker: int, reason: str, timed_out: int = -1) -> None:
         """Close the connection; every request still on it fails (request `timed_out` as such)."""
+        self._network.close_connection(CLIENT, broker)
         conn = self._connection(broker)
         failed = sorted(conn.in_flight.values(), key=lambda r: r.id)
         conn.in_flight = {}
