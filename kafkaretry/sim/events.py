@@ -182,6 +182,9 @@ class ProduceResponseReceived:
     attempt: int
     error: str
     base_offset: int
+    # KIP-951: a NOT_LEADER_OR_FOLLOWER answer names the leader the broker knows (-1: none)
+    current_leader: int = -1
+    current_leader_epoch: int = -1
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from kafkaretry.sim.events import Emit
 from kafkaretry.sim.faults.handlers import install
 from kafkaretry.sim.kraft.publisher import attach_control_plane
 from kafkaretry.sim.kraft.views import KRaftSnapshot
+from kafkaretry.sim.protocol import NOT_LEADER_OR_FOLLOWER
 from kafkaretry.sim.settings import SimulationInputs, effective_producer
 from kafkaretry.sim.snapshot import BrokerView, ClusterSnapshot, ReplicaView
 from kafkaretry.sim.trace import Step, Trace, new_step
@@ -116,11 +117,16 @@ class Simulation:
             if acks == 0:
                 return  # acks=0: the broker sends no response at all
             self.emit(ev.ProduceResponseSent(broker, request.batch, request.attempt, error, offset))
+            hint = (
+                self.replication.current_leader(broker, request.topic, request.partition)
+                if error == NOT_LEADER_OR_FOLLOWER
+                else None
+            )
             self.network.send(
                 "produce-response",
                 broker,
                 CLIENT,
-                lambda: self.client.complete(sent, error, offset),
+                lambda: self.client.complete(sent, error, offset, hint),
                 batch=request.batch,
                 attempt=request.attempt,
             )

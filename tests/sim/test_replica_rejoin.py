@@ -79,3 +79,36 @@ def test_a_producer_without_state_may_start_at_any_sequence() -> None:
     manager.handle_produce(4, second, [1], 1, 30_000, respond)
     manager.handle_produce(4, first, [0], 1, 30_000, respond)
     assert answers == [("NONE", 0), ("OUT_OF_ORDER_SEQUENCE_NUMBER", -1)]
+
+
+def test_a_demoted_leader_names_the_new_one_and_the_producer_goes_there_at_once() -> None:
+    from dataclasses import replace
+
+    from kafkaretry.sim.simulation import Simulation
+    from tests.sim.helpers import inputs
+
+    sim = Simulation(replace(inputs(), faults=()))
+
+    def followers_down() -> None:  # nobody copies: the acks=all request stays parked at 4
+        for follower in (5, 6):
+            sim.nodes.set_alive(follower, False)
+            sim.replication.stop_broker(follower)
+
+    def leadership_moves() -> None:  # as applyDelta does when broker 5 takes over
+        sim.nodes.set_alive(5, True)
+        sim.replication.apply_partition_leadership(TOPIC, 0, 5, 1, (5,))
+
+    sim.queue.at(0, followers_down)
+    sim.queue.at(50, leadership_moves)
+    trace = sim.run()
+    answers = [e for _, e in trace.of_type(ev.ProduceResponseReceived)]
+    assert [(e.broker, e.error, e.current_leader, e.current_leader_epoch) for e in answers] == [
+        (4, NOT_LEADER_OR_FOLLOWER, 5, 1),
+        (5, "NONE", -1, -1),
+    ]
+    ((_, retry),) = trace.of_type(ev.RetryScheduled)
+    assert retry.backoff_ms == 0  # KIP-951: the leader changed, so no retry backoff
+    assert [(a.broker, a.outcome) for a in trace.attempts()] == [
+        (4, NOT_LEADER_OR_FOLLOWER),
+        (5, "acknowledged"),
+    ]

@@ -79,6 +79,14 @@ class ReplicaManager:
                         broker, topic.name, p.id, p.replicas, -1, -1, ()
                     )
 
+    def current_leader(self, broker: int, topic: str, partition: int) -> tuple[int, int] | None:
+        """What `broker` puts in a NOT_LEADER_OR_FOLLOWER answer's CurrentLeader (KIP-951,
+        KafkaApis.handleProduceRequest): the leader and epoch it knows, if another broker."""
+        replica = self.replicas.get((broker, topic, partition))
+        if replica is None or replica.leader in (broker, -1):
+            return None
+        return replica.leader, replica.leader_epoch
+
     def wire_isr(self, eligible: Callable[[int, int], bool], expand: ExpandIsr) -> None:
         """The control plane's answers to "is this follower unfenced?" and AlterPartition."""
         self._fetchers.isr_eligible, self._fetchers.expand_isr = eligible, expand
@@ -103,9 +111,10 @@ class ReplicaManager:
             if owner in self._rejoining:
                 continue  # it learns the partition's state when it has caught up (rejoin)
             new_epoch = (replica.leader, replica.leader_epoch) != (leader, leader_epoch)
-            if new_epoch and replica.is_leader and leader != owner:
-                self._demote(replica)
+            was_leader = replica.is_leader
             replica.leader, replica.leader_epoch, replica.isr = leader, leader_epoch, isr
+            if new_epoch and was_leader and leader != owner:
+                self._demote(replica)  # its answers name the new leader (KIP-951)
             if new_epoch:
                 restarted = True
                 for timer in replica.parked_fetches.values():
