@@ -114,12 +114,26 @@ def test_acks_1_says_why_idempotence_is_off() -> None:
             "error: --set request.timeout.ms: Input should be greater than 0 (got '-5')",
         ),
         (["--set", "acks"], "error: --set takes NAME=VALUE, got 'acks'"),
+        (
+            ["--set", "request.timeout.ms=200000", "--set", "delivery.timeout.ms=120000"],
+            "error: the KafkaProducer constructor throws ConfigException, so nothing is sent: "
+            "delivery.timeout.ms should be equal to or larger than linger.ms + "
+            "request.timeout.ms",
+        ),
     ],
 )
 def test_errors_exit_2_with_one_line(args: list[str], message: str) -> None:
     result = invoke("ack-loss", *args)
     assert result.exit_code == 2
     assert " ".join(result.stderr.split()) == message
+
+
+def test_an_unset_delivery_timeout_is_raised_as_kafka_does() -> None:
+    # The shipped file leaves delivery.timeout.ms at its default, unset: Kafka raises it to
+    # linger.ms + request.timeout.ms (KafkaProducer.configureDeliveryTimeout).
+    result = invoke("ack-loss", "--set", "request.timeout.ms=200000", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["settings"]["delivery.timeout.ms"] == 200_005
 
 
 def test_unknown_scenario_suggests() -> None:

@@ -64,7 +64,7 @@ class ClusterConfig(Model):
     # another voter after this backoff, which is how brokers find a new active controller.
     quorum_retry_backoff_ms: NonNegativeMs = Field(20, alias="controller.quorum.retry.backoff.ms")
     # KRaftConfigs.METADATA_MAX_IDLE_INTERVAL_MS_DEFAULT: the active controller appends a NoOpRecord
-    # this often, so parked metadata fetches return and brokers learn the new high watermark.
+    # this often, so the voters' fetches keep returning (their fetch timeout measures from it).
     metadata_max_idle_interval_ms: PositiveMs = Field(500, alias="metadata.max.idle.interval.ms")
     replica_lag_time_max_ms: PositiveMs = Field(30_000, alias="replica.lag.time.max.ms")
     replica_fetch_wait_max_ms: NonNegativeMs = Field(500, alias="replica.fetch.wait.max.ms")

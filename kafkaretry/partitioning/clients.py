@@ -34,7 +34,9 @@ def sarama_partition(data: bytes, partitions: int) -> int:
 
 
 def librdkafka_partition(data: bytes, partitions: int) -> int | None:
-    """librdkafka's default `consistent_random`: CRC-32 of the key; empty key → random."""
+    """librdkafka's default `consistent_random`: CRC-32 of the key. An empty key goes to the
+    sticky partition (rd_kafka_msg_sticky_partition), redrawn every
+    sticky.partitioning.linger.ms: None, as no key decides it."""
     if not data:
         return None
     return zlib.crc32(data) % partitions
@@ -51,7 +53,7 @@ CLIENTS: Final[dict[str, Callable[[bytes, int], int | None]]] = {
 
 CLIENT_ALGORITHMS: Final[dict[str, str]] = {
     "java": "(murmur2 & 0x7fffffff) % n (BuiltInPartitioner)",
-    "librdkafka": "crc32 % n (partitioner=consistent_random); empty key → random",
+    "librdkafka": "crc32 % n (partitioner=consistent_random); empty key → sticky partition",
     "sarama": "|int32(fnv1a_32)| % n (NewHashPartitioner)",
     "kafkajs": "murmur2, Java-compatible (DefaultPartitioner)",
 }

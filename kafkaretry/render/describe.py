@@ -79,7 +79,9 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case ev.RequestDropped(batch=b, broker=br, attempt=a):
             return Text(
-                f"attempt {a} of batch {b} is lost on its way to broker {br}", style="failure"
+                f"attempt {a} of batch {b} is lost on its way to broker {br}; the connection "
+                "delivers nothing more until the producer closes it (TCP)",
+                style="failure",
             )
         case ev.RecordAppended() as e:
             where = (
@@ -100,6 +102,13 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
                 f"{e.original_offset}",
                 style="ack",
             )
+        case ev.ReplicaTruncated() as e:
+            return Text(
+                f"follower broker {e.broker} truncates {e.topic}/partition-{e.partition} from "
+                f"log end offset {e.log_end_offset} to {e.truncated_to}: leader {e.leader}'s log "
+                "diverged there (the records beyond were never committed)",
+                style="warning",
+            )
         case ev.FollowerReplicated() as e:
             offsets = (
                 f"offset {e.base_offset}"
@@ -118,8 +127,13 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
                 f"from broker {b}: the record is stored, the producer does not know",
                 style="failure",
             )
-        case ev.ProduceResponseReceived(broker=b, attempt=a, error=err, base_offset=o):
+        case ev.ProduceResponseReceived(broker=b, attempt=a, error=err, base_offset=o) as e:
             what = f"success, offset {o}" if err == "NONE" else err
+            if e.current_leader >= 0:
+                what += (
+                    f", naming the current leader: broker {e.current_leader}, leader epoch "
+                    f"{e.current_leader_epoch} (KIP-951)"
+                )
             return Text(f"producer receives broker {b}'s answer to attempt {a}: {what}")
         case ev.ProduceRequestTimedOut(batch=b, broker=br, attempt=a, timeout_ms=t):
             return Text(
@@ -131,9 +145,15 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(
                 f"batch {e.batch} goes back to the FRONT of {_p(e.topic, e.partition)}'s "
                 f"queue: it stays bound to partition {e.partition}; the partitioner does "
-                f"not run again. Attempt {e.next_attempt} after a {e.backoff_ms} ms "
-                f"backoff (retry.backoff.ms, ±20 % jitter): at {e.retry_at_ms} ms at the "
-                "earliest, once the partition's leader is known and reachable",
+                f"not run again. Attempt {e.next_attempt} "
+                + (
+                    f"after a {e.backoff_ms} ms backoff (retry.backoff.ms, ±20 % jitter): at "
+                    f"{e.retry_at_ms} ms at the earliest, once the partition's leader is known "
+                    "and reachable"
+                    if e.backoff_ms
+                    else "without a backoff: its partition has a new leader (KIP-951, "
+                    "RecordAccumulator.shouldBackoff)"
+                ),
                 style="retry",
             )
         case ev.RecordAcknowledged(record=r, partition=p, offset=o, broker=b):

@@ -21,9 +21,9 @@ CORRECTIONS: tuple[tuple[str, str], ...] = (
     (
         "When a broker dies, the controller fails over or elects a leader at once.",
         "The active controller waits for the broker's heartbeat session to expire "
-        "(broker.session.timeout.ms = 9 s) before fencing it and electing the first in-sync "
-        "replica in assignment order that is still registered and unfenced. No Raft election "
-        "is involved.",
+        "(broker.session.timeout.ms = 9 s; it checks every 9 s / 8 = 1.125 s) before fencing "
+        "it and electing the first in-sync replica in assignment order that is still "
+        "registered and unfenced. No Raft election is involved.",
     ),
     (
         "A new active controller continues the old broker sessions.",
@@ -32,9 +32,12 @@ CORRECTIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "A controller failover stops the cluster.",
-        "Produce and fetch continue on the existing leaders; only metadata changes wait for "
-        "the Raft election (a few seconds with default timeouts: the 2 s fetch timeout, then "
-        "pre-vote and vote, longer after a split vote).",
+        "Produce and fetch continue on the live leaders, and metadata changes wait for the "
+        "Raft election (a few seconds with default timeouts: the 2 s fetch timeout, then "
+        "pre-vote and vote, longer after a split vote). But with acks=all, every partition "
+        "whose ISR still lists a dead broker stalls: its high watermark cannot pass the dead "
+        "replica until the active controller fences it, a session timeout after its last "
+        "heartbeat or after the failover.",
     ),
 )
 

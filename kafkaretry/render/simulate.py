@@ -171,8 +171,10 @@ def _collapsed(quiet: list[tuple[int, list[ev.TraceEvent]]]) -> list[RenderableT
     )
     summary = Text(
         f"… and {len(rest)} more moments like these from {rest[0][0]} to {rest[-1][0]} ms "
-        f"({parts}): the producer backs off (reconnect.backoff.ms, retry.backoff.ms, "
-        "both growing to their .max.ms) while every broker still names the old leader …",
+        f"({parts}): the producer backs off its reconnects (reconnect.backoff.ms) and its "
+        "metadata refreshes (retry.backoff.ms), both growing to their .max.ms, while every "
+        "broker still names the old leader; the batch's own retry backoff stays at its first "
+        "value …",
         style="muted",
     )
     return [*shown, summary]

@@ -136,6 +136,22 @@ class FollowerReplicated:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplicaTruncated:
+    """A follower's log diverged from its new leader's: it drops what the leader does not have.
+
+    The leader answers a Fetch whose lastFetchedEpoch ended earlier in its own log with that
+    epoch's end offset (KIP-320 diverging epoch; AbstractFetcherThread.truncateOnFetchResponse).
+    """
+
+    broker: int  # the follower
+    leader: int
+    topic: str
+    partition: int
+    log_end_offset: int  # before
+    truncated_to: int
+
+
+@dataclass(frozen=True, slots=True)
 class HighWatermarkAdvanced:
     broker: int
     topic: str
@@ -166,6 +182,9 @@ class ProduceResponseReceived:
     attempt: int
     error: str
     base_offset: int
+    # KIP-951: a NOT_LEADER_OR_FOLLOWER answer names the leader the broker knows (-1: none)
+    current_leader: int = -1
+    current_leader_epoch: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +246,7 @@ TraceEvent = (
     | RecordAppended
     | DuplicateDetected
     | FollowerReplicated
+    | ReplicaTruncated
     | HighWatermarkAdvanced
     | ProduceResponseSent
     | ResponseDropped

@@ -29,6 +29,7 @@ from kafkaretry.sim.events import Emit
 from kafkaretry.sim.faults.handlers import install
 from kafkaretry.sim.kraft.publisher import attach_control_plane
 from kafkaretry.sim.kraft.views import KRaftSnapshot
+from kafkaretry.sim.protocol import NOT_LEADER_OR_FOLLOWER
 from kafkaretry.sim.settings import SimulationInputs, effective_producer
 from kafkaretry.sim.snapshot import BrokerView, ClusterSnapshot, ReplicaView
 from kafkaretry.sim.trace import Step, Trace, new_step
@@ -76,8 +77,9 @@ class Simulation:
             inputs.cluster,
             (self.queue, self.rng("kraft"), self.emit),
             inputs.latency_ms,
-            self.replication.apply_partition_leadership,
+            self.replication,
             self.set_metadata_source,
+            self.nodes,
         )
         install(inputs.faults, self)
         self.producer.start()
@@ -96,6 +98,9 @@ class Simulation:
         self.nodes.set_alive(broker, alive)
         if not alive:
             self.replication.stop_broker(broker)
+        else:  # restarted: closed to clients until unfenced, its replicas wait for metadata
+            self.nodes.set_listening(broker, False)
+            self.replication.restart_broker(broker)
         conn = self.client.connections.get(broker)
         if not alive and conn is not None and conn.state != "disconnected":
             self.client.disconnect(broker, "connection reset")
@@ -112,11 +117,16 @@ class Simulation:
             if acks == 0:
                 return  # acks=0: the broker sends no response at all
             self.emit(ev.ProduceResponseSent(broker, request.batch, request.attempt, error, offset))
+            hint = (
+                self.replication.current_leader(broker, request.topic, request.partition)
+                if error == NOT_LEADER_OR_FOLLOWER
+                else None
+            )
             self.network.send(
                 "produce-response",
                 broker,
                 CLIENT,
-                lambda: self.client.complete(sent, error, offset),
+                lambda: self.client.complete(sent, error, offset, hint),
                 batch=request.batch,
                 attempt=request.attempt,
             )

@@ -110,7 +110,7 @@ def _outcome(
     later: list[tuple[int, ev.TraceEvent]], sent: ev.ProduceRequestSent
 ) -> tuple[str, int | None]:
     offset: int | None = None
-    lost = ""
+    lost, dedup = "", False  # "deduplicated" only if the duplicate's answer came back
     for _, e in later:
         match e:
             case ev.RecordAppended(batch=b, attempt=a, base_offset=o) if (b, a) == (
@@ -119,7 +119,7 @@ def _outcome(
             ):
                 offset = o
             case ev.DuplicateDetected(batch=b) if b == sent.batch and offset is None:
-                offset, lost = None, "deduplicated"
+                offset, dedup = None, True
             case ev.ResponseDropped(batch=b, attempt=a) if (b, a) == (sent.batch, sent.attempt):
                 lost = "response-lost"
             case ev.RequestDropped(batch=b, attempt=a) if (b, a) == (sent.batch, sent.attempt):
@@ -135,7 +135,7 @@ def _outcome(
             ):
                 if err != "NONE":
                     return err, offset
-                return ("deduplicated" if lost == "deduplicated" else "acknowledged"), offset
+                return ("deduplicated" if dedup else "acknowledged"), offset
             case ev.RecordExpired(batch=b) if b == sent.batch:
                 return lost or "expired", offset
             case ev.RetryScheduled(batch=b, next_attempt=n, error=err) if (b, n) == (

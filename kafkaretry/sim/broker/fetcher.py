@@ -8,6 +8,16 @@ Rule 2: a fetch with nothing new is parked up to replica.fetch.wait.max.ms (Dela
 Rule 3: a follower appends what it receives, rebuilds producer state from those batches,
         takes min(leader's high watermark, its own log end offset) and fetches again
         (ReplicaFetcherThread.processPartitionData).
+Rule 4: a Fetch carries the epoch of the follower's last batch (lastFetchedEpoch, KIP-320);
+        when that epoch ends earlier in the leader's log, the leader answers with the epoch's
+        end offset instead of records and the follower truncates to it (Partition.fetchRecords
+        -> UnifiedLog.endOffsetForEpoch; AbstractFetcherThread.truncateOnFetchResponse).
+Rule 5: a follower outside the ISR whose fetch offset reaches the leader's high watermark is
+        caught up; if the leader's metadata shows it unfenced (Partition.isReplicaIsrEligible),
+        the leader asks the controller to add it (AlterPartition, Partition.maybeExpandIsr).
+        A fenced follower is not eligible; Kafka's leader checks again at the follower's next
+        fetch (within replica.fetch.wait.max.ms), kafkaretry as soon as the leader's metadata
+        shows the follower unfenced (ReplicaManager.recheck_isr).
 """
 
 from __future__ import annotations
@@ -16,7 +26,7 @@ from collections.abc import Callable
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.broker.partition import LogBatch, Replica
-from kafkaretry.sim.broker.producer_state import remember_batches
+from kafkaretry.sim.broker.producer_state import rebuild_producer_state, remember_batches
 from kafkaretry.sim.engine.clock import EventQueue, Timer
 from kafkaretry.sim.engine.frozen import fast_constructor
 from kafkaretry.sim.engine.network import Network
@@ -25,12 +35,23 @@ from kafkaretry.sim.events import Emit
 # Once per fetch: built without the dataclass __init__ (engine/frozen.py says why).
 _new_follower_replicated = fast_constructor(ev.FollowerReplicated)
 _new_hw_advanced = fast_constructor(ev.HighWatermarkAdvanced)
+# (topic, partition, leader, leader epoch, follower): the leader's AlterPartition to add it
+ExpandIsr = Callable[[str, int, int, int, int], None]
 
 
 class ReplicaFetchers:
     """Every follower's fetch loop; the ReplicaManager owns one and shares its replicas."""
 
-    __slots__ = ("_advance_hw", "_emit", "_fetch_wait_ms", "_network", "_queue", "_replicas")
+    __slots__ = (
+        "_advance_hw",
+        "_emit",
+        "_fetch_wait_ms",
+        "_network",
+        "_queue",
+        "_replicas",
+        "expand_isr",
+        "isr_eligible",
+    )
 
     def __init__(
         self,
@@ -47,6 +68,10 @@ class ReplicaFetchers:
         self._replicas = replicas  # (broker, topic, partition) -> replica, owned by ReplicaManager
         self._fetch_wait_ms = fetch_wait_ms
         self._advance_hw = advance_hw  # the leader's high-watermark rule (ReplicaManager)
+        # Wired by the control plane: whether `leader`'s metadata shows `follower` unfenced,
+        # and the AlterPartition request that adds a caught-up follower to the ISR.
+        self.isr_eligible: Callable[[int, int], bool] = lambda leader, follower: True
+        self.expand_isr: ExpandIsr = lambda topic, partition, leader, epoch, follower: None
 
     def refresh_parked(self, leader: Replica) -> None:
         parked = leader.parked_fetches
@@ -72,22 +97,63 @@ class ReplicaFetchers:
         leader_id = follower.leader
         epoch = follower.leader_epoch
         key = (leader_id, follower.topic, follower.partition)
+        last_epoch = follower.last_epoch()
 
         def arrive() -> None:
+            if not self._network.nodes.accepts_connections(leader_id):
+                return  # a restarted broker's listeners stay closed until it is unfenced
             leader = self._replicas.get(key)
             if leader is None or leader.leader != leader_id or leader.leader_epoch != epoch:
                 return  # FENCED_LEADER_EPOCH / not leader: the control plane re-points it
+            end = leader.end_offset_for_epoch(last_epoch)
+            if end < fetch_offset:  # Rule 4: a diverging epoch, no records
+                self._send_diverging(leader, follower, fetch_offset, end)
+                return
             self._on_fetch(leader, follower.broker, fetch_offset)
 
         self._network.send("fetch", follower.broker, leader_id, arrive)
 
+    def _send_diverging(
+        self, leader: Replica, follower: Replica, fetch_offset: int, end: int
+    ) -> None:
+        epoch = leader.leader_epoch
+
+        def arrive() -> None:
+            if follower.leader_epoch != epoch or follower.log_end_offset != fetch_offset:
+                return
+            self._emit(
+                ev.ReplicaTruncated(
+                    follower.broker,
+                    leader.broker,
+                    follower.topic,
+                    follower.partition,
+                    fetch_offset,
+                    end,
+                )
+            )
+            follower.truncate_to(end)
+            rebuild_producer_state(follower)  # UnifiedLog.truncateTo reloads producer state
+            self.fetch(follower, follower.log_end_offset)
+
+        self._network.send("fetch-response", leader.broker, follower.broker, arrive)
+
     def _on_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
         leader.follower_leo[follower] = fetch_offset  # the fetch offset is its log end offset
         self._advance_hw(leader)
+        self.maybe_expand_isr(leader, follower)
         if fetch_offset < leader.log_end_offset:
             self._answer_fetch(leader, follower, fetch_offset)
         else:
             self._park_fetch(leader, follower, fetch_offset)
+
+    def maybe_expand_isr(self, leader: Replica, follower: int) -> None:
+        """Rule 5: a caught-up, ISR-eligible follower outside the ISR is added."""
+        if follower in leader.isr or leader.follower_leo.get(follower, -1) < leader.high_watermark:
+            return
+        if self.isr_eligible(leader.broker, follower):
+            self.expand_isr(
+                leader.topic, leader.partition, leader.broker, leader.leader_epoch, follower
+            )
 
     def _park_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
         # Long poll up to replica.fetch.wait.max.ms. An expiry that would return nothing new

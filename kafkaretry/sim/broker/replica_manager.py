@@ -3,7 +3,8 @@
 Rule 1: only the leader appends; followers copy by fetching (fetcher.py,
         Partition.appendRecordsToLeader).
 Rule 2: the high watermark is the smallest log end offset in the ISR, and it does not move
-        while the ISR is smaller than min.insync.replicas (strict min ISR, KAFKA.md §5).
+        while the ISR is smaller than min.insync.replicas (strict min ISR, KAFKA.md §5); the
+        leader recomputes it when the ISR shrinks (Partition.makeLeader, maybeIncrementLeaderHW).
 Rule 3: acks=all answers once the high watermark passes the batch (DelayedProduce), or
         REQUEST_TIMED_OUT after the request's timeout; acks=1 answers after the local append.
 Leadership arrives only through `apply_partition_leadership`, the control plane's entry point.
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.broker.fetcher import ReplicaFetchers
+from kafkaretry.sim.broker.fetcher import ExpandIsr, ReplicaFetchers
 from kafkaretry.sim.broker.partition import DelayedProduce, LogBatch, Replica
 from kafkaretry.sim.broker.producer_state import (
     DUPLICATE,
@@ -47,7 +48,7 @@ _new_hw_advanced = fast_constructor(ev.HighWatermarkAdvanced)
 class ReplicaManager:
     """Every broker's replicas, keyed by (broker, topic, partition)."""
 
-    __slots__ = ("_emit", "_fetchers", "_min_isr", "_network", "_queue", "replicas")
+    __slots__ = ("_emit", "_fetchers", "_min_isr", "_network", "_queue", "_rejoining", "replicas")
 
     def __init__(
         self,
@@ -62,6 +63,7 @@ class ReplicaManager:
         self._network = network
         self._min_isr = settings.min_insync_replicas
         self.replicas: dict[tuple[int, str, int], Replica] = {}
+        self._rejoining: set[int] = set()  # restarted, not yet caught up with the metadata log
         self._fetchers = ReplicaFetchers(
             queue,
             emit,
@@ -77,26 +79,98 @@ class ReplicaManager:
                         broker, topic.name, p.id, p.replicas, -1, -1, ()
                     )
 
+    def current_leader(self, broker: int, topic: str, partition: int) -> tuple[int, int] | None:
+        """What `broker` puts in a NOT_LEADER_OR_FOLLOWER answer's CurrentLeader (KIP-951,
+        KafkaApis.handleProduceRequest): the leader and epoch it knows, if another broker."""
+        replica = self.replicas.get((broker, topic, partition))
+        if replica is None or replica.leader in (broker, -1):
+            return None
+        return replica.leader, replica.leader_epoch
+
+    def wire_isr(self, eligible: Callable[[int, int], bool], expand: ExpandIsr) -> None:
+        """The control plane's answers to "is this follower unfenced?" and AlterPartition."""
+        self._fetchers.isr_eligible, self._fetchers.expand_isr = eligible, expand
+
     def replica(self, broker: int, topic: str, partition: int) -> Replica | None:
         return self.replicas.get((broker, topic, partition))
 
     def apply_partition_leadership(
         self, topic: str, partition: int, leader: int, leader_epoch: int, isr: tuple[int, ...]
     ) -> None:
-        """The control plane's decision reaches the brokers (ReplicaManager.applyDelta)."""
+        """The control plane's decision reaches the brokers (ReplicaManager.applyDelta).
+
+        A new leader epoch restarts replication from scratch (Partition.makeLeader/
+        makeFollower); an ISR-only change keeps the followers' fetch state. Either way the
+        leader recomputes its high watermark, since the ISR may now be down to itself
+        (Partition.makeLeader: "ISR could be down to 1" -> maybeIncrementLeaderHW).
+        """
+        restarted = False
         for (owner, name, pid), replica in sorted(self.replicas.items()):
             if name != topic or pid != partition or not self._network.nodes.is_alive(owner):
                 continue  # a crashed broker learns nothing until it restarts
+            if owner in self._rejoining:
+                continue  # it learns the partition's state when it has caught up (rejoin)
+            new_epoch = (replica.leader, replica.leader_epoch) != (leader, leader_epoch)
+            was_leader = replica.is_leader
             replica.leader, replica.leader_epoch, replica.isr = leader, leader_epoch, isr
-            replica.follower_leo = {}
-            for timer in replica.parked_fetches.values():
-                if timer is not None:
-                    timer.cancel()
-            replica.parked_fetches = {}
+            if new_epoch and was_leader and leader != owner:
+                self._demote(replica)  # its answers name the new leader (KIP-951)
+            if new_epoch:
+                restarted = True
+                for timer in replica.parked_fetches.values():
+                    if timer is not None:
+                        timer.cancel()
+                replica.parked_fetches = {}
+                replica.follower_leo = (
+                    {b: 0 for b in replica.replicas if b != leader}
+                    if replica.broker == leader
+                    else {}
+                )
             if replica.broker == leader:
+                self._maybe_advance_hw(replica)
+        if restarted:
+            for follower in self._followers(topic, partition, leader):
+                self._fetchers.fetch(follower, follower.log_end_offset)
+
+    def _demote(self, replica: Replica) -> None:
+        """A live leader becomes a follower: its parked produce requests are answered
+        NOT_LEADER_OR_FOLLOWER at once (ReplicaManager.applyDelta ->
+        completeDelayedOperationsWhenNotPartitionLeader; Partition.checkEnoughReplicasReachOffset).
+        """
+        delayed, replica.delayed = replica.delayed, []
+        for d in delayed:
+            if d.timer is not None:
+                d.timer.cancel()
+            d.respond(NOT_LEADER_OR_FOLLOWER, -1)  # type: ignore[operator]
+
+    def recheck_isr(self, leader_broker: int) -> None:
+        """`leader_broker`'s metadata now shows another broker unfenced (fetcher Rule 5)."""
+        for (owner, _, _), replica in sorted(self.replicas.items()):
+            if owner == leader_broker and replica.is_leader:
+                for follower in replica.replicas:
+                    if follower != owner:
+                        self._fetchers.maybe_expand_isr(replica, follower)
+
+    def restart_broker(self, broker: int) -> None:
+        """Its logs survive on disk; what it leads or follows it learns from the metadata log."""
+        self._rejoining.add(broker)
+
+    def rejoin(self, broker: int, states: list[tuple[str, int, int, int, tuple[int, ...]]]) -> None:
+        """A restarted broker caught up with the metadata log: it becomes leader or follower
+        of each replica as its metadata says (BrokerMetadataPublisher -> applyDelta); as a
+        follower it fetches, truncating first where its log diverged (fetcher Rule 4)."""
+        self._rejoining.discard(broker)
+        for topic, partition, leader, epoch, isr in states:
+            replica = self.replicas.get((broker, topic, partition))
+            if replica is None:
+                continue
+            replica.leader, replica.leader_epoch, replica.isr = leader, epoch, isr
+            replica.follower_leo, replica.parked_fetches, replica.delayed = {}, {}, []
+            if leader == broker:
                 replica.follower_leo = {b: 0 for b in replica.replicas if b != leader}
-        for follower in self._followers(topic, partition, leader):
-            self._fetchers.fetch(follower, follower.log_end_offset)
+                self._maybe_advance_hw(replica)
+            elif leader >= 0:
+                self._fetchers.fetch(replica, replica.log_end_offset)
 
     def stop_broker(self, broker: int) -> None:
         """A crashed broker's process is gone: its purgatory and parked fetches vanish with it."""

@@ -213,7 +213,7 @@ class Producer:
         if error == NONE:
             self._succeed(batch, request.broker, base_offset)
         else:
-            self._fail_or_retry(batch, error)
+            self._fail_or_retry(batch, error, request.broker)
         self.wake()
 
     def _succeed(self, batch: ProducerBatch, broker: int, base_offset: int) -> None:
@@ -224,7 +224,7 @@ class Producer:
             offset = base_offset + i if base_offset >= 0 else -1
             emit(acked(record, batch_id, topic, partition, offset, broker))
 
-    def _fail_or_retry(self, batch: ProducerBatch, error: str) -> None:
+    def _fail_or_retry(self, batch: ProducerBatch, error: str, broker: int) -> None:
         rule = reaction(error)
         now = self._queue.now_ms
         in_time = now < batch.created_ms + self._settings.delivery_timeout_ms
@@ -242,11 +242,18 @@ class Producer:
             self.client.request_metadata_update(error)
         batch.attempts += 1
         batch.last_attempt_ms = now  # ProducerBatch.reenqueued
-        batch.backoff_ms = exponential_backoff(
-            self._rng,
-            self._settings.retry_backoff_ms,
-            self._settings.retry_backoff_max_ms,
-            batch.attempts - 1,
+        # KIP-951 (RecordAccumulator.shouldBackoff): no backoff once the partition's leader
+        # is no longer the broker that failed, e.g. from a NOT_LEADER_OR_FOLLOWER's CurrentLeader.
+        moved = self.client.metadata.leader_for(batch.topic, batch.partition) not in (broker, -1)
+        batch.backoff_ms = (
+            0
+            if moved
+            else exponential_backoff(
+                self._rng,
+                self._settings.retry_backoff_ms,
+                self._settings.retry_backoff_max_ms,
+                batch.attempts - 1,
+            )
         )
         self._emit(
             ev.RetryScheduled(

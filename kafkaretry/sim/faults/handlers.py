@@ -1,7 +1,8 @@
 """Faults as data: each fault type maps to a handler that installs it into a simulation.
 
 No scenario name appears here: a scenario is a list of faults in scenarios.yaml, and
-FAULT_HANDLERS says what each kind of fault does. Dropping a message is a network filter;
+FAULT_HANDLERS says what each kind of fault does. Dropping a message is a network filter,
+and it breaks the connection it travelled on, as a lost TCP segment does;
 killing nodes goes through the KRaft control plane, which notices only as Kafka does
 (missed heartbeats, Raft fetch timeouts), never by being told.
 """
@@ -39,7 +40,8 @@ def _drop_first(
     def drop(message: Message) -> bool:
         if message.kind != kind or message.attempt != attempt:
             return False
-        sim.network.remove_filter(drop)  # one message, then the link is healthy again
+        sim.network.remove_filter(drop)
+        sim.network.break_connection(message.src, message.dst)  # TCP: nothing more on it
         if event is not None:
             sim.emit(event(message))
         return True
@@ -61,10 +63,25 @@ def drop_response(fault: DropResponse, sim: FaultTarget) -> None:
 
 
 def drop_request(fault: DropRequest, sim: FaultTarget) -> None:
+    """TCP delivers in order or not at all: losing the request breaks its connection, so every
+    later message on it is lost too until the producer closes it (request.timeout.ms)."""
+
     def arm() -> None:
-        sim.emit(ev.FaultArmed("drop-request", f"the request of attempt {fault.attempt}"))
-        # The client emits RequestDropped: it is the one whose send never arrives.
-        _drop_first(sim, "produce-request", fault.attempt, None)
+        sim.emit(
+            ev.FaultArmed(
+                "drop-request",
+                f"the request of attempt {fault.attempt}, and with it its connection",
+            )
+        )
+
+        def drop(message: Message) -> bool:
+            if message.kind != "produce-request" or message.attempt != fault.attempt:
+                return False
+            sim.network.remove_filter(drop)
+            sim.network.break_connection(message.src, message.dst)
+            return True  # the client emits RequestDropped: its send never arrives
+
+        sim.network.add_filter(drop)
 
     sim.queue.at(fault.at_ms, arm)
 
