@@ -103,6 +103,7 @@ def producer_settings(cfg: ProducerConfig, explicit: frozenset[str]) -> sim.Prod
         reconnect_backoff_max_ms=cfg.reconnect_backoff_max_ms,
         metadata_max_age_ms=cfg.metadata_max_age_ms,
         explicit=explicit,
+        max_block_ms=cfg.max_block_ms,
     )
 
 

@@ -35,6 +35,8 @@ class ProducerConfig(Model):
         10_000, alias="socket.connection.setup.timeout.ms"
     )
     metadata_max_age_ms: PositiveMs = Field(300_000, alias="metadata.max.age.ms")
+    # How long send() may block in KafkaProducer.waitOnMetadata (ConfigDef: long, >= 0).
+    max_block_ms: NonNegativeMs = Field(60_000, alias="max.block.ms")
 
     @field_validator("acks", mode="before")
     @classmethod
