@@ -128,9 +128,9 @@ def _fault(fault: Fault) -> sim.Fault:
 
 
 def _records(
-    scenario: ScenarioModel, topic: str, key: str | None, key_type: str
+    scenario: ScenarioModel, topic: str, key: str | None, key_type: str, source: str
 ) -> list[sim.RecordSpec]:
-    data = None if key is None else serialize_key(key, key_type)
+    data = None if key is None else serialize_key(key, key_type, source)
     spec = scenario.record
     return [
         sim.RecordSpec(
@@ -209,7 +209,13 @@ def scenario_inputs(
         topology=topology,
         producer=producer_settings(producer, explicit),
         cluster=cluster_settings(cluster),
-        records=_records(scenario, topic, chosen_key, key_type or scenario.record.key_type),
+        records=_records(
+            scenario,
+            topic,
+            chosen_key,
+            key_type or scenario.record.key_type,
+            "--key-type" if key_type else f"the key_type of scenario '{name}':",
+        ),
         faults=_planned(name, tuple(_fault(f) for f in scenario.faults), plan, topology.brokers),
         latency_ms=network.latency_ms,
     )

@@ -113,7 +113,7 @@ def test_acks_1_says_why_idempotence_is_off() -> None:
         ),
         (
             ["--set", "request.timeout.ms=-5"],
-            "error: --set request.timeout.ms: Input should be greater than 0 (got '-5')",
+            "error: --set request.timeout.ms: must be a Java INT from 1 to 2147483647 (got '-5')",
         ),
         (["--set", "acks"], "error: --set takes NAME=VALUE, got 'acks'"),
     ],
