@@ -132,6 +132,11 @@ class Simulation:
 
     # -- running ---------------------------------------------------------------------------
 
+    @property
+    def actions(self) -> int:
+        """Actions run so far (the watchdog's count, bounded by `limits.max_steps`)."""
+        return self._watchdog.steps
+
     def snapshot(self) -> ClusterSnapshot:
         return _take_snapshot(
             self.queue.now_ms,
