@@ -21,7 +21,8 @@ def shown(value: object, limit: int = SHOWN_MAX) -> str:
     text = repr(value)
     if len(text) <= limit:
         return text
-    return f"{text[: limit - 3]}... ({len(text)} characters)"
+    length = len(value) if isinstance(value, str) else len(text)
+    return f"{text[: limit - 3]}... ({length} characters)"
 
 
 def parse_java_integer(value: object, kind: str, low: int, high: int) -> int:

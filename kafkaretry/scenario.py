@@ -26,7 +26,7 @@ from kafkaretry.config import (
     ScenarioBook,
     ScenarioModel,
 )
-from kafkaretry.errors import KafkaRetryError, unknown_name
+from kafkaretry.errors import KafkaRetryError, KeyParseError, unknown_name
 from kafkaretry.loading import validation_problems
 from kafkaretry.partitioning.keys import serialize_key
 from kafkaretry.sim import settings as sim
@@ -128,9 +128,17 @@ def _fault(fault: Fault) -> sim.Fault:
 
 
 def _records(
-    scenario: ScenarioModel, topic: str, key: str | None, key_type: str, source: str
+    scenario: ScenarioModel, topic: str, key: str | None, key_type: str | None, name: str
 ) -> list[sim.RecordSpec]:
-    data = None if key is None else serialize_key(key, key_type, source)
+    try:
+        data = (
+            None
+            if key is None
+            else serialize_key(key, key_type or scenario.record.key_type, _key_source(key_type))
+        )
+    except KeyParseError as exc:
+        # The scenario's own key was checked on loading: this is --key, or --key-type.
+        raise KeyParseError(f"scenario '{name}': {exc.message}") from None
     spec = scenario.record
     return [
         sim.RecordSpec(
@@ -138,6 +146,10 @@ def _records(
         )
         for i in range(spec.count)
     ]
+
+
+def _key_source(key_type: str | None) -> str:
+    return "--key-type" if key_type else "the scenario's key_type"
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,13 +221,7 @@ def scenario_inputs(
         topology=topology,
         producer=producer_settings(producer, explicit),
         cluster=cluster_settings(cluster),
-        records=_records(
-            scenario,
-            topic,
-            chosen_key,
-            key_type or scenario.record.key_type,
-            "--key-type" if key_type else f"the key_type of scenario '{name}':",
-        ),
+        records=_records(scenario, topic, chosen_key, key_type, name),
         faults=_planned(name, tuple(_fault(f) for f in scenario.faults), plan, topology.brokers),
         latency_ms=network.latency_ms,
     )
