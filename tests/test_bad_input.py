@@ -286,6 +286,12 @@ FILES: list[tuple[str, str | bytes, str]] = [
         "(got 9223372036854775808)",
     ),
     (
+        "keyless.yaml",
+        BASE.replace('record: {key: "1", key_type: int}\n', "record: {key: null}\n"),
+        "scenarios.broker-down.faults[0].broker: partition-leader needs a keyed record "
+        "(a keyless record has no partition until the sticky partitioner picks one)",
+    ),
+    (
         "idem.yaml",
         BASE.replace("  enable.idempotence: null", "  enable.idempotence: yes please"),
         "producer.enable.idempotence: expected true or false (type BOOLEAN) (got 'yes please')",

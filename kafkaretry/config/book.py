@@ -159,6 +159,13 @@ class ScenarioBook(Model):
             for i, fault in enumerate(scenario.faults):
                 _check_fault_target(fault, (*where, "faults", i), brokers, controllers)
             record = scenario.record
+            for i, fault in enumerate(scenario.faults):
+                if record.key is None and getattr(fault, "broker", None) == "partition-leader":
+                    raise InvalidReference(
+                        (*where, "faults", i, "broker"),
+                        "partition-leader needs a keyed record (a keyless record has no "
+                        "partition until the sticky partitioner picks one)",
+                    )
             if record.key is not None:
                 try:
                     serialize_key(record.key, record.key_type, "key_type")
