@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 SCENARIOS_FILE = "scenarios.yaml"
 # A scenario file is written by hand: these bounds refuse a runaway file in well under a
 # second instead of parsing and validating it for minutes.
-MAX_FILE_BYTES = 4 << 20
+MAX_FILE_BYTES = 1 << 20
+MAX_VALUES = 100_000  # lines plus list items (commas): counted before the YAML is parsed
 MAX_LIST_ITEMS = 10_000
 MAX_PROBLEMS_SHOWN = 5
 _CACHE_FORMAT = 1  # bump when Topology.to_json changes shape
@@ -62,6 +63,11 @@ def _read(path: Path) -> bytes:
     if len(raw) > MAX_FILE_BYTES:
         raise ScenarioFileError(
             f"scenarios file '{path}' is larger than {MAX_FILE_BYTES >> 20} MiB; "
+            "a scenario file describes a cluster and a few stories"
+        )
+    if raw.count(b"\n") + raw.count(b",") > MAX_VALUES:
+        raise ScenarioFileError(
+            f"scenarios file '{path}' holds more than {MAX_VALUES} lines and list items; "
             "a scenario file describes a cluster and a few stories"
         )
     return raw

@@ -27,6 +27,7 @@ from kafkaretry.config import (
     ScenarioModel,
 )
 from kafkaretry.errors import KafkaRetryError, KeyParseError, unknown_name
+from kafkaretry.javanum import shown
 from kafkaretry.loading import validation_problems
 from kafkaretry.partitioning.keys import serialize_key
 from kafkaretry.sim import settings as sim
@@ -59,7 +60,7 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise SettingError(f"--set takes NAME=VALUE, got '{pair}'")
+            raise SettingError(f"--set takes NAME=VALUE, got {shown(pair)}")
         if name not in SETTING_OWNERS:
             raise unknown_name("setting", name, sorted(SETTING_OWNERS))
         out[name] = value.strip()

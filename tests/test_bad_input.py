@@ -361,8 +361,18 @@ def test_a_runaway_file_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     path.write_text("cluster: {controllers: [" + "true, " * 3_000_000 + "]}\n")
     _check(
         ["simulate", "ack-loss", "--scenarios", str(path)],
-        f"error: scenarios file '{path}' is larger than 4 MiB; a scenario file describes a "
+        f"error: scenarios file '{path}' is larger than 1 MiB; a scenario file describes a "
         "cluster and a few stories",
+    )
+
+
+def test_a_file_of_too_many_values_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    path = tmp_path / "many.yaml"
+    path.write_text("cluster: {controllers: [" + "1," * 200_000 + "]}\n")
+    _check(
+        ["simulate", "ack-loss", "--scenarios", str(path)],
+        f"error: scenarios file '{path}' holds more than 100000 lines and list items; a "
+        "scenario file describes a cluster and a few stories",
     )
 
 
