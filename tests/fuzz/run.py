@@ -34,6 +34,8 @@ def check_seed(seed: int, folder: Path) -> list[str]:
     problems = violations(trace)
     if sim.actions > sim.limits.max_steps + 1:  # the last step only reports the stop
         problems.append(f"{sim.actions} actions, beyond the budget of {sim.limits.max_steps}")
+    if sim.queue.now_ms > sim.limits.horizon_ms:
+        problems.append(f"ran to {sim.queue.now_ms} ms, beyond the horizon {sim.limits.horizon_ms}")
     if sim.queue.foreground > MAX_PENDING:
         problems.append(f"{sim.queue.foreground} actions still pending: timers pile up")
     return problems
