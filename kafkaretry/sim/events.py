@@ -227,7 +227,7 @@ class RunStopped:
     reason: str  # "settled" | "horizon" | "steps"
     horizon_ms: int
     actions: int  # actions run since the records' fates were decided (else since the start)
-    decided_at_ms: int  # when the last record's fate was decided; -1 if some never were
+    decided_at_ms: int  # first seen with every fate decided and every fault struck; else -1
     undecided: int  # records neither acknowledged, failed nor expired
     pending: int  # actions still scheduled
     kept_going: tuple[tuple[str, int], ...]  # the most frequent event kinds, with counts
