@@ -19,7 +19,7 @@ def describe_stop(event: ev.RunStopped) -> Text:
     if event.reason == "settled":
         text = (
             f"the simulation stops: every record's fate was decided by {event.decided_at_ms} ms "
-            f"and every fault has struck, but the cluster kept going for {event.actions} more "
+            f"and every fault has struck, but the run kept going for {event.actions} more "
             f"actions ({_kept_going(event)}); {pending}. Kafka would go on like this"
         )
     else:

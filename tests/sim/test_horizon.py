@@ -63,7 +63,7 @@ def test_a_settled_run_stops_soon_after_the_last_fate() -> None:
     stop = ev.RunStopped("settled", 1, SETTLED_STEPS, 15, 0, 3, (("ElectionLost", 9),))
     assert describe(stop).plain == (
         "the simulation stops: every record's fate was decided by 15 ms and every fault has "
-        f"struck, but the cluster kept going for {SETTLED_STEPS} more actions "
+        f"struck, but the run kept going for {SETTLED_STEPS} more actions "
         "(ElectionLost x9); 3 action(s) still scheduled. Kafka would go on like this"
     )
 
