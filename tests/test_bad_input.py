@@ -82,6 +82,13 @@ def _number_cases() -> list[tuple[list[str], str]]:
             "'delivery.timeout.ms' or 'broker.session.timeout.ms'?",
         ),
         (["retries"], "error: --set takes NAME=VALUE, got 'retries'"),
+        (
+            ["q=1"],
+            "error: unknown setting 'q'; known: acks, batch.size, broker.heartbeat.interval.ms, "
+            "broker.session.timeout.ms, controller.quorum.append.linger.ms, "
+            "controller.quorum.election.backoff.max.ms, controller.quorum.election.timeout.ms, "
+            "controller.quorum.fetch.timeout.ms and 21 more",
+        ),
     ]
     return cases
 
