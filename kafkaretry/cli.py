@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ import typer
 
 from kafkaretry import __version__
 from kafkaretry.errors import KafkaRetryError
+from kafkaretry.topology import MAX_PARTITIONS
 
 app = typer.Typer(
     name="kafkaretry",
@@ -47,6 +49,27 @@ class Client(StrEnum):
     sarama = "sarama"
     kafkajs = "kafkajs"
     all = "all"
+
+
+_LONG_MAX = 2**63 - 1
+
+
+def _int_option(*decls: str, low: int, high: int = 2**31 - 1, kind: str = "INT", **kw: Any) -> Any:
+    """An option holding a Java integer in [low, high]; errors echo at most 40 characters."""
+
+    def parse(text: str) -> int:
+        from kafkaretry.javanum import parse_java_integer, shown
+
+        try:
+            return parse_java_integer(text, kind, low, high)
+        except ValueError as exc:
+            raise typer.BadParameter(f"{shown(text)}: {exc}") from None
+
+    return typer.Option(*decls, parser=parse, metavar="<int>", **kw)
+
+
+_long_option = partial(_int_option, high=_LONG_MAX, kind="LONG")
+_count_option = partial(_int_option, low=1, high=MAX_PARTITIONS)
 
 
 ScenariosOption = Annotated[
@@ -121,7 +144,7 @@ def partition(
     ] = None,
     partitions: Annotated[
         int | None,
-        typer.Option(min=1, help="Partition count to use instead of the topic's (a resize)."),
+        _count_option(help="Partition count instead of the topic's (a resize; at most 100000)."),
     ] = None,
     client: Annotated[
         list[Client] | None,
@@ -144,14 +167,12 @@ def partition(
     ] = None,
     resize: Annotated[
         list[int] | None,
-        typer.Option(
-            min=1, help="With --keys-file: what moves at this partition count (repeatable)."
-        ),
+        _count_option(help="With --keys-file: what moves at this partition count (repeatable)."),
     ] = None,
-    top: Annotated[int, typer.Option(min=0, help="With --keys-file: hottest keys to list.")] = 10,
+    top: Annotated[int, _int_option(low=0, help="With --keys-file: hottest keys to list.")] = 10,
     max_distinct: Annotated[
         int,
-        typer.Option(min=2, help="With --keys-file: distinct keys counted exactly (memory bound)."),
+        _int_option(low=2, help="With --keys-file: distinct keys counted exactly (memory bound)."),
     ] = 2_000_000,
     scenarios: ScenariosOption = None,
     as_json: JsonOption = False,
@@ -198,11 +219,7 @@ def scenarios(
         path = _scenarios_path(scenarios)
         book = load_scenario_book(path)
         rows = [
-            {
-                "name": name,
-                "description": s.description,
-                "faults": [f.kind for f in s.faults],
-            }
+            {"name": name, "description": s.description, "faults": [f.kind for f in s.faults]}
             for name, s in book.scenarios.items()
         ]
         if as_json:
@@ -235,7 +252,10 @@ def simulate(
         KeyType | None,
         typer.Option("--key-type", help="Java serializer for the key [default: the scenario's]."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the simulation's random streams.")] = 0,
+    seed: Annotated[
+        int,
+        _long_option(low=~_LONG_MAX, help="Seed of the simulation's random streams."),
+    ] = 0,
     settings: SetOption = None,
     scenarios: ScenariosOption = None,
     as_json: JsonOption = False,
@@ -244,14 +264,14 @@ def simulate(
     ] = False,
     broker: Annotated[
         int | None,
-        typer.Option(
-            help="The broker the scenario's crash-broker fault kills.", show_default=False
+        _int_option(
+            low=0, help="The broker the scenario's crash-broker fault kills.", show_default=False
         ),
     ] = None,
     at_ms: Annotated[
         int | None,
-        typer.Option(
-            "--at-ms", min=0, help="When the crash-broker fault strikes.", show_default=False
+        _long_option(
+            "--at-ms", low=0, help="When the crash-broker fault strikes.", show_default=False
         ),
     ] = None,
     with_controller: Annotated[

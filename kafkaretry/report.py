@@ -8,7 +8,7 @@ from typing import Any
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.events import TraceEvent
 from kafkaretry.sim.kraft import events as k
-from kafkaretry.sim.trace import Attempt, Trace
+from kafkaretry.sim.trace import Attempt, Fate, Trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,7 @@ class RunSummary:
     acked: bool
     ack_offset: int | None
     ack_at_ms: int | None
+    fate: Fate
 
 
 def summarize(trace: Trace, key_type: str, record: int = 0) -> RunSummary:
@@ -39,6 +40,7 @@ def summarize(trace: Trace, key_type: str, record: int = 0) -> RunSummary:
         acked=ack is not None,
         ack_offset=None if ack is None else ack[1].offset,
         ack_at_ms=None if ack is None else ack[0],
+        fate=trace.fate(record),
     )
 
 
@@ -80,6 +82,7 @@ def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
         "acked": s.acked,
         "ack_offset": s.ack_offset,
         "ack_at_ms": s.ack_at_ms,
+        "fate": {"outcome": s.fate.outcome, "at_ms": s.fate.at_ms, "error": s.fate.error},
         **failover_json(trace, record),
         "events": [event_json(at, e) for at, e in trace.timed_events()],
     }

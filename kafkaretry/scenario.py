@@ -26,7 +26,8 @@ from kafkaretry.config import (
     ScenarioBook,
     ScenarioModel,
 )
-from kafkaretry.errors import KafkaRetryError, unknown_name
+from kafkaretry.errors import KafkaRetryError, KeyParseError, unknown_name
+from kafkaretry.javanum import shown
 from kafkaretry.loading import validation_problems
 from kafkaretry.partitioning.keys import serialize_key
 from kafkaretry.sim import settings as sim
@@ -59,7 +60,7 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise SettingError(f"--set takes NAME=VALUE, got '{pair}'")
+            raise SettingError(f"--set takes NAME=VALUE, got {shown(pair)}")
         if name not in SETTING_OWNERS:
             raise unknown_name("setting", name, sorted(SETTING_OWNERS))
         out[name] = value.strip()
@@ -103,6 +104,7 @@ def producer_settings(cfg: ProducerConfig, explicit: frozenset[str]) -> sim.Prod
         reconnect_backoff_max_ms=cfg.reconnect_backoff_max_ms,
         metadata_max_age_ms=cfg.metadata_max_age_ms,
         explicit=explicit,
+        max_block_ms=cfg.max_block_ms,
     )
 
 
@@ -127,9 +129,17 @@ def _fault(fault: Fault) -> sim.Fault:
 
 
 def _records(
-    scenario: ScenarioModel, topic: str, key: str | None, key_type: str
+    scenario: ScenarioModel, topic: str, key: str | None, key_type: str | None, name: str
 ) -> list[sim.RecordSpec]:
-    data = None if key is None else serialize_key(key, key_type)
+    try:
+        data = (
+            None
+            if key is None
+            else serialize_key(key, key_type or scenario.record.key_type, _key_source(key_type))
+        )
+    except KeyParseError as exc:
+        # The scenario's own key was checked on loading: this is --key, or --key-type.
+        raise KeyParseError(f"scenario '{name}': {exc.message}") from None
     spec = scenario.record
     return [
         sim.RecordSpec(
@@ -137,6 +147,10 @@ def _records(
         )
         for i in range(spec.count)
     ]
+
+
+def _key_source(key_type: str | None) -> str:
+    return "--key-type" if key_type else "the scenario's key_type"
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +222,7 @@ def scenario_inputs(
         topology=topology,
         producer=producer_settings(producer, explicit),
         cluster=cluster_settings(cluster),
-        records=_records(scenario, topic, chosen_key, key_type or scenario.record.key_type),
+        records=_records(scenario, topic, chosen_key, key_type, name),
         faults=_planned(name, tuple(_fault(f) for f in scenario.faults), plan, topology.brokers),
         latency_ms=network.latency_ms,
     )

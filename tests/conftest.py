@@ -11,17 +11,17 @@ from rich.console import Console, RenderableType
 
 from kafkaretry.render.theme import THEME
 
+# Speed is measured in benchmarks/, never in unit tests: a busy machine must not fail a
+# property because one example took longer than Hypothesis' default 200 ms deadline.
+settings.register_profile("kafkaretry", deadline=None)
+settings.load_profile("kafkaretry")
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios.yaml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 WIDTH = 100
 # Output is compared to plain text: a fixed width, no colour, no terminal detection.
 STABLE_ENV = {"COLUMNS": str(WIDTH), "NO_COLOR": "1", "TERM": "dumb", "TTY_COMPATIBLE": "0"}
-
-# Hypothesis's per-example deadline measures wall-clock time, which on a busy 2-core machine
-# says more about the machine than about the code; speed lives in benchmarks/, not in tests.
-settings.register_profile("kafkaretry", deadline=None)
-settings.load_profile("kafkaretry")
 
 
 def render_text(renderable: RenderableType, width: int = WIDTH) -> str:

@@ -38,6 +38,7 @@ def test_json_fields_for_the_default_run() -> None:
         "acked",
         "ack_offset",
         "ack_at_ms",
+        "fate",
         "failed",
         "controller_election",
         "leader_election",
@@ -52,6 +53,7 @@ def test_json_fields_for_the_default_run() -> None:
         {"at_ms": 30013, "via_broker": 6, "leader_seen": 4},
     ]
     assert data["ack_broker"] == 4
+    assert data["fate"] == {"outcome": "acknowledged", "at_ms": 30136, "error": None}
     assert data["scenario"] == "ack-loss"
     assert data["seed"] == 0
     assert data["settings"]["enable.idempotence"] is True
@@ -111,7 +113,7 @@ def test_acks_1_says_why_idempotence_is_off() -> None:
         ),
         (
             ["--set", "request.timeout.ms=-5"],
-            "error: --set request.timeout.ms: Input should be greater than 0 (got '-5')",
+            "error: --set request.timeout.ms: must be a Java INT from 1 to 2147483647 (got '-5')",
         ),
         (["--set", "acks"], "error: --set takes NAME=VALUE, got 'acks'"),
         (
@@ -181,3 +183,31 @@ def test_step_pauses_between_stages(
     assert len(answers) == 2  # after every stage but the last
     assert out.count("Enter for the next stage") == 2
     assert out.index("stage one") < out.index("Enter") < out.index("stage two")
+
+
+def test_a_split_vote_livelock_ends_and_says_what_kept_going() -> None:
+    data = as_json(
+        "broker-down",
+        "--with-controller",
+        "--set",
+        "controller.quorum.election.timeout.ms=1",
+        "--set",
+        "controller.quorum.election.backoff.max.ms=1",
+    )
+    # Kafka 4.1 has no backoff after a lost election: the standbys split every vote, nobody
+    # fences the dead leader and the record expires; the run then stops by itself.
+    stop = data["events"][-1]
+    assert (stop["type"], stop["reason"], stop["undecided"]) == ("RunStopped", "settled", 0)
+    assert {kind for kind, _ in stop["kept_going"]} >= {"PreVoteStarted", "ElectionLost"}
+    assert data["fate"]["outcome"] == "expired"
+
+
+def test_send_gives_up_after_max_block_ms() -> None:
+    data = as_json("ack-loss", "--set", "network.latency.ms=16000")
+    assert data["fate"] == {
+        "outcome": "failed",
+        "at_ms": 60000,
+        "error": "TimeoutException: Topic kafka-study-topic not present in metadata "
+        "after 60000 ms.",
+    }
+    assert data["settings"]["max.block.ms"] == 60000

@@ -27,7 +27,8 @@ def _partition(d: Data, index: int, **changes: Any) -> None:
 
 CASES: list[tuple[str, Callable[[Data], object], str]] = [
     ("negative time", lambda d: _fault(d, at_ms=-5),
-     "scenarios.ack-loss.faults[0].at_ms: Input should be greater than or equal to 0 (got -5)"),
+     "scenarios.ack-loss.faults[0].at_ms: must be a Java LONG from 0 to 9223372036854775807 "
+     "(got -5)"),
     ("unknown fault kind", lambda d: _fault(d, kind="explode"),
      "scenarios.ack-loss.faults[0]: Input tag 'explode' found using 'kind' does not match any "
      "of the expected tags: 'drop-response', 'drop-request', 'crash-broker', 'restart-broker', "
@@ -95,7 +96,8 @@ def test_several_problems_are_listed(tmp_path: Path) -> None:
     assert caught.value.message == (
         f"{path}: 2 problems\n"
         "  producer.acks: Input should be 'all', '1' or '0' (got '2')\n"
-        "  scenarios.ack-loss.faults[0].at_ms: Input should be greater than or equal to 0 (got -1)"
+        "  scenarios.ack-loss.faults[0].at_ms: must be a Java LONG from 0 to "
+        "9223372036854775807 (got -1)"
     )
 
 

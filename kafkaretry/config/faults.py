@@ -10,25 +10,25 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BeforeValidator, Field
 
-from kafkaretry.config.base import Model, NodeId, NonNegativeMs
+from kafkaretry.config.base import INT_MAX, Model, NodeId, NonNegativeLong, PositiveInt
 
 
 class _Fault(Model):
-    at_ms: NonNegativeMs = 0
+    at_ms: NonNegativeLong = 0  # simulated time, a Java long like Kafka's clocks
 
 
 class DropResponse(_Fault):
     """The broker handles the request, but its response is lost on the way back."""
 
     kind: Literal["drop-response"]
-    attempt: Annotated[int, Field(ge=1)] = 1
+    attempt: PositiveInt = 1
 
 
 class DropRequest(_Fault):
     """The request is lost on the way to the broker: nothing is appended."""
 
     kind: Literal["drop-request"]
-    attempt: Annotated[int, Field(ge=1)] = 1
+    attempt: PositiveInt = 1
 
 
 def _node_or(symbol: str) -> Any:
@@ -36,7 +36,7 @@ def _node_or(symbol: str) -> Any:
 
     def check(value: Any) -> Any:
         if value == symbol or (
-            isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= INT_MAX
         ):
             return value
         raise ValueError(f"expected a node id (an integer >= 0) or '{symbol}'")

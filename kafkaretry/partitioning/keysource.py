@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kafkaretry.errors import KeyFileError, KeyParseError
 from kafkaretry.partitioning.keys import serialize_key
@@ -34,6 +34,7 @@ class KeySource:
         self.key_type = key_type
         self.csv_column = csv_column
         self.bytes_read = 0
+        self._line = 0  # the line the current CSV row ends on
         self.total_bytes = None if path == "-" else _size(path)
 
     def chunks(self) -> Iterator[Chunk]:
@@ -113,7 +114,8 @@ class KeySource:
         return keys
 
     def _csv_chunks(self, stream: BinaryIO, column: str) -> Iterator[Chunk]:
-        reader = csv.reader(self._decoded_lines(stream))
+        # strict: a quote left open is an error, not two rows silently merged into one key.
+        reader = self._checked(csv.reader(self._decoded_lines(stream), strict=True))
         header = next(reader, None)
         if header is None:
             return
@@ -129,15 +131,38 @@ class KeySource:
                 continue  # csv's blank line
             if index >= len(row):
                 raise KeyFileError(
-                    f"{self.name}, line {reader.line_num}: {len(row)} field(s), "
+                    f"{self.name}, line {self._line}: {len(row)} field(s), "
                     f"no value for column {column!r}"
                 )
-            rows.append((reader.line_num, row[index]))
+            rows.append((self._line, row[index]))
             if len(rows) == CSV_ROWS_PER_CHUNK:
                 yield self._serialize_rows(rows)
                 rows = []
         if rows:
             yield self._serialize_rows(rows)
+
+    def _checked(self, reader: Any) -> Iterator[list[str]]:
+        """The reader's rows; a csv.Error becomes a KeyFileError naming the row's first line."""
+        self._line = 0
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    problem = (
+                        f"a CSV field longer than {csv.field_size_limit()} characters; "
+                        "no key is that long"
+                    )
+                elif "unexpected end of data" in str(exc):
+                    problem = "a quoted CSV field opened here is never closed"
+                else:
+                    problem = f"not valid CSV ({exc})"
+                raise KeyFileError(f"{self.name}, line {start}: {problem}") from None
+            self._line = reader.line_num
+            yield row
 
     def _serialize_rows(self, rows: list[tuple[int, str]]) -> list[bytes]:
         keys = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from kafkaretry.render.describe_kraft import describe_kraft
+from kafkaretry.render.describe_stop import describe_stop
 from kafkaretry.sim import events as ev
 
 _NOTES = {
@@ -168,6 +169,15 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case ev.RecordFailed(record=r, batch=b, error=err):
             return Text(f"record {r} (batch {b}) fails: {err}", style="failure")
+        case ev.MetadataWaitTimedOut(record=r, topic=t, max_block_ms=ms):
+            return Text(
+                f"send() of record {r} gives up after max.block.ms={ms}: TimeoutException "
+                f"(Topic {t} not present in metadata after {ms} ms.); the callback gets it "
+                "too, and the record never reaches a partition",
+                style="failure",
+            )
+        case ev.RunStopped() as e:
+            return describe_stop(e)
         case _:
             # What is left is the control plane's union, described in its own module.
             return describe_kraft(event)

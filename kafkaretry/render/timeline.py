@@ -25,6 +25,8 @@ MILESTONES = (
     ev.RecordAcknowledged,
     ev.RecordExpired,
     ev.RecordFailed,
+    ev.MetadataWaitTimedOut,
+    ev.RunStopped,
 )
 
 
@@ -46,9 +48,8 @@ def summary_table(summary: RunSummary) -> Table:
     table.add_column("", style="stage", no_wrap=True)
     table.add_column("")
     idem = "on" if summary.idempotence else "OFF"
-    table.add_row(
-        "record", f"key {summary.key} ({summary.key_type}) → partition {summary.partition}"
-    )
+    where = "never partitioned" if summary.partition is None else f"partition {summary.partition}"
+    table.add_row("record", f"key {summary.key} ({summary.key_type}) → {where}")
     table.add_row(
         "attempts",
         ", ".join(
@@ -62,6 +63,12 @@ def summary_table(summary: RunSummary) -> Table:
         style="ack" if summary.copies == 1 else "failure",
     )
     table.add_row("copies in the log", copies)
-    acked = f"yes, offset {summary.ack_offset} at {summary.ack_at_ms} ms" if summary.acked else "no"
+    fate = summary.fate
+    if summary.acked:
+        acked = f"yes, offset {summary.ack_offset} at {summary.ack_at_ms} ms"
+    elif fate.at_ms is None:
+        acked = "no: undecided when the simulation stopped"
+    else:
+        acked = f"no: {fate.outcome} at {fate.at_ms} ms ({fate.error})"
     table.add_row("acknowledged", acked)
     return table

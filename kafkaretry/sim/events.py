@@ -230,6 +230,28 @@ class RecordFailed:
     error: str
 
 
+@dataclass(frozen=True, slots=True)
+class MetadataWaitTimedOut:
+    """send() gave up in KafkaProducer.waitOnMetadata: TimeoutException after max.block.ms."""
+
+    record: int
+    topic: str
+    max_block_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunStopped:
+    """The run loop stopped a run that would have gone on (sim/horizon.py says when)."""
+
+    reason: str  # "settled" | "horizon" | "steps"
+    horizon_ms: int
+    actions: int  # actions run since the records' fates were decided (else since the start)
+    decided_at_ms: int  # first seen with every fate decided and every fault struck; else -1
+    undecided: int  # records neither acknowledged, failed nor expired
+    pending: int  # actions still scheduled
+    kept_going: tuple[tuple[str, int], ...]  # the most frequent event kinds, with counts
+
+
 TraceEvent = (
     ConfigNote
     | FaultArmed
@@ -256,6 +278,8 @@ TraceEvent = (
     | RecordAcknowledged
     | RecordExpired
     | RecordFailed
+    | MetadataWaitTimedOut
+    | RunStopped
     | KRaftEvent
 )
 

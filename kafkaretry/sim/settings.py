@@ -42,6 +42,7 @@ class ProducerSettings:
     reconnect_backoff_max_ms: int
     metadata_max_age_ms: int
     explicit: frozenset[str] = frozenset()  # Kafka names the user wrote down
+    max_block_ms: int = 60_000  # ProducerConfig's default
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,7 @@ class EffectiveProducer:
     metadata_max_age_ms: int
     # Silent adjustments, as (rule, config, value) facts for ConfigNote events.
     adjustments: tuple[tuple[str, str, str], ...] = ()
+    max_block_ms: int = 60_000
 
     def kafka_names(self) -> dict[str, str | int | bool]:
         """The effective settings under Kafka's own names (for --json `settings`)."""
@@ -80,6 +82,7 @@ class EffectiveProducer:
             "reconnect.backoff.ms": self.reconnect_backoff_ms,
             "reconnect.backoff.max.ms": self.reconnect_backoff_max_ms,
             "metadata.max.age.ms": self.metadata_max_age_ms,
+            "max.block.ms": self.max_block_ms,
         }
 
 
@@ -207,6 +210,7 @@ def effective_producer(settings: ProducerSettings) -> EffectiveProducer:
         reconnect_backoff_max_ms=settings.reconnect_backoff_max_ms,
         metadata_max_age_ms=settings.metadata_max_age_ms,
         adjustments=notes + more,
+        max_block_ms=settings.max_block_ms,
     )
 
 

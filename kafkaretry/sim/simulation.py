@@ -27,6 +27,7 @@ from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.engine.network import CLIENT, Network, Nodes
 from kafkaretry.sim.events import Emit
 from kafkaretry.sim.faults.handlers import install
+from kafkaretry.sim.horizon import RunLimits, Watchdog
 from kafkaretry.sim.kraft.publisher import attach_control_plane
 from kafkaretry.sim.kraft.views import KRaftSnapshot
 from kafkaretry.sim.protocol import NOT_LEADER_OR_FOLLOWER
@@ -83,6 +84,9 @@ class Simulation:
         )
         install(inputs.faults, self)
         self.producer.start()
+        self.limits = RunLimits.of(inputs, self.settings)
+        self._watchdog = Watchdog(self.limits)
+        self.stopped: ev.RunStopped | None = None
 
     # -- the plug-in surface ---------------------------------------------------------------
 
@@ -138,6 +142,11 @@ class Simulation:
 
     # -- running ---------------------------------------------------------------------------
 
+    @property
+    def actions(self) -> int:
+        """Actions run so far (the watchdog's count, bounded by `limits.max_steps`)."""
+        return self._watchdog.steps
+
     def snapshot(self) -> ClusterSnapshot:
         return _take_snapshot(
             self.queue.now_ms,
@@ -149,14 +158,32 @@ class Simulation:
         )
 
     def step(self) -> Step | None:
-        """Run the next action; None when nothing but background chores is left."""
+        """Run the next action; None when nothing but background chores is left.
+
+        The watchdog (sim/horizon.py) ends a run that would go on: its last step then
+        holds a RunStopped event, and the next call returns None.
+        """
         queue, buffer = self.queue, self._buffer
-        if queue.foreground:
-            queue.run_next()
+        if queue.foreground and self.stopped is None:
+            watchdog = self._watchdog
+            upcoming = queue.peek()
+            reason = watchdog.check(
+                queue.now_ms, queue.now_ms if upcoming is None else upcoming, self.producer.finished
+            )
+            if reason is None:
+                queue.run_next()
+            else:
+                self.stopped = watchdog.report(
+                    reason,
+                    len(self.inputs.records) - self.producer.resolved,
+                    queue.foreground,
+                )
+                self.emit(self.stopped)
         elif not buffer:
             return None
         events = tuple(buffer)
         buffer.clear()
+        self._watchdog.observe(events)
         return new_step(queue.now_ms, events, self.snapshot() if self._snapshots else None)
 
     def steps(self, until_ms: int | None = None) -> Iterator[Step]:

@@ -44,6 +44,15 @@ class Attempt:
 
 
 @dataclass(frozen=True, slots=True)
+class Fate:
+    """How a record's story ended: what the send() callback (or send() itself) was told."""
+
+    outcome: str  # acknowledged | failed | expired | undecided (the run was stopped first)
+    at_ms: int | None
+    error: str | None  # the exception or Errors name the callback gets; None if acknowledged
+
+
+@dataclass(frozen=True, slots=True)
 class Trace:
     scenario: str
     seed: int
@@ -82,6 +91,25 @@ class Trace:
             if e.record == record:
                 return at, e
         return None
+
+    def fate(self, record: int = 0) -> Fate:
+        for at, e in self.timed_events():
+            match e:
+                case ev.RecordAcknowledged(record=r) if r == record:
+                    return Fate("acknowledged", at, None)
+                case ev.RecordFailed(record=r, error=error) if r == record:
+                    return Fate("failed", at, error)
+                case ev.MetadataWaitTimedOut(record=r, topic=t, max_block_ms=ms) if r == record:
+                    return Fate(
+                        "failed",
+                        at,
+                        f"TimeoutException: Topic {t} not present in metadata after {ms} ms.",
+                    )
+                case ev.RecordExpired(record=r, delivery_timeout_ms=ms) if r == record:
+                    return Fate("expired", at, f"TimeoutException: delivery.timeout.ms={ms}")
+                case _:
+                    pass
+        return Fate("undecided", None, None)
 
     def copies(self, record: int = 0) -> tuple[int, ...]:
         """Offsets at which the partition leader's log holds `record` at the end."""
