@@ -41,14 +41,6 @@ class KeyType(StrEnum):
     bytes = "bytes"
 
 
-class Client(StrEnum):
-    java = "java"
-    librdkafka = "librdkafka"
-    sarama = "sarama"
-    kafkajs = "kafkajs"
-    all = "all"
-
-
 ScenariosOption = Annotated[
     Path | None,
     typer.Option(
@@ -124,8 +116,14 @@ def partition(
         typer.Option(min=1, help="Partition count to use instead of the topic's (a resize)."),
     ] = None,
     client: Annotated[
-        list[Client] | None,
-        typer.Option(help="Also show this client's default partitioner (repeatable; all)."),
+        list[str] | None,
+        typer.Option(
+            metavar="CLIENT[:VARIANT]",
+            help="Also show this client's partitioner (repeatable): java, librdkafka, kafka-go, "
+            "franz-go, kafka-python, kafkajs, sarama, or CLIENT:VARIANT such as "
+            "librdkafka:murmur2_random; all = every client's default, every = every variant.",
+            show_default=False,
+        ),
     ] = None,
     no_key: Annotated[
         bool, typer.Option("--no-key", help="Explain where a record with a null key goes.")
@@ -165,7 +163,7 @@ def partition(
             key_type.value,
             topic,
             partitions,
-            tuple(c.value for c in client or ()),
+            tuple(client or ()),
             no_key,
             keys_file,
             csv_column,

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kafkaretry.partitioning import bulk_numpy as bn
-from kafkaretry.partitioning.clients import fnv1a_32, librdkafka_partition, sarama_partition
+from kafkaretry.partitioning.clients import PARTITIONERS, resolve
+from kafkaretry.partitioning.hashes import fnv1a_32
 from kafkaretry.partitioning.murmur2 import java_partition, murmur2
 from kafkaretry.partitioning.tally import Plan, PyKeyTable
 from kafkaretry.partitioning.tally_numpy import NumpyKeyTable
@@ -69,11 +70,33 @@ def test_lines_batch_equals_list_batch() -> None:
     ] == keys
 
 
-@settings(max_examples=100)
+# One partitioner per kind of arithmetic (hash x reduction x empty-key rule x key ignored).
+KINDS = (
+    "librdkafka:consistent_random",
+    "librdkafka:fnv1a",
+    "kafka-go:round_robin",
+    "kafka-go:reference_hash",
+    "kafka-go:crc32",
+    "kafkajs:legacy",
+    "sarama:hash",
+)
+
+
+def test_every_variant_agrees_on_the_vector_keys() -> None:
+    from tests.test_client_vectors import cases
+
+    keys = sorted({key for key, _ in cases()})
+    for n in (1, 7, 100):
+        plan = Plan(n, (), ALL_VARIANTS)
+        fast, slow = NumpyKeyTable.from_chunk(keys), PyKeyTable.from_chunk(keys)
+        assert fast.summarize(plan) == slow.summarize(plan)
+
+
+@settings(max_examples=100, deadline=None)
 @given(KEYS, st.integers(1, 40), st.lists(st.integers(1, 40), max_size=2))
 def test_numpy_and_python_tables_agree(keys: list[bytes], n: int, resizes: list[int]) -> None:
     keys = keys + keys[: len(keys) // 2]  # some repeats
-    plan = Plan(n, tuple(dict.fromkeys(resizes)), ("librdkafka", "sarama", "kafkajs"))
+    plan = Plan(n, tuple(dict.fromkeys(resizes)), KINDS)
     fast, slow = NumpyKeyTable.from_chunk(keys), PyKeyTable.from_chunk(keys)
     assert fast.summarize(plan) == slow.summarize(plan)
     assert fast.top(5, n) == slow.top(5, n)
@@ -85,11 +108,14 @@ def test_numpy_and_python_tables_agree(keys: list[bytes], n: int, resizes: list[
         expected[java_partition(key, n)] += 1
     assert fast.summarize(plan).records.counts == expected
     if keys:
-        rdk = [librdkafka_partition(k, n) for k in keys]
-        sarama = [sarama_partition(k, n) for k in keys]
         records = fast.summarize(plan).records
-        assert records.client_random["librdkafka"] == rdk.count(None)
-        assert sum(records.client_counts["sarama"]) == len(sarama)
+        for name in KINDS:
+            placed = [resolve(name).place(k, n) for k in keys]
+            assert records.client_ignored[name] == placed.count(None), name
+            assert records.client_counts[name] == [placed.count(p) for p in range(n)], name
+
+
+ALL_VARIANTS = tuple(p.name for p in PARTITIONERS if p.client != "java")
 
 
 def test_unique_rows_survives_hash_collisions() -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kafkaretry.cli import app
+from kafkaretry.partitioning.clients import resolve
 from tests.conftest import STABLE_ENV, assert_golden
 from tests.test_murmur2 import VECTORS, reference_murmur2
 
@@ -116,14 +117,49 @@ def test_client_vectors(
     assert out["clients"] == {
         "java": java[index],
         "librdkafka": rdk[index],
-        "sarama": sarama[index],
+        "kafka-go": None,  # RoundRobin ignores the key
+        "franz-go": java[index],
+        "kafka-python": java[index],
         "kafkajs": java[index],
+        "sarama": sarama[index],
     }
 
 
-def test_empty_key_is_random_for_librdkafka_but_hashed_by_java() -> None:
+def test_empty_key_is_unkeyed_for_librdkafka_but_hashed_by_java() -> None:
     out = run_json("partition", "", "--client", "librdkafka")
     assert out["clients"] == {"java": 0, "librdkafka": None}
+
+
+def test_clients_are_keyed_by_the_names_given() -> None:
+    out = run_json(
+        "partition", "key3", "--client", "librdkafka:murmur2_random", "--client", "kafka-go:hash"
+    )
+    assert out["clients"] == {"java": 1, "librdkafka:murmur2_random": 1, "kafka-go:hash": 0}
+    every = run_json("partition", "key3", "--client", "every")["clients"]
+    assert len(every) == 26
+    assert every["kafkajs:legacy"] == resolve("kafkajs:legacy").place(b"key3", 3)
+    assert every["librdkafka:consistent_random"] == every["sarama:consistent_crc"] == 0
+
+
+@pytest.mark.parametrize(
+    ("client", "message"),
+    [
+        (
+            "foo",
+            "error: --client 'foo': unknown client 'foo'; choose from java, librdkafka, "
+            "kafka-go, franz-go, kafka-python, kafkajs, sarama, all, every\n",
+        ),
+        (
+            "kafkajs:java",
+            "error: --client 'kafkajs:java': kafkajs has no partitioner 'java'; choose from "
+            "default, legacy\n",
+        ),
+    ],
+)
+def test_unknown_client_is_one_line(client: str, message: str) -> None:
+    result = run("partition", "k", "--client", client)
+    assert result.exit_code == 2
+    assert result.stderr == message
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -129,7 +129,7 @@ def clients_json(dist: Distribution) -> dict[str, Any]:
         rec, keys = dist.records, dist.keys
         out[name] = {
             "counts": rec.client_counts[name],
-            "random": rec.client_random[name],
+            "key_ignored": rec.client_ignored[name],
             "differs_keys": keys.client_differs[name] if keys else None,
             "differs_records": rec.client_differs[name],
             "differs_share": _share(rec.client_differs[name], rec.total),

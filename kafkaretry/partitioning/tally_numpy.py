@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kafkaretry.partitioning import bulk_numpy as bn
+from kafkaretry.partitioning.bulk_clients import place_rows
+from kafkaretry.partitioning.clients import resolve
 from kafkaretry.partitioning.tally import HOT_MIN, HotKey, Plan, Summaries, Summary
 
 THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -117,19 +119,11 @@ def _group_summary(plan: Plan, mat: bn.U8, hashes: bn.U32, weights: bn.I64 | Non
         out.stay[m] = bn.as_ints(bn.weighted_bincount(java[kept], kept_w, min(n, m)))
     total = len(hashes) if weights is None else int(weights.sum())
     for name in plan.clients:
-        if name == "librdkafka" and mat.shape[1] == 0:  # empty key: sticky/random, not hashed
-            out.client_random[name] = out.client_differs[name] = total
+        placed = place_rows(resolve(name), mat, hashes, n)
+        if placed is None:
+            out.client_ignored[name] = out.client_differs[name] = total
             continue
-        placed = _client_partitions(name, mat, hashes, n)
         out.client_counts[name] = bn.as_ints(bn.weighted_bincount(placed, weights, n))
         differs = placed != java
         out.client_differs[name] = int(differs.sum() if weights is None else weights[differs].sum())
     return out
-
-
-def _client_partitions(name: str, mat: bn.U8, hashes: bn.U32, n: int) -> bn.I64:
-    if name == "sarama":
-        return bn.sarama_mod(bn.fnv1a_rows(mat), n)
-    if name == "librdkafka":
-        return (bn.crc32_rows(mat) % np.uint32(n)).astype(np.int64)
-    return bn.positive_mod(hashes, n)  # kafkajs: Java-compatible murmur2

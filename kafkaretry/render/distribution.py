@@ -7,7 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from kafkaretry.partitioning.clients import CLIENT_ALGORITHMS
+from kafkaretry.partitioning.clients import resolve
 from kafkaretry.partitioning.distribution import Distribution
 from kafkaretry.partitioning.keys import display_key, key_text
 from kafkaretry.partitioning.stats import chi2_uniform
@@ -154,26 +154,42 @@ def resize_view(dist: Distribution, to: int) -> Group:
     return Group(title, table, note)
 
 
-def clients_table(dist: Distribution) -> Table:
-    """Records per partition under each client's default partitioner."""
-    names = ["java", *dist.plan.clients]
+def clients_table(dist: Distribution) -> Group:
+    """One row per client partitioner: how far it strays from java, and its own spread.
+
+    Counts per partition for every client are in --json (`clients.NAME.counts`).
+    """
     rec = dist.records
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="default partitioner per client")
-    table.add_column("partition", justify="right")
-    for name in names:
-        table.add_column(name, justify="right")
-    for p in _rows(dist.plan.partitions):
-        cells = [f"{rec.counts[p]:,}"] + [f"{rec.client_counts[c][p]:,}" for c in dist.plan.clients]
-        table.add_row(str(p), *cells)
-    if any(rec.client_random.values()):
-        table.add_row("random", "0", *(f"{rec.client_random[c]:,}" for c in dist.plan.clients))
-    table.add_row(
-        Text("elsewhere than java", style="warning"),
-        "-",
-        *(_differs(dist, c) for c in dist.plan.clients),
-    )
-    table.caption = "; ".join(f"{n}: {CLIENT_ALGORITHMS[n]}" for n in names)
-    return table
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="partitioner per client")
+    for name, justify in (
+        ("client", "left"),
+        ("elsewhere than java", "right"),
+        ("key ignored", "right"),
+        ("skew (max/mean)", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_row("java", "-", "0", f"{dist.skew:.3f}")
+    for name in dist.plan.clients:
+        ignored = rec.client_ignored[name]
+        hashed = sum(rec.client_counts[name])
+        skew = max(rec.client_counts[name]) * dist.plan.partitions / hashed if hashed else None
+        table.add_row(
+            name,
+            Text(_differs(dist, name), style="warning" if rec.client_differs[name] else "ack"),
+            f"{ignored:,} record{'' if ignored == 1 else 's'}" if ignored else "0",
+            "-" if skew is None else f"{skew:.3f}",
+        )
+    legend = Table(box=None, show_header=False, pad_edge=False)
+    legend.add_column(style="muted", no_wrap=True)
+    legend.add_column(style="muted")
+    for name in ["java", *dist.plan.clients]:
+        legend.add_row(name, resolve(name).algorithm)
+    warnings = [
+        Text(f"{name} {resolve(name).warning}", style="warning")
+        for name in dist.plan.clients
+        if resolve(name).warning
+    ]
+    return Group(table, legend, *warnings)
 
 
 def _differs(dist: Distribution, name: str) -> str:
