@@ -10,11 +10,10 @@ from rich.text import Text
 from kafkaretry.partitioning.clients import resolve
 from kafkaretry.partitioning.distribution import Distribution
 from kafkaretry.partitioning.keys import display_key, key_text
-from kafkaretry.partitioning.stats import chi2_uniform
+from kafkaretry.partitioning.skew import UNEVEN_P, SkewDiagnosis
 
 BAR_WIDTH = 30
 MAX_ROWS = 32  # wider topics show the first partitions; --json has them all
-UNEVEN_P = 0.01
 
 
 def _bar(value: int, most: int) -> Text:
@@ -73,26 +72,75 @@ def counts_table(dist: Distribution) -> Table:
 
 
 def verdict(dist: Distribution) -> Text:
-    """Expected count, skew and the chi-square test, in one paragraph."""
+    """The spread in three claims, each computed from the figures it quotes (skew.py)."""
+    diag = dist.diagnosis()
     text = Text(
-        f"even share {dist.expected:,.1f} records per partition; skew (max/mean) {dist.skew:.3f}"
+        f"even share {dist.expected:,.1f} records per partition; skew (max/mean) {diag.skew:.3f}"
     )
-    chi2 = chi2_uniform(dist.records.counts)
-    if chi2 is None:
+    if diag.partitions < 2:
         return text.append("; one partition: nothing to compare")
-    statistic, p = chi2
-    text.append(f"\nχ² = {statistic:,.1f} with {dist.plan.partitions - 1} degrees of freedom, ")
-    text.append(f"p = {p:.3g}: ")
-    if p >= UNEVEN_P:
-        return text.append("consistent with an even spread", style="ack")
-    text.append("uneven", style="failure")
-    by_key = chi2_uniform(dist.keys.counts) if dist.keys else None
-    if by_key and by_key[1] >= UNEVEN_P:
-        text.append(
-            f" (distinct keys alone spread evenly, p = {by_key[1]:.3g}: a few heavy keys "
-            "carry the skew, and more partitions cannot split one key)"
-        )
+    text.append("\n").append_text(_hash_line(diag))
+    text.append("\n").append_text(_heavy_line(dist, diag))
     return text
+
+
+def _test(chi2: tuple[float, float], dof: int) -> str:
+    return f"χ² = {chi2[0]:,.1f} with {dof} degrees of freedom, p = {chi2[1]:.3g}"
+
+
+def _hash_line(diag: SkewDiagnosis) -> Text:
+    dof = diag.partitions - 1
+    if diag.distinct_chi2 is None:
+        assert diag.records_chi2 is not None
+        text = Text(
+            "distinct keys: more than --max-distinct, so the hash is tested over records, each "
+            f"counted as an independent draw (which overstates unevenness when keys repeat): "
+            f"{_test(diag.records_chi2, dof)}: "
+        )
+        even = diag.records_chi2[1] >= UNEVEN_P
+    else:
+        text = Text(
+            f"the hash over the {diag.distinct:,} distinct keys (each hashed once, its records "
+            f"follow it): {_test(diag.distinct_chi2, dof)}: "
+        )
+        even = diag.distinct_chi2[1] >= UNEVEN_P
+    if even:
+        return text.append("consistent with an even spread", style="ack")
+    return text.append("uneven, more than a fair hash gives by chance", style="failure")
+
+
+def _heavy_line(dist: Distribution, diag: SkewDiagnosis) -> Text:
+    rule = f"10% of a partition's even share, {diag.heavy_min:,} records"
+    if not diag.heavy:
+        hottest = dist.ranked[0].count if dist.ranked else 1
+        return Text(
+            f"no heavy key: none holds {rule}; the hottest has {hottest:,} "
+            f"({_pct(hottest, diag.records)} of records)"
+        )
+    count = len(diag.heavy)
+    named = ", ".join(
+        display_key(key_text(h.key, dist.key_type), dist.key_type) for h in diag.heavy[:3]
+    )
+    text = Text(
+        f"{count} heavy key{'s' if count > 1 else ''} ({named}{', …' if count > 3 else ''}; "
+        f"each ≥ {rule}) hold {_pct(diag.heavy_records, diag.records)} of records; "
+    )
+    if diag.skew_without_heavy is None:
+        text.append("there are no other records")
+    else:
+        text.append(f"without them the skew is {diag.skew_without_heavy:.3f}: ")
+    if diag.heavy_carry:
+        return text.append(
+            "the heavy keys carry the imbalance, and more partitions cannot split one key",
+            style="failure",
+        )
+    if diag.records_uneven:
+        return text.append("the imbalance is not theirs alone")
+    assert diag.records_chi2 is not None
+    return text.append(
+        f"the records are within an even spread's chance variation "
+        f"(records as independent draws: p = {diag.records_chi2[1]:.3g})"
+    )
 
 
 def hot_keys_table(dist: Distribution) -> RenderableType:
