@@ -162,3 +162,23 @@ def test_misra_gries_prune_keeps_heavy_keys(table: type[NumpyKeyTable] | type[Py
     cut = t.prune(10)
     assert cut == 1
     assert [(h.key, h.count) for h in t.top(2, 3)] == [(b"hot", 49), (b"warm", 19)]
+
+
+def test_few_long_keys_are_hashed_row_by_row_with_the_same_answers() -> None:
+    from kafkaretry.partitioning.bulk_clients import kafkajs_legacy_rows
+    from kafkaretry.partitioning.hashes import kafkajs_legacy_murmur2
+
+    for length in (bn.ROWWISE_MIN_LENGTH, 1001):
+        keys = [bytes([i]) * length for i in (1, 200, 255)]
+        mat = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(3, length)
+        assert bn.rowwise(mat)
+        assert bn.murmur2_rows(mat).tolist() == [murmur2(k) & 0xFFFFFFFF for k in keys]
+        assert bn.fnv1a_rows(mat).tolist() == [fnv1a_32(k) for k in keys]
+        assert bn.crc32_rows(mat).tolist() == [zlib.crc32(k) for k in keys]
+        assert kafkajs_legacy_rows(mat).tolist() == [kafkajs_legacy_murmur2(k) for k in keys]
+        # The column kernels give the same numbers for as many rows as make them worth it.
+        wide = np.repeat(mat, bn.ROWWISE_MAX_ROWS // 3 + 1, axis=0)
+        assert not bn.rowwise(wide)
+        assert bn.murmur2_rows(wide)[:: bn.ROWWISE_MAX_ROWS // 3 + 1].tolist() == (
+            bn.murmur2_rows(mat).tolist()
+        )

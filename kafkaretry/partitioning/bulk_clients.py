@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from kafkaretry.partitioning import bulk_numpy as bn
 from kafkaretry.partitioning.clients import Partitioner
+from kafkaretry.partitioning.hashes import kafkajs_legacy_murmur2
 from kafkaretry.partitioning.murmur2 import SEED, M
 
 _M = float(M)
@@ -33,6 +34,8 @@ def _ushr(x: F64, bits: int) -> I32:
 
 def kafkajs_legacy_rows(mat: bn.U8) -> bn.U32:
     """`hashes.kafkajs_legacy_murmur2` of every row, in float64 exactly as JavaScript does."""
+    if bn.rowwise(mat):
+        return bn.each_row(mat, kafkajs_legacy_murmur2)
     n, length = mat.shape
     blocks = (length + 3) // 4
     padded = np.zeros((n, blocks * 4), dtype=np.int64)
@@ -66,11 +69,19 @@ def _hash_rows(kind: str, mat: bn.U8, murmur: bn.U32) -> bn.U32:
     return kafkajs_legacy_rows(mat)
 
 
-def place_rows(p: Partitioner, mat: bn.U8, murmur: bn.U32, n: int) -> bn.I64 | None:
-    """Partition of every row, or None when this partitioner ignores these keys."""
+def place_rows(
+    p: Partitioner, mat: bn.U8, murmur: bn.U32, n: int, done: dict[str, bn.U32] | None = None
+) -> bn.I64 | None:
+    """Partition of every row, or None when this partitioner ignores these keys.
+
+    `done` keeps each hash of these rows for the next partitioner that uses it.
+    """
     if p.hash is None or (p.empty_unkeyed and mat.shape[1] == 0):
         return None
-    h = _hash_rows(p.hash, mat, murmur)
+    done = {} if done is None else done
+    if p.hash not in done:
+        done[p.hash] = _hash_rows(p.hash, mat, murmur)
+    h = done[p.hash]
     if p.reduce == "positive":
         return bn.positive_mod(h, n)
     if p.reduce == "unsigned":

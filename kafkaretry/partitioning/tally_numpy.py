@@ -118,8 +118,9 @@ def _group_summary(plan: Plan, mat: bn.U8, hashes: bn.U32, weights: bn.I64 | Non
         kept_w = None if weights is None else weights[kept]
         out.stay[m] = bn.as_ints(bn.weighted_bincount(java[kept], kept_w, min(n, m)))
     total = len(hashes) if weights is None else int(weights.sum())
+    done: dict[str, bn.U32] = {}
     for name in plan.clients:
-        placed = place_rows(resolve(name), mat, hashes, n)
+        placed = place_rows(resolve(name), mat, hashes, n, done)
         if placed is None:
             out.client_ignored[name] = out.client_differs[name] = total
             continue

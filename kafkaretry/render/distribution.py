@@ -11,6 +11,7 @@ from kafkaretry.partitioning.clients import resolve
 from kafkaretry.partitioning.distribution import Distribution
 from kafkaretry.partitioning.keys import display_key, key_text
 from kafkaretry.partitioning.skew import UNEVEN_P, SkewDiagnosis
+from kafkaretry.render.readable import no_cut, prose, short_text
 
 BAR_WIDTH = 30
 MAX_ROWS = 32  # wider topics show the first partitions; --json has them all
@@ -68,7 +69,7 @@ def counts_table(dist: Distribution) -> Table:
             _bar(counts[p], most),
         )
     _more(table, len(counts))
-    return table
+    return no_cut(table)
 
 
 def verdict(dist: Distribution) -> Text:
@@ -118,24 +119,30 @@ def _heavy_line(dist: Distribution, diag: SkewDiagnosis) -> Text:
             f"({_pct(hottest, diag.records)} of records)"
         )
     count = len(diag.heavy)
+    one = count == 1
     named = ", ".join(
-        display_key(key_text(h.key, dist.key_type), dist.key_type) for h in diag.heavy[:3]
+        short_text(display_key(key_text(h.key, dist.key_type), dist.key_type))
+        for h in diag.heavy[:3]
     )
     text = Text(
-        f"{count} heavy key{'s' if count > 1 else ''} ({named}{', …' if count > 3 else ''}; "
-        f"each ≥ {rule}) hold {_pct(diag.heavy_records, diag.records)} of records; "
+        f"{count} heavy key{'' if one else 's'} ({named}{', …' if count > 3 else ''}; "
+        f"{'' if one else 'each '}≥ {rule}) hold{'s' if one else ''} "
+        f"{_pct(diag.heavy_records, diag.records)} of records; "
     )
     if diag.skew_without_heavy is None:
         text.append("there are no other records")
     else:
-        text.append(f"without them the skew is {diag.skew_without_heavy:.3f}: ")
+        text.append(
+            f"without {'it' if one else 'them'} the skew is {diag.skew_without_heavy:.3f}: "
+        )
     if diag.heavy_carry:
         return text.append(
-            "the heavy keys carry the imbalance, and more partitions cannot split one key",
+            f"{'it carries' if one else 'the heavy keys carry'} the imbalance, and more "
+            "partitions cannot split one key",
             style="failure",
         )
     if diag.records_uneven:
-        return text.append("the imbalance is not theirs alone")
+        return text.append(f"the imbalance is not {'its' if one else 'theirs'} alone")
     assert diag.records_chi2 is not None
     return text.append(
         f"the records are within an even spread's chance variation "
@@ -150,7 +157,7 @@ def hot_keys_table(dist: Distribution) -> RenderableType:
     for name in ("key", "records", "share", "partition"):
         table.add_column(name, justify="left" if name == "key" else "right")
     for hot in dist.hot:
-        shown = display_key(key_text(hot.key, dist.key_type), dist.key_type)
+        shown = short_text(display_key(key_text(hot.key, dist.key_type), dist.key_type))
         table.add_row(
             shown,
             f"{hot.count:,}",
@@ -160,7 +167,7 @@ def hot_keys_table(dist: Distribution) -> RenderableType:
     table.caption = "every record of a key goes to the same partition"
     if dist.hot_error:
         table.caption += f"; counts may be low by up to {dist.hot_error:,} (--max-distinct)"
-    return table
+    return no_cut(table)
 
 
 def resize_view(dist: Distribution, to: int) -> Group:
@@ -199,7 +206,7 @@ def resize_view(dist: Distribution, to: int) -> Group:
         "partition, so per-key ordering breaks across the change.",
         style="note",
     )
-    return Group(title, table, note)
+    return Group(prose(title), no_cut(table), prose(note))
 
 
 def clients_table(dist: Distribution) -> Group:
@@ -237,7 +244,7 @@ def clients_table(dist: Distribution) -> Group:
         for name in dist.plan.clients
         if resolve(name).warning
     ]
-    return Group(table, legend, *warnings)
+    return Group(no_cut(table), legend, *map(prose, warnings))
 
 
 def _differs(dist: Distribution, name: str) -> str:
@@ -247,7 +254,7 @@ def _differs(dist: Distribution, name: str) -> str:
 
 
 def distribution_view(dist: Distribution) -> Group:
-    parts: list[RenderableType] = [header(dist), counts_table(dist), verdict(dist)]
+    parts: list[RenderableType] = [prose(header(dist)), counts_table(dist), prose(verdict(dist))]
     parts.append(hot_keys_table(dist))
     parts += [resize_view(dist, m) for m in dist.plan.resizes]
     if dist.plan.clients:

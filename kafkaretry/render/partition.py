@@ -15,6 +15,7 @@ from kafkaretry.partitioning.keyless import null_key_rule
 from kafkaretry.partitioning.keys import KEY_TYPES
 from kafkaretry.partitioning.murmur2 import SEED, Murmur2Trace, java_partition
 from kafkaretry.partitioning.placement import KeyPlacement
+from kafkaretry.render.readable import no_cut, prose, short_text, spaced_bytes
 from kafkaretry.topology import TopicSpec
 
 SHOWN_BLOCKS = 4  # longer keys show the first blocks and the last one
@@ -25,7 +26,7 @@ def _hex32(value: int) -> str:
 
 
 def _spaced(data: bytes) -> str:
-    return data.hex(" ") if data else "(empty)"
+    return spaced_bytes(data)
 
 
 def _murmur_rows(table: Table, trace: Murmur2Trace) -> None:
@@ -65,7 +66,7 @@ def stage_table(placement: KeyPlacement) -> Table:
     table.add_row(
         "1",
         "serialize",
-        f"{placement.shown_key} with {serializer}",
+        f"{short_text(placement.shown_key)} with {serializer}",
         f"{len(placement.key_bytes)} bytes",
     )
     table.add_row("", "bytes", Text(_spaced(placement.key_bytes), style="hex"), "")
@@ -81,7 +82,7 @@ def stage_table(placement: KeyPlacement) -> Table:
         f"{trace.positive} % {placement.partitions} partitions",
         Text(f"partition {placement.partition}", style="partition"),
     )
-    return table
+    return no_cut(table)
 
 
 def _no_assignment(placement: KeyPlacement) -> str:
@@ -117,7 +118,7 @@ def clients_table(placements: Sequence[KeyPlacement]) -> Group:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="partition per client")
     table.add_column("client", no_wrap=True)
     for p in placements:
-        table.add_column(p.shown_key, justify="right", overflow="fold")
+        table.add_column(short_text(p.shown_key), justify="right", overflow="fold")
     table.add_column("vs java", no_wrap=True)
     for name in names:
         partitioner = resolve(name)
@@ -141,7 +142,7 @@ def clients_table(placements: Sequence[KeyPlacement]) -> Group:
         for name in names
         if resolve(name).warning
     ]
-    return Group(table, legend, *warnings)
+    return Group(no_cut(table), legend, *map(prose, warnings))
 
 
 def _vs_java(differ: int, keys: int) -> Text:
@@ -156,12 +157,12 @@ def placement_view(placement: KeyPlacement) -> Group:
     """The whole single-key story."""
     header = Text.assemble(
         ("key ", "muted"),
-        (placement.shown_key, "value"),
+        (short_text(placement.shown_key), "value"),
         (f" ({placement.key_type}) → topic ", "muted"),
         (placement.topic, "value"),
         (f", {placement.partitions} partitions", "muted"),
     )
-    parts: list[RenderableType] = [header, stage_table(placement), partition_tree(placement)]
+    parts: list[RenderableType] = [prose(header), stage_table(placement), partition_tree(placement)]
     if len(placement.clients) > 1:
         parts.append(clients_table([placement]))
     return Group(*parts)
@@ -186,14 +187,14 @@ def summary_table(placements: Sequence[KeyPlacement]) -> Group:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for p in placements:
         table.add_row(
-            p.shown_key,
+            short_text(p.shown_key),
             Text(_spaced(p.key_bytes), style="hex"),
             str(p.murmur.signed),
             str(p.murmur.positive),
             Text(str(p.partition), style="partition"),
             f"broker {p.spec.leader}" if p.spec else "-",
         )
-    parts: list[RenderableType] = [table]
+    parts: list[RenderableType] = [no_cut(table)]
     if len(first.clients) > 1:
         parts.append(clients_table(placements))
     return Group(*parts)
@@ -219,4 +220,4 @@ def keyless_view(topic: TopicSpec, partitions: int, names: list[str]) -> Group:
         f"(partition {java_partition(b'', partitions)} of {partitions}).",
         style="note",
     )
-    return Group(tree, note)
+    return Group(tree, prose(note))
