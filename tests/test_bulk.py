@@ -35,7 +35,7 @@ def _rows(keys: list[bytes]) -> dict[bytes, tuple[int, int, int]]:
     return out
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(KEYS)
 def test_kernels_match_single_key_functions(keys: list[bytes]) -> None:
     for key, (m, f, c) in _rows(keys).items():
@@ -127,7 +127,7 @@ def test_unique_rows_survives_hash_collisions() -> None:
     assert got == [(b"\x01\x02", 3), (b"\x03\x04", 2), (b"\x05\x06", 1)]
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(
     st.lists(st.binary(min_size=3, max_size=3), min_size=1, max_size=80),
     st.integers(1, 5),

@@ -162,7 +162,9 @@ def test_unknown_client_is_one_line(client: str, message: str) -> None:
     assert result.stderr == message
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=30), st.integers(min_value=1, max_value=100))
 def test_partition_in_range_and_topology_count_is_default(key: str, partitions: int) -> None:
     out = run_json("partition", "--partitions", str(partitions), "--", key)
@@ -229,7 +231,9 @@ def test_golden_no_key() -> None:
     assert_golden("partition-no-key.txt", run("partition", "--no-key").stdout)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.sampled_from([("int", 4), ("long", 8), ("short", 2)]).flatmap(
         lambda kind: st.tuples(
