@@ -138,7 +138,12 @@ def partition(
     ] = None,
     csv_column: Annotated[
         str | None,
-        typer.Option(help="With --keys-file: take keys from this CSV column.", show_default=False),
+        typer.Option(
+            "--column",
+            "--csv-column",
+            help="With --keys-file: take keys from this column (CSV header, Parquet, Arrow IPC).",
+            show_default=False,
+        ),
     ] = None,
     resize: Annotated[
         list[int] | None,

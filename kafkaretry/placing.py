@@ -45,7 +45,7 @@ def run_partition(request: PartitionRequest, scenarios: Path, *, as_json: bool) 
             raise KafkaRetryError("--keys-file takes no KEY arguments and no --no-key")
         return _keys_file(request, topic.name, count, names, as_json=as_json)
     if request.csv_column is not None or request.resizes:
-        raise KafkaRetryError("--csv-column and --resize need --keys-file")
+        raise KafkaRetryError("--column and --resize need --keys-file")
     if request.no_key or not request.keys:
         return _keyless(request, topic, count, names, as_json=as_json)
     return _keys(request, topic, names, as_json=as_json)

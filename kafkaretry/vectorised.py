@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kafkaretry.partitioning import bulk_numpy as bn
+from kafkaretry.partitioning.columnar import ArrowKeys
 from kafkaretry.partitioning.keys import KEY_TYPES, serialize_key
 
 NULL_PARTITION = -1  # a null key is not hashed: the sticky partitioner picks (KIP-794)
@@ -146,6 +147,24 @@ def _is_binary_like(pa: Any, kind: Any) -> bool:
         or pa.types.is_string_view(kind)
         or pa.types.is_binary_view(kind)
     )
+
+
+def arrow_keys_batch(chunk: ArrowKeys) -> bn.KeyBatch:
+    """A key file's Arrow batch as a KeyBatch: buffers shared where the bytes are the keys."""
+    import pyarrow as pa
+
+    width = KEY_TYPES[chunk.key_type].width
+    if chunk.raw():
+        return _arrow_batch(pa, chunk.array)
+    if width and pa.types.is_integer(chunk.array.type):
+        values = chunk.array.to_numpy()
+        if len(values):
+            _check_range(int(values.min()), int(values.max()), width)
+        rows = np.ascontiguousarray(values.astype(f">i{width}")).view(np.uint8)
+        count = len(values)
+        starts = np.arange(count, dtype=np.int64) * width
+        return bn.KeyBatch(rows if count else np.zeros(1, np.uint8), starts, np.full(count, width))
+    return bn.batch_from_keys(chunk.to_list())
 
 
 def _arrow_batch(pa: Any, keys: Any) -> bn.KeyBatch:

@@ -158,7 +158,7 @@ def test_unreadable_and_misused_options(tmp_path: Path) -> None:
     assert _run("foo", "--resize", "6") == (
         2,
         "",
-        "error: --csv-column and --resize need --keys-file\n",
+        "error: --column and --resize need --keys-file\n",
     )
     assert _run("foo", "--keys-file", str(SMALL)) == (
         2,

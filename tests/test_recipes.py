@@ -50,14 +50,18 @@ def test_duckdb_recipe_over_a_parquet_file(tmp_path: Path) -> None:
     ]
 
 
-def test_spark_recipe_in_local_mode() -> None:
+# pyspark is a large download (minutes): the test runs where `kafkaretry[spark]` is installed.
+def test_spark_recipe_in_local_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pyspark")
     pytest.importorskip("pandas")
     from pyspark.sql import SparkSession
 
+    monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")  # the driver listens on loopback only
     spark = (
         SparkSession.builder.master("local[1]")
         .appName("kafkaretry-recipe")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "1")
         .getOrCreate()
@@ -68,4 +72,22 @@ def test_spark_recipe_in_local_mode() -> None:
         rows = df.withColumn("p", udf(12)("user_id")).orderBy("i").collect()
         assert [r["p"] for r in rows] == expected(12)
     finally:
-        spark.stop()
+        _stop(spark)
+
+
+def _stop(spark: Any) -> None:
+    """Stop Spark and the JVM that pyspark started for it, so no process outlives the test."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    spark.stop()
+    if gateway is None:
+        return
+    proc = getattr(gateway, "proc", None)
+    gateway.shutdown()
+    SparkContext._gateway = SparkContext._jvm = None
+    if proc is not None:
+        if proc.stdin is not None:
+            proc.stdin.close()  # pyspark's JVM exits when its stdin closes
+        proc.terminate()
+        proc.wait(timeout=60)

@@ -61,6 +61,7 @@ class Distribution:
     hot: list[HotKey]
     hot_error: int
     ranked: list[HotKey]  # the most frequent keys, at least every heavy one (skew.py)
+    null_keys: int = 0  # Parquet/Arrow cells without a key: not hashed, not counted
 
     @property
     def distinct(self) -> int | None:
@@ -89,6 +90,7 @@ class Distribution:
             "key_type": self.key_type,
             "source": self.source,
             "keys": self.records.total,
+            "null_keys": self.null_keys,
             "distinct_keys": self.distinct,
             "distinct_keys_min": self.distinct_min,
             "counts": self.records.counts,
@@ -205,4 +207,5 @@ def analyse(
         hot=ranked[:top],
         hot_error=hot_error,
         ranked=ranked,
+        null_keys=source.null_keys,
     )

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kafkaretry.partitioning.clients import resolve
+from kafkaretry.partitioning.columnar import ArrowKeys
+from kafkaretry.partitioning.keysource import Chunk
 from kafkaretry.partitioning.murmur2 import murmur2, to_positive
 
 
@@ -96,7 +98,9 @@ class PyKeyTable:
     counts: Counter[bytes] = field(default_factory=Counter)
 
     @classmethod
-    def from_chunk(cls, chunk: bytes | list[bytes]) -> PyKeyTable:
+    def from_chunk(cls, chunk: Chunk) -> PyKeyTable:
+        if isinstance(chunk, ArrowKeys):
+            return cls(Counter(chunk.to_list()))
         if isinstance(chunk, bytes):
             keys = chunk.split(b"\n")
             keys.pop()  # every line ends in \n: the last piece is empty

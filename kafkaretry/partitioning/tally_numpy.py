@@ -15,7 +15,10 @@ import numpy as np
 from kafkaretry.partitioning import bulk_numpy as bn
 from kafkaretry.partitioning.bulk_clients import place_rows
 from kafkaretry.partitioning.clients import resolve
+from kafkaretry.partitioning.columnar import ArrowKeys
+from kafkaretry.partitioning.keysource import Chunk
 from kafkaretry.partitioning.tally import HOT_MIN, HotKey, Plan, Summaries, Summary
+from kafkaretry.vectorised import arrow_keys_batch
 
 THREADS = max(1, min(4, os.cpu_count() or 1))
 Group = tuple[bn.U8, bn.U32, bn.I64]  # rows (keys of one length), murmur2 per row, counts
@@ -26,10 +29,13 @@ class NumpyKeyTable:
     groups: dict[int, Group] = field(default_factory=dict)
 
     @classmethod
-    def from_chunk(cls, chunk: bytes | list[bytes]) -> NumpyKeyTable:
-        batch = (
-            bn.batch_from_lines(chunk) if isinstance(chunk, bytes) else bn.batch_from_keys(chunk)
-        )
+    def from_chunk(cls, chunk: Chunk) -> NumpyKeyTable:
+        if isinstance(chunk, ArrowKeys):
+            batch = arrow_keys_batch(chunk)
+        elif isinstance(chunk, bytes):
+            batch = bn.batch_from_lines(chunk)
+        else:
+            batch = bn.batch_from_keys(chunk)
         work = bn.length_groups(batch)
         # NumPy releases the GIL inside gathers, sorts and ufuncs, so two threads over
         # length groups use both cores of a small machine.

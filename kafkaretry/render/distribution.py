@@ -41,13 +41,20 @@ def header(dist: Distribution) -> Text:
         if dist.distinct is not None
         else f"at least {dist.distinct_min:,} distinct"
     )
-    return Text.assemble(
+    text = Text.assemble(
         (f"{dist.source}: ", "muted"),
         (f"{dist.records.total:,} keys", "value"),
         (f" ({distinct}, --key-type {dist.key_type}) → topic ", "muted"),
         (dist.topic, "value"),
         (f", {dist.plan.partitions} partitions, Java producer (murmur2)", "muted"),
     )
+    if dist.null_keys:
+        text.append(
+            f"; {dist.null_keys:,} null keys left out (not hashed: the sticky partitioner "
+            "picks their partition)",
+            style="muted",
+        )
+    return text
 
 
 def counts_table(dist: Distribution) -> Table:
