@@ -132,7 +132,8 @@ def partition(
         str | None,
         typer.Option(
             "--keys-file",
-            help="Place every key of this file (one per line; - reads stdin).",
+            help="Place every key of this file: one per line (- reads stdin), CSV, Parquet or "
+            "Arrow IPC.",
             show_default=False,
         ),
     ] = None,

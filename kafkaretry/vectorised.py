@@ -40,8 +40,8 @@ def java_partitions(keys: Any, num_partitions: int, key_type: str = "string") ->
     Array/ChunkedArray. Returns a 1-D int32 array of the same length; a null key (None, or
     an Arrow null) gives -1, because Kafka does not hash it (KIP-794's sticky partitioner
     picks). Raises ValueError for num_partitions < 1, an unknown key_type, or an integer
-    outside the serializer's range; KeyParseError (a ValueError's sibling from
-    kafkaretry.errors) for a string that is not a UUID; TypeError for an item of the wrong type.
+    outside the serializer's range; `kafkaretry.errors.KeyParseError` for a string that is
+    not a UUID or not an integer; TypeError for an item of the wrong type.
     """
     if isinstance(num_partitions, bool) or not isinstance(num_partitions, int | np.integer):
         raise TypeError(f"num_partitions must be an int, got {type(num_partitions).__name__}")

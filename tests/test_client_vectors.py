@@ -76,3 +76,18 @@ def test_key_ignoring_partitioners_and_empty_keys() -> None:
     assert resolve("librdkafka").place(b"", 12) is None  # consistent_random: sticky
     assert resolve("librdkafka:murmur2_random").place(b"", 12) == resolve("java").place(b"", 12)
     assert resolve("librdkafka:consistent").place(b"", 12) == 0  # crc32 of nothing is 0
+
+
+def test_null_key_rules_follow_each_client_source() -> None:
+    from kafkaretry.partitioning.keyless import null_key_rule
+
+    # librdkafka hashes a NULL key's zero bytes under consistent, murmur2 and fnv1a only.
+    assert null_key_rule("librdkafka:consistent", 12) == (
+        "partition 0 for every null key: the hash of zero bytes"
+    )
+    assert null_key_rule("librdkafka:murmur2", 12).startswith("partition 9 ")  # as Java's b""
+    assert null_key_rule("librdkafka", 12).startswith("sticky")
+    assert null_key_rule("librdkafka:random", 12).startswith("sticky")
+    assert null_key_rule("kafka-go", 12) == "round-robin over the partitions"
+    assert null_key_rule("kafka-go:crc32_consistent", 12).startswith("partition 0 ")
+    assert null_key_rule("sarama", 12) == "a random partition per record"

@@ -17,7 +17,6 @@ _ROUND_ROBIN: Final = "round-robin over the partitions"
 
 NULL_KEY: Final[dict[str, str]] = {
     "java:default": "sticky: switch after batch.size bytes, weighted to shorter queues",
-    "librdkafka:random": _RANDOM,
     "kafka-go:round_robin": _ROUND_ROBIN,
     "kafka-go:least_bytes": "the partition sent the fewest bytes so far",
     "kafka-go:hash": "round-robin (Hash falls back to RoundRobin)",
@@ -30,13 +29,28 @@ NULL_KEY: Final[dict[str, str]] = {
 }
 
 
-def null_key_rule(name: str) -> str:
+# librdkafka v2.15.0 src/rdkafka_topic.c: with sticky.partitioning.linger.ms > 0, a null key
+# goes to the sticky partition unless the partitioner is consistent, murmur2 or fnv1a; those
+# three hash the zero bytes of the missing key, so every null key shares one partition.
+# kafka-go's CRC32Balancer{Consistent: true} hashes a nil key the same way.
+_HASH_NULL: Final = (
+    "librdkafka:consistent",
+    "librdkafka:murmur2",
+    "librdkafka:fnv1a",
+    "kafka-go:crc32_consistent",
+)
+
+
+def null_key_rule(name: str, partitions: int) -> str:
     """What the partitioner named `name` (as given to --client) does with a null key."""
     p = resolve(name)
     if p.name in NULL_KEY:
         return NULL_KEY[p.name]
+    if p.name in _HASH_NULL:
+        fixed = p.place(b"", partitions)
+        return f"partition {fixed} for every null key: the hash of zero bytes"
     if p.client == "librdkafka":
-        return _RDK_STICKY  # rd_kafka_msg_partitioner: every partitioner but random
+        return _RDK_STICKY
     return _RANDOM  # sarama and kafka-go fall back to a random partitioner
 
 
@@ -51,5 +65,5 @@ def keyless_json(topic: TopicSpec, partitions: int, names: list[str]) -> dict[st
         "sticky_switch_bytes": 16384,
         "adaptive": True,
         "eligible_partitions": [p.id for p in topic.partitions if p.leader is not None],
-        "clients": {name: null_key_rule(name) for name in names},
+        "clients": {name: null_key_rule(name, partitions) for name in names},
     }

@@ -214,7 +214,7 @@ def keyless_view(topic: TopicSpec, partitions: int, names: list[str]) -> Group:
     others = tree.add(Text("other clients", style="stage"))
     for name in names:
         if name != "java":
-            others.add(f"{name}: {null_key_rule(name)}")
+            others.add(f"{name}: {null_key_rule(name, partitions)}")
     note = Text(
         f"An empty key is not a null key: Java hashes the zero-length array "
         f"(partition {java_partition(b'', partitions)} of {partitions}).",
