@@ -263,3 +263,27 @@ def test_a_smaller_count_describes_another_topic_not_a_shrink() -> None:
     assert (out["partition"], out["leader"], out["replicas"]) == (0, None, None)
     text = run("partition", "foobar", "--partitions", "2").stdout
     assert "Kafka cannot shrink a topic: 3 partitions stay 3." in " ".join(text.split())
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_numbers_are_never_cut_on_narrow_terminals(width: int) -> None:
+    env = {**STABLE_ENV, "COLUMNS": str(width)}
+    result = runner.invoke(app, ["partition", "--key-type", "int", "--", "-2147483648"], env=env)
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    results = [line.split()[-1] for line in result.stdout.splitlines() if "0x" in line]
+    assert "0x9747b288" in results  # the result column keeps whole values
+    for value in ("-65415266", "2082068382"):
+        assert value in result.stdout.split()
+
+
+def test_prose_stops_at_100_columns_and_long_keys_are_elided() -> None:
+    env = {**STABLE_ENV, "COLUMNS": "200"}
+    note = runner.invoke(app, ["partition", "--no-key"], env=env).stdout
+    assert max(len(line.rstrip()) for line in note.splitlines()) <= 100
+    key = "k" * 5000
+    out = runner.invoke(app, ["partition", key], env=env).stdout
+    assert len(out.splitlines()) < 40
+    assert "… 4,968 more bytes …" in out
+    assert "…(4,952 more characters)…" in out
+    assert key[:100] not in out

@@ -220,4 +220,4 @@ def keyless_view(topic: TopicSpec, partitions: int, names: list[str]) -> Group:
         f"(partition {java_partition(b'', partitions)} of {partitions}).",
         style="note",
     )
-    return Group(tree, prose(note))
+    return Group(prose(tree), prose(note))
