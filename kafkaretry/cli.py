@@ -43,14 +43,6 @@ class KeyType(StrEnum):
     bytes = "bytes"
 
 
-class Client(StrEnum):
-    java = "java"
-    librdkafka = "librdkafka"
-    sarama = "sarama"
-    kafkajs = "kafkajs"
-    all = "all"
-
-
 _LONG_MAX = 2**63 - 1
 
 
@@ -147,8 +139,14 @@ def partition(
         _count_option(help="Partition count instead of the topic's (a resize; at most 100000)."),
     ] = None,
     client: Annotated[
-        list[Client] | None,
-        typer.Option(help="Also show this client's default partitioner (repeatable; all)."),
+        list[str] | None,
+        typer.Option(
+            metavar="CLIENT[:VARIANT]",
+            help="Also show this client's partitioner (repeatable): java, librdkafka, kafka-go, "
+            "franz-go, kafka-python, kafkajs, sarama, or CLIENT:VARIANT such as "
+            "librdkafka:murmur2_random; all = every client's default, every = every variant.",
+            show_default=False,
+        ),
     ] = None,
     no_key: Annotated[
         bool, typer.Option("--no-key", help="Explain where a record with a null key goes.")
@@ -157,13 +155,19 @@ def partition(
         str | None,
         typer.Option(
             "--keys-file",
-            help="Place every key of this file (one per line; - reads stdin).",
+            help="Place every key of this file: one per line (- reads stdin), CSV, Parquet or "
+            "Arrow IPC.",
             show_default=False,
         ),
     ] = None,
     csv_column: Annotated[
         str | None,
-        typer.Option(help="With --keys-file: take keys from this CSV column.", show_default=False),
+        typer.Option(
+            "--column",
+            "--csv-column",
+            help="With --keys-file: take keys from this column (CSV header, Parquet, Arrow IPC).",
+            show_default=False,
+        ),
     ] = None,
     resize: Annotated[
         list[int] | None,
@@ -186,7 +190,7 @@ def partition(
             key_type.value,
             topic,
             partitions,
-            tuple(c.value for c in client or ()),
+            tuple(client or ()),
             no_key,
             keys_file,
             csv_column,
