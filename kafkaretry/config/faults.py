@@ -13,8 +13,23 @@ from pydantic import BeforeValidator, Field
 from kafkaretry.config.base import Model, NodeId, NonNegativeMs
 
 
+class Trigger(Model):
+    """An event the fault waits for once it is armed at `at_ms` (it fires at most once).
+
+    sent: attempt `attempt` of the batch holding record `record` leaves the producer;
+    appended: its leader appends it; replicated: every live in-sync follower has copied
+    that append (with acks=all, before the leader can answer); acknowledged: the producer
+    gets record `record`'s acknowledgement.
+    """
+
+    event: Literal["sent", "appended", "replicated", "acknowledged"]
+    attempt: Annotated[int, Field(ge=1)] = 1
+    record: Annotated[int, Field(ge=0)] = 0
+
+
 class _Fault(Model):
     at_ms: NonNegativeMs = 0
+    when: Trigger | None = None  # None: strike at at_ms itself
 
 
 class DropResponse(_Fault):

@@ -34,7 +34,7 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             template = _NOTES.get((rule, config), "{config} adjusted to {value}")
             return Text(template.format(config=config, value=value), style="warning")
         case ev.FaultArmed(kind=kind, detail=detail):
-            return Text(f"fault {kind} armed: {detail} will be lost", style="failure")
+            return Text(f"fault {kind} armed: {detail}", style="failure")
         case ev.RecordPartitioned(record=r, key=key, topic=t, partition=p, partitions=n):
             if key is None:  # no hash: the built-in partitioner picks inside append()
                 return Text(

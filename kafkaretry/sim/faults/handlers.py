@@ -16,6 +16,7 @@ from kafkaretry.partitioning.murmur2 import java_partition
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.engine.network import Message
 from kafkaretry.sim.faults.target import FaultTarget
+from kafkaretry.sim.faults.triggers import arm_trigger
 from kafkaretry.sim.settings import (
     CrashBroker,
     CrashController,
@@ -24,9 +25,12 @@ from kafkaretry.sim.settings import (
     Fault,
     RestartBroker,
     RestartController,
+    When,
 )
 
-FaultHandler = Callable[[Any, FaultTarget], None]
+Action = Callable[[], None]
+# A handler builds the fault's action; `install` runs it at at_ms or on its trigger.
+FaultHandler = Callable[[Any, FaultTarget], Action]
 
 
 class UnsupportedFaultError(KafkaRetryError):
@@ -47,9 +51,11 @@ def _drop_first(
     sim.network.add_filter(drop)
 
 
-def drop_response(fault: DropResponse, sim: FaultTarget) -> None:
+def drop_response(fault: DropResponse, sim: FaultTarget) -> Action:
     def arm() -> None:
-        sim.emit(ev.FaultArmed("drop-response", f"the response to attempt {fault.attempt}"))
+        sim.emit(
+            ev.FaultArmed("drop-response", f"the response to attempt {fault.attempt} will be lost")
+        )
         _drop_first(
             sim,
             "produce-response",
@@ -57,16 +63,18 @@ def drop_response(fault: DropResponse, sim: FaultTarget) -> None:
             lambda m: ev.ResponseDropped(m.src, m.batch, m.attempt),
         )
 
-    sim.queue.at(fault.at_ms, arm)
+    return arm
 
 
-def drop_request(fault: DropRequest, sim: FaultTarget) -> None:
+def drop_request(fault: DropRequest, sim: FaultTarget) -> Action:
     def arm() -> None:
-        sim.emit(ev.FaultArmed("drop-request", f"the request of attempt {fault.attempt}"))
+        sim.emit(
+            ev.FaultArmed("drop-request", f"the request of attempt {fault.attempt} will be lost")
+        )
         # The client emits RequestDropped: it is the one whose send never arrives.
         _drop_first(sim, "produce-request", fault.attempt, None)
 
-    sim.queue.at(fault.at_ms, arm)
+    return arm
 
 
 def _partition_leader(sim: FaultTarget) -> int:
@@ -82,7 +90,7 @@ def _partition_leader(sim: FaultTarget) -> int:
     return sim.control.partition(topic.name, partition).leader
 
 
-def crash_broker(fault: CrashBroker, sim: FaultTarget) -> None:
+def crash_broker(fault: CrashBroker, sim: FaultTarget) -> Action:
     def crash() -> None:
         broker = _partition_leader(sim) if fault.broker == "partition-leader" else fault.broker
         if broker < 0 or not sim.nodes.is_alive(broker):
@@ -92,18 +100,18 @@ def crash_broker(fault: CrashBroker, sim: FaultTarget) -> None:
         # A process crash: the host resets the producer's TCP connections at once.
         sim.set_broker_alive(broker, False)
 
-    sim.queue.at(fault.at_ms, crash)
+    return crash
 
 
-def restart_broker(fault: RestartBroker, sim: FaultTarget) -> None:
+def restart_broker(fault: RestartBroker, sim: FaultTarget) -> Action:
     def restart() -> None:
         sim.set_broker_alive(fault.broker, True)
         sim.control.restart_broker(fault.broker)
 
-    sim.queue.at(fault.at_ms, restart)
+    return restart
 
 
-def crash_controller(fault: CrashController, sim: FaultTarget) -> None:
+def crash_controller(fault: CrashController, sim: FaultTarget) -> Action:
     def crash() -> None:
         target = fault.controller
         controller = sim.control.active_controller() if target == "active" else target
@@ -113,15 +121,15 @@ def crash_controller(fault: CrashController, sim: FaultTarget) -> None:
         sim.control.crash_controller(controller)
         sim.nodes.set_alive(controller, False)
 
-    sim.queue.at(fault.at_ms, crash)
+    return crash
 
 
-def restart_controller(fault: RestartController, sim: FaultTarget) -> None:
+def restart_controller(fault: RestartController, sim: FaultTarget) -> Action:
     def restart() -> None:
         sim.nodes.set_alive(fault.controller, True)
         sim.control.restart_controller(fault.controller)
 
-    sim.queue.at(fault.at_ms, restart)
+    return restart
 
 
 FAULT_HANDLERS: dict[type, FaultHandler] = {
@@ -134,6 +142,24 @@ FAULT_HANDLERS: dict[type, FaultHandler] = {
 }
 
 
+FAULT_KINDS: dict[type, str] = {
+    DropResponse: "drop-response",
+    DropRequest: "drop-request",
+    CrashBroker: "crash-broker",
+    RestartBroker: "restart-broker",
+    CrashController: "crash-controller",
+    RestartController: "restart-controller",
+}
+
+
 def install(faults: tuple[Fault, ...], sim: FaultTarget) -> None:
     for fault in faults:
-        FAULT_HANDLERS[type(fault)](fault, sim)
+        action = FAULT_HANDLERS[type(fault)](fault, sim)
+        if fault.when is None:
+            sim.queue.at(fault.at_ms, action)
+        else:
+            sim.queue.at(fault.at_ms, _armer(fault.when, sim, FAULT_KINDS[type(fault)], action))
+
+
+def _armer(when: When, sim: FaultTarget, kind: str, action: Action) -> Action:
+    return lambda: arm_trigger(when, sim, kind, action)
