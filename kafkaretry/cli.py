@@ -229,18 +229,33 @@ SetOption = Annotated[
 def simulate(
     name: Annotated[str, typer.Argument(help="Scenario name from the scenario file.")],
     key: Annotated[
-        str | None, typer.Option(help="Record key [default: the scenario's].", show_default=False)
+        str | None,
+        typer.Option(
+            help="Record key [default: the scenario's]. Without --key-type it is a String "
+            "key, as `kafkaretry partition KEY` reads it.",
+            show_default=False,
+        ),
     ] = None,
     key_type: Annotated[
         KeyType | None,
-        typer.Option("--key-type", help="Java serializer for the key [default: the scenario's]."),
+        typer.Option(
+            "--key-type",
+            help="Java serializer for the key [default: string with --key, else the scenario's].",
+        ),
     ] = None,
+    no_key: Annotated[
+        bool, typer.Option("--no-key", help="Send the records with a null key (keyless path).")
+    ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the simulation's random streams.")] = 0,
     settings: SetOption = None,
     scenarios: ScenariosOption = None,
     as_json: JsonOption = False,
     step: Annotated[
         bool, typer.Option("--step", help="Pause after each stage until Enter (terminals only).")
+    ] = False,
+    brief: Annotated[
+        bool,
+        typer.Option("--brief", help="Only the stage headings, the summary and the verdict."),
     ] = False,
     broker: Annotated[
         int | None,
@@ -266,11 +281,15 @@ def simulate(
         from kafkaretry.runner import run_scenario
         from kafkaretry.scenario import FaultPlan
 
+        if no_key and (key is not None or key_type is not None):
+            raise KafkaRetryError("--no-key takes neither --key nor --key-type")
+        chosen_type = key_type.value if key_type else ("string" if key is not None else None)
         run = run_scenario(
             _scenarios_path(scenarios),
             name,
             key=key,
-            key_type=key_type.value if key_type else None,
+            key_type=chosen_type,
+            no_key=no_key,
             overrides=settings or [],
             seed=seed,
             plan=FaultPlan(broker, at_ms, with_controller),
@@ -278,16 +297,14 @@ def simulate(
         if as_json:
             _print_json(run.json())
             return
-        _show(run.stages(), pause=step and sys.stdin.isatty())
+        _show(run.stages(brief=brief), pause=step and sys.stdin.isatty())
 
 
 def _show(stages: list[Any], *, pause: bool) -> None:
-    console = _console()
-    for index, stage in enumerate(stages):
-        console.print(stage)
-        console.print()
-        if pause and index + 1 < len(stages):
-            console.input("[muted]Enter for the next stage…[/muted]")
+    from kafkaretry.render.console import show_stages
+
+    if not show_stages(_console(), stages, pause=pause):
+        raise typer.Exit(130)  # Ctrl-C: quietly, with the shell's code for SIGINT
 
 
 def main() -> None:

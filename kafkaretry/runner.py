@@ -26,7 +26,7 @@ class ScenarioRun:
 
         return trace_json(self.trace, self.key_type)
 
-    def stages(self) -> list[Any]:
+    def stages(self, *, brief: bool = False) -> list[Any]:
         from kafkaretry.render.simulate import story_stages
 
         return story_stages(
@@ -34,6 +34,7 @@ class ScenarioRun:
             description=self.description,
             placement=self.placement,
             key_type=self.key_type,
+            brief=brief,
         )
 
 
@@ -46,7 +47,9 @@ def run_scenario(
     overrides: list[str],
     seed: int,
     plan: FaultPlan | None = None,
+    no_key: bool = False,
 ) -> ScenarioRun:
+    """Load, apply --key/--no-key/--set and the fault plan, simulate; errors name the input."""
     from kafkaretry.loading import load_scenario_book
     from kafkaretry.partitioning.placement import place_key
     from kafkaretry.scenario import FaultPlan, parse_overrides, scenario_inputs
@@ -54,7 +57,13 @@ def run_scenario(
     book = load_scenario_book(path)
     sets = parse_overrides(overrides)
     inputs = scenario_inputs(
-        book, name, key=key, key_type=key_type, overrides=sets, plan=plan or FaultPlan()
+        book,
+        name,
+        key=key,
+        key_type=key_type,
+        overrides=sets,
+        plan=plan or FaultPlan(),
+        no_key=no_key,
     )
     scenario = book.scenarios[name]
     chosen_type = key_type or scenario.record.key_type

@@ -202,6 +202,7 @@ def scenario_inputs(
     key_type: str | None = None,
     overrides: dict[str, str] | None = None,
     plan: FaultPlan = FaultPlan(),
+    no_key: bool = False,
 ) -> sim.SimulationInputs:
     """The named scenario with --key/--key-type/--set applied; errors name what is wrong."""
     if name not in book.scenarios:
@@ -213,7 +214,7 @@ def scenario_inputs(
     network, _ = _merge(NetworkConfig, [book.network], sets)
     topology = book.topology()
     topic = topology.topic(scenario.record.topic).name
-    chosen_key = key if key is not None else scenario.record.key
+    chosen_key = None if no_key else (key if key is not None else scenario.record.key)
     return sim.SimulationInputs(
         scenario=name,
         topology=topology,

@@ -126,7 +126,9 @@ def test_empty_key_is_random_for_librdkafka_but_hashed_by_java() -> None:
     assert out["clients"] == {"java": 0, "librdkafka": None}
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=30), st.integers(min_value=1, max_value=100))
 def test_partition_in_range_and_topology_count_is_default(key: str, partitions: int) -> None:
     out = run_json("partition", "--partitions", str(partitions), "--", key)
