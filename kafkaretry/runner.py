@@ -67,8 +67,26 @@ def run_scenario(
     )
     scenario = book.scenarios[name]
     chosen_type = key_type or scenario.record.key_type
+    description = scenario.description
+    changes = _changes(overrides, plan, key=key, no_key=no_key)
+    if changes:
+        # The file's description tells the scenario as written; this run may not follow it.
+        description += (
+            f"\nThis run changes it ({changes}): the stages, summary and verdict below tell "
+            "what happened in this run."
+        )
     record = inputs.records[0]
     topic = inputs.topology.topic(record.topic)
     placement = None if record.key is None else place_key(topic, record.key, chosen_type)
     trace = Simulation(inputs, seed).run()
-    return ScenarioRun(trace, scenario.description, chosen_type, placement)
+    return ScenarioRun(trace, description, chosen_type, placement)
+
+
+def _changes(overrides: list[str], plan: FaultPlan | None, *, key: str | None, no_key: bool) -> str:
+    parts = [f"--set {o.strip()}" for o in overrides]
+    if plan is not None:
+        parts += [f"--broker {plan.broker}"] if plan.broker is not None else []
+        parts += [f"--at-ms {plan.at_ms}"] if plan.at_ms is not None else []
+        parts += ["--with-controller"] if plan.with_controller else []
+    parts += ["--no-key"] if no_key else ([f"--key {key}"] if key is not None else [])
+    return " ".join(parts)

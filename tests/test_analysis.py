@@ -129,8 +129,10 @@ def test_a_leader_change_that_never_committed_is_not_reported() -> None:
     trace = run(STORIES, "uncommitted-election", 0)
     written = [(e.at_ms, e.new_leader) for _, e in trace.of_type(k.PartitionLeaderElected)]
     assert written[0][0] == 7782  # written by controller 1, which dies at 7790
-    [change] = analyse(trace).cluster.leader_changes
+    analysis = analyse(trace)
+    [change] = analysis.cluster.leader_changes
     assert change.decided_at_ms == written[1][0] > 7790
+    assert analysis.cluster.uncommitted_leader_changes == ((7782, "kafka-study-topic", 0, 5),)
     assert change.committed_at_ms > change.decided_at_ms
 
 

@@ -96,6 +96,17 @@ def _fetch_timeout(e: k.FetchTimeoutExpired, c: Context) -> str:
     return "A standby controller notices the silence (controller.quorum.fetch.timeout.ms)"
 
 
+def _uncommitted_at(e: k.BrokerFenced, c: Context) -> bool:
+    return any(at == e.at_ms for at, *_ in c.analysis.cluster.uncommitted_leader_changes)
+
+
+def _fenced_uncommitted(e: k.BrokerFenced, c: Context) -> str:
+    return (
+        f"The active controller fences broker {e.broker} and elects new leaders, but these "
+        "records never commit: a majority of controllers never has them"
+    )
+
+
 def _fenced(e: k.BrokerFenced, c: Context) -> str:
     changes = [ch for ch in c.analysis.cluster.leader_changes if ch.decided_at_ms == e.at_ms]
     title = f"The active controller fences broker {e.broker}"
@@ -148,7 +159,13 @@ RULES: tuple[ChapterRule, ...] = (
         ),
         numbered=False,
     ),
-    ChapterRule(k.BrokerFenced, _fenced, cluster_on=k.MetadataRecordCommitted),
+    ChapterRule(k.BrokerFenced, _fenced_uncommitted, when=_uncommitted_at, show_cluster=False),
+    ChapterRule(
+        k.BrokerFenced,
+        _fenced,
+        when=lambda e, c: not _uncommitted_at(e, c),
+        cluster_on=k.MetadataRecordCommitted,
+    ),
     ChapterRule(
         ev.MetadataReceived,
         lambda e, c: (

@@ -16,7 +16,7 @@ PartitionChange = k.PartitionLeaderElected | k.IsrShrunk
 
 
 def cluster_facts(trace: Trace) -> ClusterFacts:
-    committed = _committed_changes(trace)
+    committed, never = _changes(trace)
     leaders = tuple(
         LeaderChange(
             e.topic,
@@ -45,24 +45,41 @@ def cluster_facts(trace: Trace) -> ClusterFacts:
         no_quorum_at_ms=no_quorum[0][0] if no_quorum else None,
         fenced=tuple((at, e.broker) for at, e in trace.of_type(k.BrokerFenced)),
         leader_changes=leaders,
+        uncommitted_leader_changes=tuple(
+            (c.at_ms, c.topic, c.partition, c.new_leader) for c in never
+        ),
         stalls=_stalls(trace, committed),
     )
 
 
 def _committed_changes(trace: Trace) -> list[tuple[int, PartitionChange]]:
     """(commit time, change) for every partition change a majority of controllers committed."""
+    return _changes(trace)[0]
+
+
+def _changes(
+    trace: Trace,
+) -> tuple[list[tuple[int, PartitionChange]], list[k.PartitionLeaderElected]]:
+    """Committed changes with their commit time, and leader changes that never committed."""
     written: dict[int, PartitionChange] = {}
     out: list[tuple[int, PartitionChange]] = []
+    lost: list[k.PartitionLeaderElected] = []
     for at, e in trace.timed_events():
         if isinstance(e, k.PartitionLeaderElected | k.IsrShrunk):
-            written[e.offset] = e  # a newer write at the same offset replaces a truncated one
+            replaced = written.get(e.offset)
+            if isinstance(replaced, k.PartitionLeaderElected):
+                lost.append(replaced)  # truncated by the next leader of the metadata quorum
+            written[e.offset] = e
         elif isinstance(e, k.MetadataRecordCommitted) and e.offset in written:
             change = written.pop(e.offset)
             if e.what.startswith(_record_prefix(change)) and (
                 isinstance(change, k.PartitionLeaderElected) or "leader=" not in e.what
             ):
                 out.append((at, change))
-    return out
+            elif isinstance(change, k.PartitionLeaderElected):
+                lost.append(change)
+    lost += [c for c in written.values() if isinstance(c, k.PartitionLeaderElected)]
+    return out, sorted(lost, key=lambda c: (c.at_ms, c.offset))
 
 
 def _record_prefix(change: PartitionChange) -> str:

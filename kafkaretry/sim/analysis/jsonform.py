@@ -69,6 +69,10 @@ def cluster_json(c: ClusterFacts) -> dict[str, Any]:
             }
             for ch in c.leader_changes
         ],
+        "uncommitted_leader_changes": [
+            {"decided_at_ms": at, "topic": t, "partition": p, "new_leader": leader}
+            for at, t, p, leader in c.uncommitted_leader_changes
+        ],
         "isr_stalls": [
             {
                 "topic": s.topic,

@@ -134,6 +134,9 @@ class ClusterFacts:
     no_quorum_at_ms: int | None  # first moment fewer than a majority of voters were alive
     fenced: tuple[tuple[int, int], ...]  # (at_ms, broker), as the controller decided
     leader_changes: tuple[LeaderChange, ...]  # committed ones only
+    # Written by an active controller that lost its leadership before they committed:
+    # (decided_at_ms, topic, partition, new_leader); no broker ever acted on them.
+    uncommitted_leader_changes: tuple[tuple[int, str, int, int], ...]
     stalls: tuple[IsrStall, ...]
 
 
