@@ -90,7 +90,46 @@ def _one(a: RunAnalysis, r: RecordOutcome, key_type: str, backoff_max_ms: int) -
     good = len(r.copies) == 1 and not r.lost
     table.add_row("copies in the log", Text(_copies(r), style="ack" if good else "failure"))
     table.add_row("outcome", status_text(r))
+    facts = cluster_lines(a, r.partition)
+    if facts:
+        table.add_row("cluster", "\n".join(facts))
     return table
+
+
+def cluster_lines(a: RunAnalysis, partition: int | None) -> list[str]:
+    """What the cluster did, one short line per fact (nothing when no node failed)."""
+    c = a.cluster
+    lines = [f"broker {b} crashed at {at} ms" for at, b in c.broker_crashes]
+    lines += [
+        f"controller {n}{' (active)' if active else ''} crashed at {at} ms"
+        for at, n, active in c.controller_crashes
+    ]
+    lines += [
+        f"controller {e.new_active} elected active at {e.at_ms} ms (epoch {e.epoch})"
+        for e in c.controller_elections
+    ]
+    if c.no_quorum_at_ms is not None:
+        lines.append(f"no controller quorum from {c.no_quorum_at_ms} ms")
+    lines += [
+        f"partition {ch.partition}: leader {ch.old_leader} → "
+        f"{'none' if ch.new_leader < 0 else ch.new_leader} (epoch {ch.leader_epoch}), "
+        f"committed at {ch.committed_at_ms} ms"
+        for ch in c.leader_changes
+        if ch.partition == partition
+    ]
+    by_broker: dict[tuple[int, int, int | None], list[int]] = {}
+    for stall in c.stalls:
+        by_broker.setdefault((stall.broker, stall.from_ms, stall.until_ms), []).append(
+            stall.partition
+        )
+    for (broker, start, end), partitions in by_broker.items():
+        until = f"to {end} ms" if end is not None else "to the end"
+        names = ", ".join(map(str, partitions))
+        lines.append(
+            f"partition{'s' if len(partitions) > 1 else ''} {names} kept dead broker {broker} "
+            f"in the ISR from {start} {until} (acks=all writes wait)"
+        )
+    return lines
 
 
 def _idempotence(a: RunAnalysis) -> str:
@@ -136,6 +175,9 @@ def _several(a: RunAnalysis, key_type: str) -> Table:
         table.caption = f"… and {len(rest)} more records ({', '.join(kinds)})"
     table.add_row("", "", "", "", "", "", "")
     table.add_row("idempotence", "", "", _idempotence(a), "", "", "")
+    facts = cluster_lines(a, a.records[0].partition)
+    if facts:
+        table.add_row("cluster", "", "", "\n".join(facts), "", "", "")
     return table
 
 

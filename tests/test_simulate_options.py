@@ -1,0 +1,89 @@
+"""`simulate` options: keys read as `partition` reads them, --no-key, --brief."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from kafkaretry.cli import app
+
+runner = CliRunner()
+STORIES = "tests/data/stories.yaml"
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def as_json(*args: str) -> dict[str, Any]:
+    result = invoke(*args, "--json")
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_key_without_key_type_is_a_string_key_as_in_partition() -> None:
+    data = as_json("simulate", "ack-loss", "--key", "hello")
+    placed = as_json("partition", "hello")
+    assert data["record"] == {
+        "key": "hello",
+        "key_type": "string",
+        "partition": placed["partition"],
+    }
+    assert as_json("simulate", "ack-loss", "--key", "7", "--key-type", "int")["record"] == {
+        "key": "7",
+        "key_type": "int",
+        "partition": as_json("partition", "7", "--key-type", "int")["partition"],
+    }
+
+
+def test_no_key_sends_a_null_key() -> None:
+    data = as_json("simulate", "ack-loss", "--no-key")
+    assert data["record"]["key"] is None
+    assert data["records"][0]["key"] is None
+    result = invoke("simulate", "ack-loss", "--no-key", "--brief")
+    assert result.exit_code == 0
+    assert "no key (null) → partition" in result.stdout
+    assert "None" not in result.stdout
+
+
+def test_a_null_key_in_the_file_reads_no_key() -> None:
+    result = invoke("simulate", "keyless", "--scenarios", STORIES)
+    assert result.exit_code == 0
+    assert "no key (null)" in result.stdout
+    assert "key None" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["ack-loss", "--no-key", "--key", "x"],
+            "error: --no-key takes neither --key nor --key-type\n",
+        ),
+        (
+            ["broker-down", "--no-key"],
+            "error: crash-broker with broker: partition-leader needs a keyed record (a keyless "
+            "record has no partition until the sticky partitioner picks one)\n",
+        ),
+    ],
+)
+def test_key_errors(args: list[str], message: str) -> None:
+    result = invoke("simulate", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+
+
+@pytest.mark.parametrize(
+    "args", [["ack-loss"], ["broker-down"], ["broker-down", "--with-controller"]]
+)
+def test_brief_is_about_a_screen(args: list[str]) -> None:
+    result = invoke("simulate", *args, "--brief")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert 15 <= len(lines) <= 45
+    assert [line for line in lines if line.startswith("Stage 1 ·")]
+    assert "t = " not in result.stdout  # no moments, only headings
+    assert "summary" in result.stdout
