@@ -71,7 +71,14 @@ def check_against_trace(trace: Trace, analysis: RunAnalysis) -> None:
         assert change.committed_at_ms in commits.values()
 
 
-STORY_NAMES = ("quiet", "leader-dies-acks-1", "keyless", "no-quorum", "uncommitted-election")
+STORY_NAMES = (
+    "quiet",
+    "leader-dies-acks-1",
+    "keyless",
+    "no-quorum",
+    "uncommitted-election",
+    "reordered",
+)
 
 
 @settings(max_examples=30, deadline=None)
@@ -190,3 +197,12 @@ def test_no_quorum_and_stalls() -> None:
     b = analyse(run(SCENARIOS, "broker-down"))
     assert [(s.partition, s.broker) for s in b.cluster.stalls] == [(1, 4), (2, 4)]
     assert all(s.until_ms == b.cluster.leader_changes[0].committed_at_ms for s in b.cluster.stalls)
+
+
+def test_a_retry_overtaken_by_later_batches_breaks_per_key_order() -> None:
+    a = analyse(run(STORIES, "reordered"))
+    assert [r.reordered for r in a.records] == [False, True, True]
+    assert [r.copies for r in a.records] == [(2,), (0,), (1,)]
+    # With idempotence the broker rejects the out-of-sequence batches until the first lands.
+    b = analyse(run(STORIES, "reordered", enable_idempotence="true"))
+    assert not any(r.reordered for r in b.records)

@@ -46,6 +46,8 @@ RUNS: list[tuple[Path, str, tuple[str, ...], FaultPlan]] = [
     (STORIES, "uncommitted-election", (), FaultPlan()),
     (STORIES, "acks-1-lost", ("network.latency.ms=3",), FaultPlan()),
     (STORIES, "acks-1-lost", (), FaultPlan()),
+    (STORIES, "reordered", (), FaultPlan()),
+    (STORIES, "reordered", ("enable.idempotence=true",), FaultPlan()),
 ]
 
 
