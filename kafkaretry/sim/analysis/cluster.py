@@ -8,6 +8,8 @@ no broker ever acts on it and it is not reported.
 
 from __future__ import annotations
 
+from typing import Any
+
 from kafkaretry.sim.analysis.model import ClusterFacts, ControllerElection, IsrStall, LeaderChange
 from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.trace import Trace
@@ -17,39 +19,54 @@ PartitionChange = k.PartitionLeaderElected | k.IsrShrunk
 
 def cluster_facts(trace: Trace) -> ClusterFacts:
     committed, never = _changes(trace)
-    leaders = tuple(
-        LeaderChange(
-            e.topic,
-            e.partition,
-            e.old_leader,
-            e.new_leader,
-            e.leader_epoch,
-            e.isr_after,
-            e.at_ms,
-            at,
-        )
-        for at, e in committed
-        if isinstance(e, k.PartitionLeaderElected)
-    )
-    no_quorum = trace.of_type(k.NoQuorum)
+    seen: dict[type, list[tuple[int, Any]]] = {kind: [] for kind in _FACTS}
+    for at, e in trace.timed_events():
+        found = seen.get(type(e))
+        if found is not None:
+            found.append((at, e))
+    no_quorum = seen[k.NoQuorum]
     return ClusterFacts(
-        broker_crashes=tuple((at, e.broker) for at, e in trace.of_type(k.BrokerCrashed)),
-        broker_restarts=tuple((at, e.broker) for at, e in trace.of_type(k.BrokerRestarted)),
+        broker_crashes=tuple((at, e.broker) for at, e in seen[k.BrokerCrashed]),
+        broker_restarts=tuple((at, e.broker) for at, e in seen[k.BrokerRestarted]),
         controller_crashes=tuple(
-            (at, e.controller, e.was_active) for at, e in trace.of_type(k.ControllerCrashed)
+            (at, e.controller, e.was_active) for at, e in seen[k.ControllerCrashed]
         ),
         controller_elections=tuple(
             ControllerElection(at, e.new_active, e.epoch, e.votes)
-            for at, e in trace.of_type(k.ControllerElected)
+            for at, e in seen[k.ControllerElected]
         ),
         no_quorum_at_ms=no_quorum[0][0] if no_quorum else None,
-        fenced=tuple((at, e.broker) for at, e in trace.of_type(k.BrokerFenced)),
-        leader_changes=leaders,
+        fenced=tuple((at, e.broker) for at, e in seen[k.BrokerFenced]),
+        leader_changes=tuple(
+            LeaderChange(
+                e.topic,
+                e.partition,
+                e.old_leader,
+                e.new_leader,
+                e.leader_epoch,
+                e.isr_after,
+                e.at_ms,
+                at,
+            )
+            for at, e in committed
+            if isinstance(e, k.PartitionLeaderElected)
+        ),
         uncommitted_leader_changes=tuple(
             (c.at_ms, c.topic, c.partition, c.new_leader) for c in never
         ),
         stalls=_stalls(trace, committed),
     )
+
+
+# The event types the facts are read from, collected in one pass over the trace.
+_FACTS = (
+    k.BrokerCrashed,
+    k.BrokerRestarted,
+    k.ControllerCrashed,
+    k.ControllerElected,
+    k.NoQuorum,
+    k.BrokerFenced,
+)
 
 
 def _committed_changes(trace: Trace) -> list[tuple[int, PartitionChange]]:

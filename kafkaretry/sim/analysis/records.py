@@ -8,13 +8,13 @@ pending when the run ended first. Copies are read from the partition's final lea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.analysis.attempts import attempts_by_batch
 from kafkaretry.sim.analysis.model import RecordOutcome, Status, VerdictKind
 from kafkaretry.sim.snapshot import ReplicaView
-from kafkaretry.sim.trace import Trace
+from kafkaretry.sim.trace import Attempt, Trace
 
 # Java's TimeoutException: what the callback gets when delivery.timeout.ms has passed.
 EXPIRED_ERROR = "TimeoutException"
@@ -36,18 +36,22 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
     seen = _scan(trace)
     batches = attempts_by_batch(trace)
     logs = _final_logs(trace, seen)
-    firsts: dict[int, int] = {}
+    offsets = _offsets_by_record(logs)
+    reordered = _reordered(trace, seen, offsets)
     out: list[RecordOutcome] = []
     for index, spec in enumerate(trace.records):
         s = seen.get(index, _Seen())
-        leader = logs.get((spec.topic, s.partition)) if s.partition is not None else None
-        copies = tuple(e.offset for e in leader.log if e.record == index) if leader else ()
+        partition = s.partition
+        leader = logs.get((spec.topic, partition)) if partition is not None else None
+        copies = (
+            tuple(offsets.get((spec.topic, partition, index), ()))
+            if leader is not None and partition is not None
+            else ()
+        )
         committed = tuple(o for o in copies if leader and o < leader.high_watermark)
-        if copies:
-            firsts[index] = copies[0]
         attempts = batches.get(s.batch, ()) if s.batch is not None else ()
-        acked = s.status == "acknowledged"
-        lost = acked and leader is not None and not copies
+        lost = s.status == "acknowledged" and leader is not None and not copies
+        kind = _kind(s, attempts, copies, lost=lost, no_quorum=no_quorum)
         out.append(
             RecordOutcome(
                 index=index,
@@ -68,41 +72,52 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
                 final_leader=None if leader is None else leader.broker,
                 lost=lost,
                 duplicated=len(copies) > 1,
-                reordered=False,
-                kind="pending",
+                reordered=index in reordered,
+                kind=kind,
             )
         )
-    reordered = _reordered(out, firsts)
-    return tuple(_with_kind(o, o.index in reordered, no_quorum=no_quorum) for o in out)
+    return tuple(out)
 
 
 def _scan(trace: Trace) -> dict[int, _Seen]:
     seen: dict[int, _Seen] = {}
     last_batch: dict[tuple[str, int], int] = {}  # the open batch a later record may join
+    acked: Status = "sent-without-ack" if trace.settings.acks == 0 else "acknowledged"
+    wanted = _SCANNED
     for at, e in trace.timed_events():
-        match e:
-            case ev.BatchCreated():
-                last_batch[e.topic, e.partition] = e.batch
-                seen.setdefault(e.record, _Seen()).batch = e.batch
-            case ev.RecordPartitioned():
-                s = seen.setdefault(e.record, _Seen())
-                s.partition = e.partition
-                if s.batch is None:
-                    s.batch = last_batch.get((e.topic, e.partition))
-            case ev.RecordAcknowledged():
-                s = seen.setdefault(e.record, _Seen())
-                s.batch, s.ack, s.resolved_at_ms = e.batch, e, at
-                s.status = "sent-without-ack" if trace.settings.acks == 0 else "acknowledged"
-            case ev.RecordFailed():
-                s = seen.setdefault(e.record, _Seen())
-                s.batch, s.status, s.error, s.resolved_at_ms = e.batch, "failed", e.error, at
-            case ev.RecordExpired():
-                s = seen.setdefault(e.record, _Seen())
-                s.batch, s.status, s.resolved_at_ms = e.batch, "failed", at
-                s.error, s.expired = EXPIRED_ERROR, True
-            case _:
-                pass
+        kind = type(e)
+        if kind not in wanted:  # most events: one set lookup, no pattern matching
+            continue
+        record: int = e.record  # type: ignore[union-attr]
+        s = seen.get(record)
+        if s is None:
+            s = seen[record] = _Seen()
+        if isinstance(e, ev.BatchCreated):
+            last_batch[e.topic, e.partition] = e.batch
+            s.batch = e.batch
+        elif isinstance(e, ev.RecordPartitioned):
+            s.partition = e.partition
+            if s.batch is None:
+                s.batch = last_batch.get((e.topic, e.partition))
+        elif isinstance(e, ev.RecordAcknowledged):
+            s.batch, s.ack, s.resolved_at_ms, s.status = e.batch, e, at, acked
+        elif isinstance(e, ev.RecordFailed):
+            s.batch, s.status, s.error, s.resolved_at_ms = e.batch, "failed", e.error, at
+        elif isinstance(e, ev.RecordExpired):
+            s.batch, s.status, s.resolved_at_ms = e.batch, "failed", at
+            s.error, s.expired = EXPIRED_ERROR, True
     return seen
+
+
+_SCANNED = frozenset(
+    {
+        ev.BatchCreated,
+        ev.RecordPartitioned,
+        ev.RecordAcknowledged,
+        ev.RecordFailed,
+        ev.RecordExpired,
+    }
+)
 
 
 def _final_logs(trace: Trace, seen: dict[int, _Seen]) -> dict[tuple[str, int], ReplicaView]:
@@ -121,41 +136,54 @@ def _final_logs(trace: Trace, seen: dict[int, _Seen]) -> dict[tuple[str, int], R
     return logs
 
 
-def _reordered(out: list[RecordOutcome], firsts: dict[int, int]) -> set[int]:
+def _offsets_by_record(
+    logs: dict[tuple[str, int], ReplicaView],
+) -> dict[tuple[str, int, int], list[int]]:
+    """(topic, partition, record) -> offsets in that partition's final leader log: one pass."""
+    out: dict[tuple[str, int, int], list[int]] = {}
+    for (topic, partition), leader in logs.items():
+        for entry in leader.log:
+            out.setdefault((topic, partition, entry.record), []).append(entry.offset)
+    return out
+
+
+def _reordered(
+    trace: Trace, seen: dict[int, _Seen], offsets: dict[tuple[str, int, int], list[int]]
+) -> set[int]:
     """Records stored before an earlier send() of the same key (same partition): order broke."""
     found: set[int] = set()
-    by_key: dict[tuple[str, int | None, str], list[int]] = {}
-    for o in out:
-        if o.key is not None and o.index in firsts:
-            by_key.setdefault((o.topic, o.partition, o.key), []).append(o.index)
-    for indices in by_key.values():
-        highest = -1
-        for i in indices:  # send order
-            if firsts[i] < highest:
-                found.add(i)
-            highest = max(highest, firsts[i])
+    highest: dict[tuple[str, int, str], int] = {}
+    for index, spec in enumerate(trace.records):  # send order
+        s = seen.get(index)
+        if spec.key is None or s is None or s.partition is None:
+            continue
+        stored = offsets.get((spec.topic, s.partition, index))
+        if not stored:
+            continue
+        key = (spec.topic, s.partition, spec.key)
+        if stored[0] < highest.get(key, -1):
+            found.add(index)
+        highest[key] = max(highest.get(key, -1), stored[0])
     return found
 
 
-def _with_kind(o: RecordOutcome, reordered: bool, *, no_quorum: bool) -> RecordOutcome:
-    return replace(o, reordered=reordered, kind=_kind(o, no_quorum=no_quorum))
-
-
-def _kind(o: RecordOutcome, *, no_quorum: bool) -> VerdictKind:  # noqa: PLR0911 - one per kind
-    if o.lost:
+def _kind(  # noqa: PLR0911 - one return per kind
+    s: _Seen, attempts: tuple[Attempt, ...], copies: tuple[int, ...], *, lost: bool, no_quorum: bool
+) -> VerdictKind:
+    if lost:
         return "acked-then-lost"
-    if o.duplicated:
+    if len(copies) > 1:
         return "duplicated"
-    if o.status == "sent-without-ack":
+    if s.status == "sent-without-ack":
         return "sent-without-ack"
-    if o.status == "failed" and o.copies:
+    if s.status == "failed" and copies:
         return "failed-but-stored"
-    if o.status in ("failed", "pending") and no_quorum:
+    if s.status in ("failed", "pending") and no_quorum:
         return "no-quorum"
-    if o.status == "failed":
-        return "expired" if o.expired else "failed"
-    if o.status == "pending":
-        return "pending" if o.attempts else "not-sent"
-    if o.deduplicated:
+    if s.status == "failed":
+        return "expired" if s.expired else "failed"
+    if s.status == "pending":
+        return "pending" if attempts else "not-sent"
+    if any(a.outcome == "deduplicated" for a in attempts):
         return "deduplicated-retry"
-    return "retried-single-append" if o.retried else "no-retry"
+    return "retried-single-append" if len(attempts) > 1 else "no-retry"
