@@ -31,8 +31,8 @@ _STYLE: dict[VerdictKind, str] = {
 
 _IDEMPOTENCE_OFF = {
     "explicit": "enable.idempotence=false was set",
-    "acks": "acks={acks} silently turned idempotence off (enable.idempotence was not set)",
-    "retries": "retries=0 silently turned idempotence off (enable.idempotence was not set)",
+    "acks": "acks={acks} turned idempotence off silently, as enable.idempotence was not set",
+    "retries": "retries=0 turned idempotence off silently, as enable.idempotence was not set",
 }
 
 
