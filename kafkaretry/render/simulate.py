@@ -136,8 +136,9 @@ def story_stages(
     )
     stages.append(summary)
     stages.append(timeline_table(trace))
-    if failure:
-        stages.append(corrections_table())
+    corrections = corrections_table(analysis)
+    if corrections is not None:
+        stages.append(corrections)
     return stages
 
 
