@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kafkaretry.cli import app
+from tests.conftest import assert_golden
 
 runner = CliRunner()
 STORIES = "tests/data/stories.yaml"
@@ -87,3 +88,20 @@ def test_brief_is_about_a_screen(args: list[str]) -> None:
     assert [line for line in lines if line.startswith("Stage 1 ·")]
     assert "t = " not in result.stdout  # no moments, only headings
     assert "summary" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("golden", "args"),
+    [
+        (
+            "simulate-brief-acks-1-lost.txt",
+            ["acks-1-lost", "--scenarios", STORIES, "--set", "network.latency.ms=3"],
+        ),
+        ("simulate-brief-min-isr-3.txt", ["broker-down", "--set", "min.insync.replicas=3"]),
+        ("simulate-brief-no-quorum.txt", ["no-quorum", "--scenarios", STORIES]),
+    ],
+)
+def test_brief_golden(golden: str, args: list[str]) -> None:
+    result = invoke("simulate", *args, "--brief")
+    assert result.exit_code == 0
+    assert_golden(golden, result.stdout)

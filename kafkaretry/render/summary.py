@@ -69,7 +69,9 @@ def _copies(r: RecordOutcome) -> str:
         leader = "no leader" if r.final_leader is None else f"broker {r.final_leader}"
         return f"0 (not in the final leader's log: {leader})"
     uncommitted = len(r.copies) - len(r.committed)
-    note = f", {uncommitted} not committed" if uncommitted else ""
+    note = ""
+    if uncommitted:
+        note = "; not committed" if not r.committed else f"; {uncommitted} not committed"
     offsets = ", ".join(map(str, r.copies))
     return f"{len(r.copies)} (offset{'s' if len(r.copies) > 1 else ''} {offsets}{note})"
 
