@@ -51,6 +51,15 @@ def test_no_key_sends_a_null_key() -> None:
     assert "None" not in result.stdout
 
 
+def test_broker_down_without_a_key_crashes_the_leader_of_the_partition_picked() -> None:
+    data = as_json("simulate", "broker-down", "--no-key")
+    [record] = data["records"]
+    [crash] = data["cluster"]["broker_crashes"]
+    assert record["attempts"][0]["broker"] == crash["broker"]
+    assert record["kind"] == "deduplicated-retry"
+    assert record["acked_by"] != crash["broker"]
+
+
 def test_a_null_key_in_the_file_reads_no_key() -> None:
     result = invoke("simulate", "keyless", "--scenarios", STORIES)
     assert result.exit_code == 0
@@ -66,9 +75,10 @@ def test_a_null_key_in_the_file_reads_no_key() -> None:
             "error: --no-key takes neither --key nor --key-type\n",
         ),
         (
-            ["broker-down", "--no-key"],
-            "error: crash-broker with broker: partition-leader needs a keyed record (a keyless "
-            "record has no partition until the sticky partitioner picks one)\n",
+            ["broker-down", "--no-key", "--at-ms", "5"],
+            "error: crash-broker with broker: partition-leader needs a keyed record, or a "
+            "trigger (when) that waits until the keyless record has its partition: a keyless "
+            "record has none until the sticky partitioner picks one\n",
         ),
     ],
 )

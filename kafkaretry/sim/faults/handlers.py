@@ -77,22 +77,46 @@ def drop_request(fault: DropRequest, sim: FaultTarget) -> Action:
     return arm
 
 
-def _partition_leader(sim: FaultTarget) -> int:
+class _KeylessPartition:
+    """Watches for the partition the sticky partitioner gives a keyless first record."""
+
+    def __init__(self) -> None:
+        self.partition: int | None = None
+
+    def __call__(self, event: ev.TraceEvent) -> bool:
+        if isinstance(event, ev.RecordPartitioned) and event.record == 0:
+            self.partition = event.partition
+            return True
+        return False
+
+
+def _partition_leader(sim: FaultTarget, keyless: _KeylessPartition) -> int:
     """`broker: partition-leader`: who leads the first record's partition right now."""
     record = sim.inputs.records[0] if sim.inputs.records else None
-    if record is None or record.key_bytes is None:
-        raise UnsupportedFaultError(
-            "crash-broker with broker: partition-leader needs a keyed record "
-            "(a keyless record has no partition until the sticky partitioner picks one)"
-        )
-    topic = sim.inputs.topology.topic(record.topic)
-    partition = java_partition(record.key_bytes, len(topic.partitions))
-    return sim.control.partition(topic.name, partition).leader
+    if record is not None and record.key_bytes is not None:
+        topic = sim.inputs.topology.topic(record.topic)
+        partition = java_partition(record.key_bytes, len(topic.partitions))
+        return sim.control.partition(topic.name, partition).leader
+    if record is not None and keyless.partition is not None:  # chosen in send() already
+        return sim.control.partition(record.topic, keyless.partition).leader
+    raise UnsupportedFaultError(
+        "crash-broker with broker: partition-leader needs a keyed record, or a trigger "
+        "(when) that waits until the keyless record has its partition: a keyless record has "
+        "none until the sticky partitioner picks one"
+    )
 
 
 def crash_broker(fault: CrashBroker, sim: FaultTarget) -> Action:
+    keyless = _KeylessPartition()
+    records = sim.inputs.records
+    if fault.broker == "partition-leader" and records and records[0].key_bytes is None:
+        sim.watch(keyless)  # until send() has placed the record: then it drops out
+
     def crash() -> None:
-        broker = _partition_leader(sim) if fault.broker == "partition-leader" else fault.broker
+        if fault.broker == "partition-leader":
+            broker = _partition_leader(sim, keyless)
+        else:
+            broker = fault.broker
         if broker < 0 or not sim.nodes.is_alive(broker):
             sim.emit(ev.FaultArmed("crash-broker", f"no live broker to crash ({broker})"))
             return
