@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from kafkaretry.errors import ScenarioFileError
 from kafkaretry.loading import load_scenario_book
 from kafkaretry.scenario import scenario_inputs
 from kafkaretry.sim import events as ev
@@ -62,3 +64,20 @@ def test_acknowledged_and_armed_event() -> None:
 def test_a_trigger_that_never_comes_never_strikes() -> None:
     trace = run(sim.When("sent", attempt=9))
     assert trace.of_type(k.BrokerCrashed) == []
+
+
+def test_a_bad_trigger_names_its_place(tmp_path: Path) -> None:
+    text = SCENARIOS.read_text(encoding="utf-8").replace(
+        "when: {event: replicated, attempt: 1}", "when: {event: copied, attempt: 0}"
+    )
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioFileError) as caught:
+        load_scenario_book(path)
+    assert caught.value.message == (
+        f"{path}: 2 problems\n"
+        "  scenarios.broker-down.faults[0].when.event: Input should be 'sent', 'appended', "
+        "'replicated' or 'acknowledged' (got 'copied')\n"
+        "  scenarios.broker-down.faults[0].when.attempt: Input should be greater than or "
+        "equal to 1 (got 0)"
+    )
