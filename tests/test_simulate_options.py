@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -115,3 +117,29 @@ def test_brief_golden(golden: str, args: list[str]) -> None:
     result = invoke("simulate", *args, "--brief")
     assert result.exit_code == 0
     assert_golden(golden, result.stdout)
+
+
+def _keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["broker-down", "--with-controller"],
+        ["uncommitted-election", "--scenarios", STORIES],
+        ["acks-1-lost", "--scenarios", STORIES],
+    ],
+)
+def test_every_json_field_is_documented_in_the_readme(args: list[str]) -> None:
+    data = as_json("simulate", *args)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = {k: v for k, v in data.items() if k not in ("settings", "cluster_settings", "events")}
+    prose = re.sub(r"```.*?```", "", readme, flags=re.DOTALL)
+    spans = " ".join(re.findall(r"`[^`]+`", prose))  # field names appear in code spans
+    undocumented = sorted(k for k in _keys(shown) if not re.search(rf"\b{k}\b", spans))
+    assert undocumented == []
