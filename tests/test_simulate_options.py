@@ -143,3 +143,13 @@ def test_every_json_field_is_documented_in_the_readme(args: list[str]) -> None:
     spans = " ".join(re.findall(r"`[^`]+`", prose))  # field names appear in code spans
     undocumented = sorted(k for k in _keys(shown) if not re.search(rf"\b{k}\b", spans))
     assert undocumented == []
+
+
+def test_many_records_stay_a_readable_length() -> None:
+    result = invoke("simulate", "busy", "--scenarios", STORIES)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) <= 400
+    assert any(line.startswith("… and 2") and "counted rather than shown" in line for line in lines)
+    assert any("… and 288 more records (no-retry)" in line for line in lines)
+    assert "All 300 records: One copy" in result.stdout

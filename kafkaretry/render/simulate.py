@@ -17,7 +17,7 @@ from kafkaretry.render.myths import corrections_table
 from kafkaretry.render.overview import overview_tree
 from kafkaretry.render.partition import partition_tree, stage_table
 from kafkaretry.render.step import step_view
-from kafkaretry.render.stretch import REPEATABLE, Moment, collapsed
+from kafkaretry.render.stretch import REPEATABLE, SHOWN_PER_STAGE, Moment, collapsed, overflow
 from kafkaretry.render.summary import summary_table
 from kafkaretry.render.timeline import timeline_table
 from kafkaretry.render.verdict import verdict
@@ -154,6 +154,8 @@ def _moments(
     before: ClusterSnapshot | None = None  # the cluster just before this moment
     stages: list[tuple[str, list[RenderableType]]] = [("", [])]
     quiet: list[Moment] = []
+    busy: list[Moment] = []
+    in_stage = 0  # moments shown in the current stage
     for at, steps in groupby(trace.steps, key=lambda s: s.at_ms):
         group = list(steps)
         events = [e for s in group for e in s.events]
@@ -168,12 +170,21 @@ def _moments(
             extra = overview_tree(snapshot, shown or before, topic=topic, partition=partition)
             shown = snapshot
         before = snapshot or before
-        routine = not opened and extra is None and all(isinstance(e, REPEATABLE) for e in events)
-        if routine:
+        plain = not opened and extra is None
+        if plain and in_stage >= SHOWN_PER_STAGE:
+            busy.append((at, events))  # a long stage: counted at its end, not shown
+            continue
+        if plain and all(isinstance(e, REPEATABLE) for e in events):
             quiet.append((at, events))
             continue
         stages[-1][1].extend(collapsed(quiet, partition=partition, first_epoch=epoch))
         quiet = []
+        if opened and busy:
+            stages[-1][1].append(overflow(busy))
+            busy = []
+        if any(t.startswith("Stage ") for t in opened):
+            in_stage = 0
+        in_stage += 1
         for title in opened:
             if title.startswith("Stage "):
                 stages.append((title, []))
@@ -181,6 +192,8 @@ def _moments(
                 stages[-1][1].append(Text(f"\n{title}", style="stage"))
         stages[-1][1].append(step_view(at, events, extra))
     stages[-1][1].extend(collapsed(quiet, partition=partition, first_epoch=epoch))
+    if busy:
+        stages[-1][1].append(overflow(busy))
     return stages
 
 

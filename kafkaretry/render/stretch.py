@@ -89,3 +89,36 @@ def _attempts(events: list[ev.TraceEvent]) -> str:
 
 def _epoch(e: ev.MetadataReceived, partition: int) -> int:
     return max((epoch for p, _, epoch in e.leaders if p == partition), default=-1)
+
+
+SHOWN_PER_STAGE = 24  # moments a stage shows before the rest of it is only counted
+
+# Words for the events of a busy stage (many records in flight); others use their class name.
+WORDS = {
+    ev.RecordPartitioned: "send() calls",
+    ev.BatchCreated: "batches opened",
+    ev.ProduceRequestSent: "ProduceRequests",
+    ev.RecordAppended: "leader appends",
+    ev.FollowerReplicated: "follower copies",
+    ev.HighWatermarkAdvanced: "high-watermark moves",
+    ev.ProduceResponseSent: "produce responses",
+    ev.ProduceResponseReceived: "responses received",
+    ev.RecordAcknowledged: "records completed",
+    ev.RetryScheduled: "retries scheduled",
+    **LABELS,
+}
+
+
+def overflow(moments: list[Moment]) -> Text:
+    """The rest of a long stage, counted by kind of event (the timeline and summary list
+    every record's fate)."""
+    counts = Counter(type(e) for _, events in moments for e in events)
+    parts = ", ".join(
+        f"{n} {WORDS.get(kind, kind.__name__)}"
+        for kind, n in sorted(counts.items(), key=lambda item: (-item[1], item[0].__name__))
+    )
+    return Text(
+        f"… and {len(moments)} more moments of this stage from {moments[0][0]} to "
+        f"{moments[-1][0]} ms, counted rather than shown: {parts} …",
+        style="muted",
+    )

@@ -32,13 +32,17 @@ MILESTONES = (
 REPEATS_SHOWN = 2  # rows of one kind (same event, broker, error) before the rest are counted
 
 
-def _signature(event: ev.TraceEvent) -> tuple[object, ...]:
-    """Milestones that say the same thing but for the attempt number and the time."""
+MANY_RECORDS = 12  # beyond this the summary table lists the records; the timeline folds them
+
+
+def _signature(event: ev.TraceEvent, *, many: bool) -> tuple[object, ...]:
+    """Milestones that say the same thing but for the attempt number and the time (and,
+    with many records, the batch)."""
     return (
         type(event),
         getattr(event, "broker", None),
         getattr(event, "error", None),
-        getattr(event, "batch", None),
+        None if many else getattr(event, "batch", None),
     )
 
 
@@ -50,13 +54,15 @@ def timeline_table(trace: Trace) -> Table:
     table.add_column("what happened")
     previous = 0
     seen: Counter[tuple[object, ...]] = Counter()
+    many = len(trace.records) > MANY_RECORDS
+    always = () if many else ALWAYS_SHOWN
     held: list[tuple[int, ev.TraceEvent]] = []
     for at, event in trace.timed_events():
         if not isinstance(event, MILESTONES):
             continue
-        signature = _signature(event)
+        signature = _signature(event, many=many)
         seen[signature] += 1
-        if seen[signature] > REPEATS_SHOWN and not isinstance(event, ALWAYS_SHOWN):
+        if seen[signature] > REPEATS_SHOWN and not isinstance(event, always):
             held.append((at, event))
             continue
         _flush(table, held)
@@ -67,7 +73,7 @@ def timeline_table(trace: Trace) -> Table:
     return table
 
 
-# The record's fate is never folded into a count.
+# The record's fate is never folded into a count (unless the summary table lists many).
 ALWAYS_SHOWN = (ev.RecordAcknowledged, ev.RecordExpired, ev.RecordFailed, ev.RecordAppended)
 
 
@@ -75,9 +81,13 @@ def _flush(table: Table, held: list[tuple[int, ev.TraceEvent]]) -> None:
     if not held:
         return
     sent = [e.attempt for _, e in held if isinstance(e, ev.ProduceRequestSent)]
-    attempts = f", attempts #{sent[0]}\N{EN DASH}#{sent[-1]}" if len(sent) > 1 else ""
+    attempts = ""
+    if len(sent) > 1 and sent[0] != sent[-1]:
+        attempts = f", attempts #{sent[0]}\N{EN DASH}#{sent[-1]}"
+    first, last = held[0][0], held[-1][0]
+    rows = "row" if len(held) == 1 else "rows"
     table.add_row(
-        f"{held[0][0]}\N{EN DASH}{held[-1][0]}",
+        str(first) if first == last else f"{first}\N{EN DASH}{last}",
         "",
-        Text(f"… {len(held)} more rows like the ones above{attempts}", style="muted"),
+        Text(f"… {len(held)} more {rows} like the ones above{attempts}", style="muted"),
     )
