@@ -166,7 +166,7 @@ FAULT_HANDLERS: dict[type, FaultHandler] = {
 }
 
 
-FAULT_KINDS: dict[type, str] = {
+KIND_NAMES: dict[type, str] = {
     DropResponse: "drop-response",
     DropRequest: "drop-request",
     CrashBroker: "crash-broker",
@@ -182,7 +182,7 @@ def install(faults: tuple[Fault, ...], sim: FaultTarget) -> None:
         if fault.when is None:
             sim.queue.at(fault.at_ms, action)
         else:
-            sim.queue.at(fault.at_ms, _armer(fault.when, sim, FAULT_KINDS[type(fault)], action))
+            sim.queue.at(fault.at_ms, _armer(fault.when, sim, KIND_NAMES[type(fault)], action))
 
 
 def _armer(when: When, sim: FaultTarget, kind: str, action: Action) -> Action:
