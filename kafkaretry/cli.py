@@ -11,15 +11,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from kafkaretry import __version__
+from kafkaretry.cli_support import LONG_MAX, count_option, int_option, long_option
 from kafkaretry.errors import KafkaRetryError
-from kafkaretry.topology import MAX_PARTITIONS
 
 app = typer.Typer(
     name="kafkaretry",
@@ -41,27 +40,6 @@ class KeyType(StrEnum):
     short = "short"
     uuid = "uuid"
     bytes = "bytes"
-
-
-_LONG_MAX = 2**63 - 1
-
-
-def _int_option(*decls: str, low: int, high: int = 2**31 - 1, kind: str = "INT", **kw: Any) -> Any:
-    """An option holding a Java integer in [low, high]; errors echo at most 40 characters."""
-
-    def parse(text: str) -> int:
-        from kafkaretry.javanum import parse_java_integer, shown
-
-        try:
-            return parse_java_integer(text, kind, low, high)
-        except ValueError as exc:
-            raise typer.BadParameter(f"{shown(text)}: {exc}") from None
-
-    return typer.Option(*decls, parser=parse, metavar="<int>", **kw)
-
-
-_long_option = partial(_int_option, high=_LONG_MAX, kind="LONG")
-_count_option = partial(_int_option, low=1, high=MAX_PARTITIONS)
 
 
 ScenariosOption = Annotated[
@@ -136,7 +114,7 @@ def partition(
     ] = None,
     partitions: Annotated[
         int | None,
-        _count_option(help="Partition count instead of the topic's (a resize; at most 100000)."),
+        count_option(help="Partition count instead of the topic's (a resize; at most 100000)."),
     ] = None,
     client: Annotated[
         list[str] | None,
@@ -171,12 +149,12 @@ def partition(
     ] = None,
     resize: Annotated[
         list[int] | None,
-        _count_option(help="With --keys-file: what moves at this partition count (repeatable)."),
+        count_option(help="With --keys-file: what moves at this partition count (repeatable)."),
     ] = None,
-    top: Annotated[int, _int_option(low=0, help="With --keys-file: hottest keys to list.")] = 10,
+    top: Annotated[int, int_option(low=0, help="With --keys-file: hottest keys to list.")] = 10,
     max_distinct: Annotated[
         int,
-        _int_option(low=2, help="With --keys-file: distinct keys counted exactly (memory bound)."),
+        int_option(low=2, help="With --keys-file: distinct keys counted exactly (memory bound)."),
     ] = 2_000_000,
     scenarios: ScenariosOption = None,
     as_json: JsonOption = False,
@@ -250,15 +228,26 @@ SetOption = Annotated[
 def simulate(
     name: Annotated[str, typer.Argument(help="Scenario name from the scenario file.")],
     key: Annotated[
-        str | None, typer.Option(help="Record key [default: the scenario's].", show_default=False)
+        str | None,
+        typer.Option(
+            help="Record key [default: the scenario's]. Without --key-type it is a String "
+            "key, as `kafkaretry partition KEY` reads it.",
+            show_default=False,
+        ),
     ] = None,
     key_type: Annotated[
         KeyType | None,
-        typer.Option("--key-type", help="Java serializer for the key [default: the scenario's]."),
+        typer.Option(
+            "--key-type",
+            help="Java serializer for the key [default: string with --key, else the scenario's].",
+        ),
     ] = None,
+    no_key: Annotated[
+        bool, typer.Option("--no-key", help="Send the records with a null key (keyless path).")
+    ] = False,
     seed: Annotated[
         int,
-        _long_option(low=~_LONG_MAX, help="Seed of the simulation's random streams."),
+        long_option(low=~LONG_MAX, help="Seed of the simulation's random streams."),
     ] = 0,
     settings: SetOption = None,
     scenarios: ScenariosOption = None,
@@ -266,15 +255,19 @@ def simulate(
     step: Annotated[
         bool, typer.Option("--step", help="Pause after each stage until Enter (terminals only).")
     ] = False,
+    brief: Annotated[
+        bool,
+        typer.Option("--brief", help="Only the stage headings, the summary and the verdict."),
+    ] = False,
     broker: Annotated[
         int | None,
-        _int_option(
+        int_option(
             low=0, help="The broker the scenario's crash-broker fault kills.", show_default=False
         ),
     ] = None,
     at_ms: Annotated[
         int | None,
-        _long_option(
+        long_option(
             "--at-ms", low=0, help="When the crash-broker fault strikes.", show_default=False
         ),
     ] = None,
@@ -290,11 +283,15 @@ def simulate(
         from kafkaretry.runner import run_scenario
         from kafkaretry.scenario import FaultPlan
 
+        if no_key and (key is not None or key_type is not None):
+            raise KafkaRetryError("--no-key takes neither --key nor --key-type")
+        chosen_type = key_type.value if key_type else ("string" if key is not None else None)
         run = run_scenario(
             _scenarios_path(scenarios),
             name,
             key=key,
-            key_type=key_type.value if key_type else None,
+            key_type=chosen_type,
+            no_key=no_key,
             overrides=settings or [],
             seed=seed,
             plan=FaultPlan(broker, at_ms, with_controller),
@@ -302,16 +299,14 @@ def simulate(
         if as_json:
             _print_json(run.json())
             return
-        _show(run.stages(), pause=step and sys.stdin.isatty())
+        _show(run.stages(brief=brief), pause=step and sys.stdin.isatty())
 
 
 def _show(stages: list[Any], *, pause: bool) -> None:
-    console = _console()
-    for index, stage in enumerate(stages):
-        console.print(stage)
-        console.print()
-        if pause and index + 1 < len(stages):
-            console.input("[muted]Enter for the next stage…[/muted]")
+    from kafkaretry.render.console import show_stages
+
+    if not show_stages(_console(), stages, pause=pause):
+        raise typer.Exit(130)  # Ctrl-C: quietly, with the shell's code for SIGINT
 
 
 def main() -> None:

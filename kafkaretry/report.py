@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.analysis import RunAnalysis, analyse, analysis_json
 from kafkaretry.sim.events import TraceEvent
 from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.trace import Attempt, Fate, Trace
@@ -61,6 +62,7 @@ def event_json(at_ms: int, event: TraceEvent) -> dict[str, Any]:
 def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
     """The --json document (its fields are documented in the README), then the full event trace."""
     s = summarize(trace, key_type, record)
+    analysis = analyse(trace)
     return {
         "scenario": trace.scenario,
         "seed": trace.seed,
@@ -83,21 +85,26 @@ def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
         "ack_offset": s.ack_offset,
         "ack_at_ms": s.ack_at_ms,
         "fate": {"outcome": s.fate.outcome, "at_ms": s.fate.at_ms, "error": s.fate.error},
-        **failover_json(trace, record),
+        **failover_json(trace, analysis, record),
+        **analysis_json(analysis),
         "events": [event_json(at, e) for at, e in trace.timed_events()],
     }
 
 
-def failover_json(trace: Trace, record: int = 0) -> dict[str, Any]:
-    """What a broker or controller failure did (each field null when there was none)."""
+def failover_json(trace: Trace, analysis: RunAnalysis, record: int = 0) -> dict[str, Any]:
+    """What a broker or controller failure did (each field null when there was none).
+
+    `leader_election` is the first change of the record's partition leader that the
+    controllers committed: one whose controller died before committing never took effect.
+    """
     topic, partition = trace.records[record].topic, trace.partition_of(record)
     brokers = trace.of_type(k.BrokerCrashed)
     controllers = [(at, e) for at, e in trace.of_type(k.ControllerCrashed) if e.was_active]
     elected = [(at, e) for at, e in trace.of_type(k.ControllerElected) if controllers]
     leaders = [
-        (at, e)
-        for at, e in trace.of_type(k.PartitionLeaderElected)
-        if (e.topic, e.partition) == (topic, partition)
+        change
+        for change in analysis.cluster.leader_changes
+        if (change.topic, change.partition) == (topic, partition)
     ]
     ack = trace.acknowledgement(record)
     return {
@@ -117,11 +124,12 @@ def failover_json(trace: Trace, record: int = 0) -> dict[str, Any]:
         if not leaders
         else {
             "partition": partition,
-            "old_leader": leaders[0][1].old_leader,
-            "new_leader": leaders[0][1].new_leader,
-            "leader_epoch": leaders[0][1].leader_epoch,
-            "isr_after": list(leaders[0][1].isr_after),
-            "at_ms": leaders[0][0],
+            "old_leader": leaders[0].old_leader,
+            "new_leader": leaders[0].new_leader,
+            "leader_epoch": leaders[0].leader_epoch,
+            "isr_after": list(leaders[0].isr_after),
+            "at_ms": leaders[0].decided_at_ms,
+            "committed_at_ms": leaders[0].committed_at_ms,
         },
         "metadata_refreshes": [
             {

@@ -25,6 +25,7 @@ from kafkaretry.config import (
     RestartController,
     ScenarioBook,
     ScenarioModel,
+    Trigger,
 )
 from kafkaretry.errors import KafkaRetryError, KeyParseError, unknown_name
 from kafkaretry.javanum import shown
@@ -112,20 +113,27 @@ def cluster_settings(cfg: ClusterConfig) -> sim.ClusterSettings:
     return sim.ClusterSettings(**{name: getattr(cfg, name) for name in ClusterConfig.model_fields})
 
 
+def _when(trigger: Trigger | None) -> sim.When | None:
+    if trigger is None:
+        return None
+    return sim.When(trigger.event, trigger.attempt, trigger.record)
+
+
 def _fault(fault: Fault) -> sim.Fault:
+    when = _when(fault.when)
     match fault:
         case DropResponse():
-            return sim.DropResponse(fault.attempt, fault.at_ms)
+            return sim.DropResponse(fault.attempt, fault.at_ms, when)
         case DropRequest():
-            return sim.DropRequest(fault.attempt, fault.at_ms)
+            return sim.DropRequest(fault.attempt, fault.at_ms, when)
         case CrashBroker():
-            return sim.CrashBroker(fault.broker, fault.at_ms)
+            return sim.CrashBroker(fault.broker, fault.at_ms, when)
         case RestartBroker():
-            return sim.RestartBroker(fault.broker, fault.at_ms)
+            return sim.RestartBroker(fault.broker, fault.at_ms, when)
         case CrashController():
-            return sim.CrashController(fault.controller, fault.at_ms)
+            return sim.CrashController(fault.controller, fault.at_ms, when)
         case RestartController():
-            return sim.RestartController(fault.controller, fault.at_ms)
+            return sim.RestartController(fault.controller, fault.at_ms, when)
 
 
 def _records(
@@ -185,15 +193,18 @@ def _planned(
     out: list[sim.Fault] = []
     for fault in faults:
         if isinstance(fault, sim.CrashBroker):
+            # --at-ms strikes at that millisecond, in place of any trigger the file gives.
             fault = sim.CrashBroker(  # noqa: PLW2901 - the planned version replaces it
                 fault.broker if plan.broker is None else plan.broker,
                 fault.at_ms if plan.at_ms is None else plan.at_ms,
+                fault.when if plan.at_ms is None else None,
             )
         out.append(fault)
     if plan.with_controller:
-        # The story's bonus: the active controller dies at the same moment as the broker.
+        # The story's bonus: the active controller dies at the same moment as the broker
+        # (on the same trigger, when the crash waits for one).
         first = next(f for f in out if isinstance(f, sim.CrashBroker))
-        out.append(sim.CrashController("active", first.at_ms))
+        out.append(sim.CrashController("active", first.at_ms, first.when))
     return tuple(out)
 
 
@@ -205,6 +216,7 @@ def scenario_inputs(
     key_type: str | None = None,
     overrides: dict[str, str] | None = None,
     plan: FaultPlan = FaultPlan(),
+    no_key: bool = False,
 ) -> sim.SimulationInputs:
     """The named scenario with --key/--key-type/--set applied; errors name what is wrong."""
     if name not in book.scenarios:
@@ -216,7 +228,7 @@ def scenario_inputs(
     network, _ = _merge(NetworkConfig, [book.network], sets)
     topology = book.topology()
     topic = topology.topic(scenario.record.topic).name
-    chosen_key = key if key is not None else scenario.record.key
+    chosen_key = None if no_key else (key if key is not None else scenario.record.key)
     return sim.SimulationInputs(
         scenario=name,
         topology=topology,

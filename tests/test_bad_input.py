@@ -186,12 +186,12 @@ COMMAND_LINE: list[tuple[list[str], str]] = [
         "error: cannot read keys file '{d}/missing.txt': No such file or directory",
     ),
     (
-        ["simulate", "ack-loss", "--key", "x"],
-        "error: scenario 'ack-loss': key 'x' is not an integer (the scenario's key_type int)",
+        ["simulate", "ack-loss", "--key-type", "int", "--key", "x"],
+        "error: scenario 'ack-loss': key 'x' is not an integer (--key-type int)",
     ),
     (
-        ["simulate", "ack-loss", "--key", D5000],
-        f"error: scenario 'ack-loss': key {CUT} is out of range for the scenario's key_type int "
+        ["simulate", "ack-loss", "--key-type", "int", "--key", D5000],
+        f"error: scenario 'ack-loss': key {CUT} is out of range for --key-type int "
         "(-2147483648 to 2147483647)",
     ),
     (
@@ -306,8 +306,8 @@ FILES: list[tuple[str, str | bytes, str]] = [
     ),
     (
         "at.yaml",
-        BASE.replace("at_ms: 13 ", f"at_ms: {2**63} "),
-        "scenarios.broker-down.faults[0].at_ms: must be a Java LONG from 0 to 9223372036854775807 "
+        MINI + f"    faults: [{{kind: crash-broker, broker: 2, at_ms: {2**63}}}]\n",
+        "scenarios.s.faults[0].at_ms: must be a Java LONG from 0 to 9223372036854775807 "
         "(got 9223372036854775808)",
     ),
     (

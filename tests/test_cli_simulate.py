@@ -44,8 +44,33 @@ def test_json_fields_for_the_default_run() -> None:
         "leader_election",
         "metadata_refreshes",
         "ack_broker",
+        "records",
+        "outcome",
+        "cluster",
         "events",
     ]
+    assert data["outcome"] == {"status": "acknowledged", "reason": "deduplicated-retry"}
+    [record] = data["records"]
+    assert record == {
+        "index": 0,
+        "key": "1",
+        "partition": 0,
+        "status": "acknowledged",
+        "attempts": data["attempts"],
+        "ack_offset": 0,
+        "acked_by": 4,
+        "ack_at_ms": data["ack_at_ms"],
+        "error": None,
+        "expired": False,
+        "copies": [0],
+        "committed": [0],
+        "in_final_log": True,
+        "final_leader": 4,
+        "lost": False,
+        "duplicated": False,
+        "reordered": False,
+        "kind": "deduplicated-retry",
+    }
     assert data["failed"] == {"broker": None, "controller": None}
     assert (data["controller_election"], data["leader_election"]) == (None, None)
     assert data["metadata_refreshes"] == [

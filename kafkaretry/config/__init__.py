@@ -26,6 +26,7 @@ from kafkaretry.config.faults import (
     Fault,
     RestartBroker,
     RestartController,
+    Trigger,
 )
 from kafkaretry.config.settings import ClusterConfig, NetworkConfig, ProducerConfig
 
@@ -48,4 +49,5 @@ __all__ = [
     "ScenarioBook",
     "ScenarioModel",
     "TopicModel",
+    "Trigger",
 ]

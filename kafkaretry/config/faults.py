@@ -13,8 +13,25 @@ from pydantic import BeforeValidator, Field
 from kafkaretry.config.base import INT_MAX, Model, NodeId, NonNegativeLong, PositiveInt
 
 
+class Trigger(Model):
+    """An event the fault waits for once it is armed at `at_ms` (it fires at most once).
+
+    sent: attempt `attempt` of the batch holding record `record` leaves the producer;
+    appended: its leader appends it; replicated: every live in-sync follower has copied
+    that append (with acks=all, before the leader can answer); acknowledged: the producer
+    gets record `record`'s acknowledgement; acknowledged-unreplicated: the producer gets an
+    acknowledgement, for record `record` or a later one, of an offset that no follower has
+    copied yet (possible with acks=1 only: acks=all waits for the ISR, acks=0 has no offset).
+    """
+
+    event: Literal["sent", "appended", "replicated", "acknowledged", "acknowledged-unreplicated"]
+    attempt: Annotated[int, Field(ge=1)] = 1
+    record: Annotated[int, Field(ge=0)] = 0
+
+
 class _Fault(Model):
     at_ms: NonNegativeLong = 0  # simulated time, a Java long like Kafka's clocks
+    when: Trigger | None = None  # None: strike at at_ms itself
 
 
 class DropResponse(_Fault):

@@ -1,7 +1,9 @@
 """The turning points of a run, as a rule table: which event opens which part of the story.
 
 Each rule fires at most once, at the first event it matches, so any scenario (the shipped
-ones or a user's) gets headings from what actually happened, never from its name.
+ones or a user's) gets headings from what actually happened, never from its name. A title
+may only state what the run's analysis confirms: "retries" needs a later attempt, "elects"
+needs a committed election, "acknowledges" needs acks other than 0.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.analysis import RecordOutcome, RunAnalysis
 from kafkaretry.sim.kraft import events as k
 
 
@@ -21,12 +24,19 @@ class Context:
     topic: str
     partition: int  # the first record's partition
     first_epoch: int  # its leader epoch in the producer's first metadata
+    analysis: RunAnalysis
+
+    def batch_records(self, batch: int) -> list[RecordOutcome]:
+        return [r for r in self.analysis.records if r.batch == batch]
+
+    def record_word(self, index: int) -> str:
+        return "the record" if len(self.analysis.records) == 1 else f"record {index}"
 
 
 @dataclass(frozen=True, slots=True)
 class ChapterRule:
     kind: type
-    title: Callable[[Any], str]
+    title: Callable[[Any, Context], str]
     when: Callable[[Any, Context], bool] = lambda event, context: True
     show_cluster: bool = True  # an overview tree (runs with a failure only)
     # Show that tree at the first moment with this event (e.g. once the records commit).
@@ -40,60 +50,147 @@ def _sees_new_leader(event: ev.MetadataReceived, context: Context) -> bool:
     )
 
 
-RULES: tuple[ChapterRule, ...] = (
-    ChapterRule(
-        k.BrokerCrashed,
-        lambda e: (
-            f"Broker {e.broker} fails. The producer keeps retrying the SAME partition: "
-            "the batch is bound to it; only the broker it is sent to can change"
-        ),
-    ),
-    ChapterRule(
-        k.ControllerCrashed,
-        lambda e: (
-            f"… and the active controller (controller {e.controller}) fails at the same moment"
-        ),
-        when=lambda e, c: e.was_active,
-        numbered=False,
-    ),
-    ChapterRule(
-        k.FetchTimeoutExpired,
-        lambda e: (
+def _broker_crash(e: k.BrokerCrashed, c: Context) -> str:
+    title = f"Broker {e.broker} fails"
+    retried = [
+        r
+        for r in c.analysis.records
+        if any(a.at_ms > e.at_ms and a.attempt > 1 for a in r.attempts)
+        and any(a.at_ms <= e.at_ms for a in r.attempts)
+    ]
+    if retried:
+        title += (
+            ". The producer keeps retrying the SAME partition: the batch is bound to it; "
+            "only the broker it is sent to can change"
+        )
+    return title
+
+
+def _controller_crash(e: k.ControllerCrashed, c: Context) -> str:
+    same = any(at == e.at_ms for at, _ in c.analysis.cluster.broker_crashes)
+    if same:
+        return f"… and the active controller (controller {e.controller}) fails at the same moment"
+    return f"The active controller (controller {e.controller}) fails"
+
+
+def _controller_crash_numbered(e: k.ControllerCrashed, c: Context) -> bool:
+    return e.was_active and not any(at == e.at_ms for at, _ in c.analysis.cluster.broker_crashes)
+
+
+def _controller_crash_joined(e: k.ControllerCrashed, c: Context) -> bool:
+    return e.was_active and any(at == e.at_ms for at, _ in c.analysis.cluster.broker_crashes)
+
+
+def _fetch_timeout(e: k.FetchTimeoutExpired, c: Context) -> str:
+    cluster = c.analysis.cluster
+    if any(el.at_ms >= e.at_ms for el in cluster.controller_elections):
+        return (
             "The standby controllers notice the silence and elect a new active "
             "controller by Raft (pre-vote, then vote)"
+        )
+    if cluster.no_quorum_at_ms is not None:
+        return (
+            "The standby controllers notice the silence, but fewer than a majority of "
+            "controllers are alive: no new active controller can be elected"
+        )
+    return "A standby controller notices the silence (controller.quorum.fetch.timeout.ms)"
+
+
+def _uncommitted_at(e: k.BrokerFenced, c: Context) -> bool:
+    return any(at == e.at_ms for at, *_ in c.analysis.cluster.uncommitted_leader_changes)
+
+
+def _fenced_uncommitted(e: k.BrokerFenced, c: Context) -> str:
+    return (
+        f"The active controller fences broker {e.broker} and elects new leaders, but these "
+        "records never commit: a majority of controllers never has them"
+    )
+
+
+def _fenced(e: k.BrokerFenced, c: Context) -> str:
+    changes = [ch for ch in c.analysis.cluster.leader_changes if ch.decided_at_ms == e.at_ms]
+    title = f"The active controller fences broker {e.broker}"
+    if any(ch.new_leader >= 0 for ch in changes):
+        title += " and elects new leaders from the ISR"
+    if any(ch.new_leader < 0 for ch in changes):
+        title += "; a partition is left with no eligible leader"
+    return title
+
+
+def _timed_out(e: ev.ProduceRequestTimedOut, c: Context) -> str:
+    retried = any(a.attempt > e.attempt for r in c.batch_records(e.batch) for a in r.attempts)
+    title = "No answer within request.timeout.ms"
+    return title + (": the producer retries the same batch" if retried else "")
+
+
+def _acknowledged(e: ev.RecordAcknowledged, c: Context) -> str:
+    if c.analysis.acks == 0:
+        return f"The send of {c.record_word(e.record)} completes without any answer (acks=0)"
+    return f"Broker {e.broker} acknowledges {c.record_word(e.record)}"
+
+
+def _failed(e: ev.RecordFailed, c: Context) -> str:
+    retries = " (retries=0)" if c.analysis.retries == 0 else ""
+    return (
+        f"The producer gives up on {c.record_word(e.record)}{retries}: the callback gets {e.error}"
+    )
+
+
+RULES: tuple[ChapterRule, ...] = (
+    ChapterRule(k.BrokerCrashed, _broker_crash),
+    ChapterRule(
+        k.ControllerCrashed, _controller_crash, when=_controller_crash_joined, numbered=False
+    ),
+    ChapterRule(k.ControllerCrashed, _controller_crash, when=_controller_crash_numbered),
+    ChapterRule(k.FetchTimeoutExpired, _fetch_timeout, show_cluster=False),
+    ChapterRule(
+        k.NoQuorum,
+        lambda e, c: (
+            f"No quorum: only controller{'s' if len(e.alive) != 1 else ''} "
+            f"{', '.join(map(str, e.alive)) or 'none'} alive, {e.needed} needed"
         ),
         show_cluster=False,
     ),
     ChapterRule(
         k.BrokerSessionsRenewed,
-        lambda e: (
+        lambda e, c: (
             f"… controller {e.controller} is the new active controller (epoch {e.epoch}); "
             "it gives every broker a fresh session"
         ),
         numbered=False,
     ),
+    ChapterRule(k.BrokerFenced, _fenced_uncommitted, when=_uncommitted_at, show_cluster=False),
     ChapterRule(
         k.BrokerFenced,
-        lambda e: (
-            f"The active controller fences broker {e.broker} and elects new leaders from the ISR"
-        ),
+        _fenced,
+        when=lambda e, c: not _uncommitted_at(e, c),
         cluster_on=k.MetadataRecordCommitted,
     ),
     ChapterRule(
         ev.MetadataReceived,
-        lambda e: (
+        lambda e, c: (
             f"The producer refreshes its metadata from broker {e.broker} (a broker, not "
             "a controller) and sees the new leader"
         ),
         when=_sees_new_leader,
     ),
-    ChapterRule(ev.ResponseDropped, lambda e: "The ACK is lost", show_cluster=False),
+    ChapterRule(ev.ResponseDropped, lambda e, c: "The ACK is lost", show_cluster=False),
     ChapterRule(
-        ev.ProduceRequestTimedOut,
-        lambda e: "No answer within request.timeout.ms: the producer retries the same batch",
+        ev.RequestDropped,
+        lambda e, c: "The produce request is lost on its way",
         show_cluster=False,
     ),
-    ChapterRule(ev.RecordAcknowledged, lambda e: f"Broker {e.broker} acknowledges the record"),
+    ChapterRule(ev.ProduceRequestTimedOut, _timed_out, show_cluster=False),
+    ChapterRule(ev.RecordAcknowledged, _acknowledged),
+    ChapterRule(ev.RecordFailed, _failed, show_cluster=False),
+    ChapterRule(
+        ev.RecordExpired,
+        lambda e, c: (
+            f"delivery.timeout.ms ({e.delivery_timeout_ms} ms) has passed: "
+            f"{c.record_word(e.record)} expires and the callback gets TimeoutException"
+        ),
+        show_cluster=False,
+    ),
 )
 
 
@@ -115,11 +212,12 @@ class ChapterTracker:
                     continue
                 if rule.when(event, self._context):
                     self._fired.add(index)
+                    title = rule.title(event, self._context)
                     if rule.numbered:
                         self.count += 1
-                        opened.append(f"Stage {self.count} · {rule.title(event)}")
+                        opened.append(f"Stage {self.count} · {title}")
                     else:
-                        opened.append(rule.title(event))
+                        opened.append(title)
                     if rule.show_cluster and rule.cluster_on is None:
                         show = True
                     elif rule.show_cluster and rule.cluster_on is not None:

@@ -35,7 +35,7 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             template = _NOTES.get((rule, config), "{config} adjusted to {value}")
             return Text(template.format(config=config, value=value), style="warning")
         case ev.FaultArmed(kind=kind, detail=detail):
-            return Text(f"fault {kind} armed: {detail} will be lost", style="failure")
+            return Text(f"fault {kind} armed: {detail}", style="failure")
         case ev.RecordPartitioned(record=r, key=key, topic=t, partition=p, partitions=n):
             if key is None:  # no hash: the built-in partitioner picks inside append()
                 return Text(
@@ -158,9 +158,14 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
                 style="retry",
             )
         case ev.RecordAcknowledged(record=r, partition=p, offset=o, broker=b):
-            where = "offset unknown (acks=0)" if o < 0 else f"offset {o}"
+            if o < 0:  # acks=0: the send completes once written; no broker answers
+                return Text(
+                    f"record {r}: send() completes as the request to broker {b} is written "
+                    f"(acks=0): partition {p}, offset -1, no answer from any broker",
+                    style="warning",
+                )
             return Text(
-                f"record {r} acknowledged by broker {b}: partition {p}, {where}", style="ack"
+                f"record {r} acknowledged by broker {b}: partition {p}, offset {o}", style="ack"
             )
         case ev.RecordExpired(record=r, batch=b, delivery_timeout_ms=t):
             return Text(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from itertools import groupby
 
@@ -18,10 +17,12 @@ from kafkaretry.render.myths import corrections_table
 from kafkaretry.render.overview import overview_tree
 from kafkaretry.render.partition import partition_tree, stage_table
 from kafkaretry.render.step import step_view
-from kafkaretry.render.timeline import summary_table, timeline_table
-from kafkaretry.report import summarize
+from kafkaretry.render.stretch import REPEATABLE, SHOWN_PER_STAGE, Moment, collapsed, overflow
+from kafkaretry.render.summary import summary_table
+from kafkaretry.render.timeline import timeline_table
+from kafkaretry.render.verdict import verdict
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.kraft import events as k
+from kafkaretry.sim.analysis import RunAnalysis, analyse
 from kafkaretry.sim.snapshot import ClusterSnapshot
 from kafkaretry.sim.trace import Trace
 
@@ -62,10 +63,18 @@ def _header(trace: Trace, description: str, *, failure: bool) -> Group:
     return Group(*lines)
 
 
-def _record_stage(placement: KeyPlacement | None) -> RenderableType:
-    title = Text("1. The record and its partition", style="stage")
+def _record_stage(placement: KeyPlacement | None, count: int) -> RenderableType:
+    title = Text(
+        "1. The record and its partition"
+        if count == 1
+        else f"1. The {count} records and their partition",
+        style="stage",
+    )
     if placement is None:
-        return Group(title, Text("no key: the built-in sticky partitioner picks the partition"))
+        return Group(
+            title,
+            Text("no key (null): the built-in sticky partitioner picks the partition"),
+        )
     intro = Text(
         f"key {placement.shown_key} ({placement.key_type}) → topic {placement.topic}, "
         f"{placement.partitions} partitions. The partition is fixed here, once, in send().",
@@ -75,48 +84,78 @@ def _record_stage(placement: KeyPlacement | None) -> RenderableType:
 
 def _keys(trace: Trace, key_type: str) -> dict[int, str]:
     return {
-        i: "none" if r.key is None else display_key(r.key, key_type)
+        i: "null" if r.key is None else display_key(r.key, key_type)
         for i, r in enumerate(trace.records)
     }
 
 
 def story_stages(
-    trace: Trace, *, description: str, placement: KeyPlacement | None, key_type: str
+    trace: Trace,
+    *,
+    description: str,
+    placement: KeyPlacement | None,
+    key_type: str,
+    brief: bool = False,
 ) -> list[RenderableType]:
-    """Header, the record, the run millisecond by millisecond, final logs, summary, timeline."""
-    failure = _has_failure(trace)  # a node crashed: the control plane's story applies
-    stages: list[RenderableType] = [
-        _header(trace, description, failure=failure),
-        _record_stage(placement),
-    ]
+    """The story as stages (one per --step pause): header, the record, one stage per turning
+    point of the run, the final logs, the summary with its verdict, the timeline.
+
+    `brief`: the header, the stage headings, the summary and the verdict only.
+    """
+    analysis = analyse(trace)
+    failure = bool(analysis.cluster.broker_crashes or analysis.cluster.controller_crashes)
+    header = _header(trace, description, failure=failure)
     topic = trace.records[0].topic if trace.records else ""
     keys = _keys(trace, key_type)
-    stages.append(Text("2. What happens, millisecond by millisecond", style="stage"))
-    stages.extend(_moments(trace, topic, keys, failure=failure))
-    final = cluster_tree(
-        trace.final, topic=topic, keys=keys, title=f"3. The final logs at {trace.final.at_ms} ms"
+    moments = _moments(trace, topic, keys, analysis, failure=failure)
+    summary = Group(
+        summary_table(analysis, key_type, trace.settings.retry_backoff_max_ms),
+        verdict(analysis),
     )
-    stages.append(final)
-    summary = summarize(trace, key_type)
-    stages.append(Group(summary_table(summary), _verdict(summary.copies, summary.idempotence)))
+    if brief:
+        titles = [
+            line
+            for title, views in moments
+            for line in [Text(title, style="stage")] * bool(title) + _turns(views)
+        ]
+        return [header, Group(*titles), summary]
+    first_title = Text("2. What happens, millisecond by millisecond", style="stage")
+    stages: list[RenderableType] = [header, _record_stage(placement, len(trace.records))]
+    for index, (title, views) in enumerate(moments):
+        parts: list[RenderableType] = [first_title] if index == 0 else []
+        if title:
+            parts.append(Text(f"\n{title}", style="stage"))
+        stages.append(Group(*_spaced([*parts, *views])))
+    stages.append(
+        cluster_tree(
+            trace.final,
+            topic=topic,
+            keys=keys,
+            title=f"3. The final logs at {trace.final.at_ms} ms",
+        )
+    )
+    stages.append(summary)
     stages.append(timeline_table(trace))
-    if failure:
-        stages.append(corrections_table())
+    corrections = corrections_table(analysis)
+    if corrections is not None:
+        stages.append(corrections)
     return stages
 
 
 def _moments(
-    trace: Trace, topic: str, keys: dict[int, str], *, failure: bool
-) -> list[RenderableType]:
-    """One view per simulated millisecond, with a heading where the story turns."""
+    trace: Trace, topic: str, keys: dict[int, str], analysis: RunAnalysis, *, failure: bool
+) -> list[tuple[str, list[RenderableType]]]:
+    """(heading, views) per stage of the run: a stage starts where the story turns."""
     partition = trace.partition_of(0) or 0
     first = trace.of_type(ev.MetadataReceived)
     epoch = next((e for p, _, e in first[0][1].leaders if p == partition), 0) if first else 0
-    tracker = ChapterTracker(Context(topic, partition, epoch))
+    tracker = ChapterTracker(Context(topic, partition, epoch, analysis))
     shown: ClusterSnapshot | None = None  # the last overview: "changed" is relative to it
     before: ClusterSnapshot | None = None  # the cluster just before this moment
-    out: list[RenderableType] = []
-    quiet: list[tuple[int, list[ev.TraceEvent]]] = []
+    stages: list[tuple[str, list[RenderableType]]] = [("", [])]
+    quiet: list[Moment] = []
+    busy: list[Moment] = []
+    in_stage = 0  # moments shown in the current stage
     for at, steps in groupby(trace.steps, key=lambda s: s.at_ms):
         group = list(steps)
         events = [e for s in group for e in s.events]
@@ -131,73 +170,47 @@ def _moments(
             extra = overview_tree(snapshot, shown or before, topic=topic, partition=partition)
             shown = snapshot
         before = snapshot or before
-        routine = not opened and extra is None and all(isinstance(e, ROUTINE) for e in events)
-        if not routine:
-            out.extend(_collapsed(quiet))
-            quiet = []
-            out.extend(Text(f"\n{title}", style="stage") for title in opened)
-            out.append(step_view(at, events, extra))
-        else:
+        plain = not opened and extra is None
+        if plain and in_stage >= SHOWN_PER_STAGE:
+            busy.append((at, events))  # a long stage: counted at its end, not shown
+            continue
+        if plain and all(isinstance(e, REPEATABLE) for e in events):
             quiet.append((at, events))
-    out.extend(_collapsed(quiet))
+            continue
+        stages[-1][1].extend(collapsed(quiet, partition=partition, first_epoch=epoch))
+        quiet = []
+        if opened and busy:
+            stages[-1][1].append(overflow(busy))
+            busy = []
+        if any(t.startswith("Stage ") for t in opened):
+            in_stage = 0
+        in_stage += 1
+        for title in opened:
+            if title.startswith("Stage "):
+                stages.append((title, []))
+            else:  # a turn within the stage: a heading at its moment, not a new stage
+                stages[-1][1].append(Text(f"\n{title}", style="stage"))
+        stages[-1][1].append(step_view(at, events, extra))
+    stages[-1][1].extend(collapsed(quiet, partition=partition, first_epoch=epoch))
+    if busy:
+        stages[-1][1].append(overflow(busy))
+    return stages
+
+
+def _spaced(items: list[RenderableType]) -> list[RenderableType]:
+    """A blank line between the moments of a stage, as between stages."""
+    out: list[RenderableType] = []
+    for item in items:
+        if out:
+            out.append(Text(""))
+        out.append(item)
     return out
 
 
-# Moments made only of these are the producer waiting out a failure: reconnects refused,
-# metadata refreshes that bring no newer leader epoch. Long runs of them are summarised.
-ROUTINE = (
-    ev.ConnectionClosed,
-    ev.MetadataUpdateRequested,
-    ev.MetadataRequestSent,
-    ev.MetadataReceived,
-)
-ROUTINE_LABELS = {
-    ev.ConnectionClosed: "connections closed or refused",
-    ev.MetadataUpdateRequested: "metadata marked stale",
-    ev.MetadataRequestSent: "MetadataRequests to a broker",
-    ev.MetadataReceived: "answers with no newer leader epoch",
-}
-SHOWN_ROUTINE = 4  # moments shown before the rest of a quiet stretch is summarised
-
-
-def _collapsed(quiet: list[tuple[int, list[ev.TraceEvent]]]) -> list[RenderableType]:
-    if len(quiet) <= SHOWN_ROUTINE + 1:
-        return [step_view(at, events) for at, events in quiet]
-    shown = [step_view(at, events) for at, events in quiet[:SHOWN_ROUTINE]]
-    rest = quiet[SHOWN_ROUTINE:]
-    counts = Counter(type(e) for _, events in rest for e in events)
-    parts = ", ".join(
-        f"{counts[kind]} {label}" for kind, label in ROUTINE_LABELS.items() if counts[kind]
-    )
-    summary = Text(
-        f"… and {len(rest)} more moments like these from {rest[0][0]} to {rest[-1][0]} ms "
-        f"({parts}): the producer backs off its reconnects (reconnect.backoff.ms) and its "
-        "metadata refreshes (retry.backoff.ms), both growing to their .max.ms, while every "
-        "broker still names the old leader; the batch's own retry backoff stays at its first "
-        "value …",
-        style="muted",
-    )
-    return [*shown, summary]
-
-
-def _verdict(copies: int, idempotence: bool) -> Text:
-    if copies == 1 and idempotence:
-        return Text(
-            "One copy: the broker recognised the retry by producer id + sequence number "
-            "and answered with the original offset.",
-            style="ack",
-        )
-    if copies > 1:
-        return Text(
-            f"{copies} copies: without idempotence the broker cannot tell a retry from a "
-            "new record, so the retry is appended again.",
-            style="failure",
-        )
-    return Text(f"{copies} cop{'y' if copies == 1 else 'ies'} of the record in the log.")
-
-
-def _has_failure(trace: Trace) -> bool:
-    """A node crashed in this run: the control plane's story (and its myths) apply."""
-    return any(
-        isinstance(e, k.BrokerCrashed | k.ControllerCrashed) for _, e in trace.timed_events()
-    )
+def _turns(views: list[RenderableType]) -> list[Text]:
+    """The headings of turns within a stage (--brief lists them under the stage's own)."""
+    return [
+        Text(v.plain.strip(), style="stage")
+        for v in views
+        if isinstance(v, Text) and v.plain.startswith("\n…")
+    ]

@@ -134,12 +134,30 @@ class RecordSpec:
     value_bytes: int = 100  # model assumption: payload size, only used to fill batches
 
 
+TriggerEvent = Literal[
+    "sent", "appended", "replicated", "acknowledged", "acknowledged-unreplicated"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A fault that waits, once armed at its at_ms, for an event of the run (faults/triggers.py).
+
+    `attempt` counts the produce attempts of the batch holding record `record`.
+    """
+
+    event: TriggerEvent
+    attempt: int = 1
+    record: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class DropResponse:
     """The broker handles attempt `attempt`, but its produce response is lost on the way back."""
 
     attempt: int = 1
     at_ms: int = 0
+    when: When | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,30 +166,35 @@ class DropRequest:
 
     attempt: int = 1
     at_ms: int = 0
+    when: When | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CrashBroker:
     broker: int | Literal["partition-leader"] = "partition-leader"
     at_ms: int = 0
+    when: When | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class RestartBroker:
     broker: int
     at_ms: int = 0
+    when: When | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CrashController:
     controller: int | Literal["active"] = "active"
     at_ms: int = 0
+    when: When | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class RestartController:
     controller: int
     at_ms: int = 0
+    when: When | None = None
 
 
 Fault = (

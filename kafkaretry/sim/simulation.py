@@ -15,7 +15,7 @@ requests with `set_metadata_source`); faults act through `faults.target.FaultTar
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.broker.replica_manager import ReplicaManager
@@ -46,6 +46,7 @@ class Simulation:
         self.settings = effective_producer(inputs.producer)  # ConfigError as KafkaProducer throws
         self.queue = EventQueue()
         self._buffer: list[ev.TraceEvent] = []
+        self._watchers: list[Callable[[ev.TraceEvent], bool]] = []  # fault triggers
         self.emit: Emit = self._buffer.append
         topology = inputs.topology
         self.nodes = Nodes((CLIENT, *topology.controllers, *topology.brokers))
@@ -96,6 +97,18 @@ class Simulation:
 
     def set_metadata_source(self, source: BrokerMetadataCache) -> None:
         self.client.metadata_source = source
+
+    def watch(self, watcher: Callable[[ev.TraceEvent], bool]) -> None:
+        """A fault trigger sees every event after each action, until it returns True."""
+        self._watchers.append(watcher)
+
+    def _notify(self) -> None:
+        # Right after the action that produced them, before any other scheduled action runs:
+        # a triggered fault strikes between two moments of the run, never inside one.
+        for event in tuple(self._buffer):
+            for watcher in tuple(self._watchers):
+                if watcher in self._watchers and watcher(event):
+                    self._watchers.remove(watcher)
 
     def set_broker_alive(self, broker: int, alive: bool) -> None:
         """A crashed broker's process is gone: its host resets the producer's connection."""
@@ -172,6 +185,8 @@ class Simulation:
             )
             if reason is None:
                 queue.run_next()
+                if self._watchers:
+                    self._notify()
             else:
                 self.stopped = watchdog.report(
                     reason,

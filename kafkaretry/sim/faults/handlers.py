@@ -17,6 +17,7 @@ from kafkaretry.partitioning.murmur2 import java_partition
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.engine.network import Message
 from kafkaretry.sim.faults.target import FaultTarget
+from kafkaretry.sim.faults.triggers import arm_trigger
 from kafkaretry.sim.settings import (
     CrashBroker,
     CrashController,
@@ -25,9 +26,12 @@ from kafkaretry.sim.settings import (
     Fault,
     RestartBroker,
     RestartController,
+    When,
 )
 
-FaultHandler = Callable[[Any, FaultTarget], None]
+Action = Callable[[], None]
+# A handler builds the fault's action; `install` runs it at at_ms or on its trigger.
+FaultHandler = Callable[[Any, FaultTarget], Action]
 
 
 class UnsupportedFaultError(KafkaRetryError):
@@ -49,9 +53,11 @@ def _drop_first(
     sim.network.add_filter(drop)
 
 
-def drop_response(fault: DropResponse, sim: FaultTarget) -> None:
+def drop_response(fault: DropResponse, sim: FaultTarget) -> Action:
     def arm() -> None:
-        sim.emit(ev.FaultArmed("drop-response", f"the response to attempt {fault.attempt}"))
+        sim.emit(
+            ev.FaultArmed("drop-response", f"the response to attempt {fault.attempt} will be lost")
+        )
         _drop_first(
             sim,
             "produce-response",
@@ -59,10 +65,10 @@ def drop_response(fault: DropResponse, sim: FaultTarget) -> None:
             lambda m: ev.ResponseDropped(m.src, m.batch, m.attempt),
         )
 
-    sim.queue.at(fault.at_ms, arm)
+    return arm
 
 
-def drop_request(fault: DropRequest, sim: FaultTarget) -> None:
+def drop_request(fault: DropRequest, sim: FaultTarget) -> Action:
     """TCP delivers in order or not at all: losing the request breaks its connection, so every
     later message on it is lost too until the producer closes it (request.timeout.ms)."""
 
@@ -70,38 +76,55 @@ def drop_request(fault: DropRequest, sim: FaultTarget) -> None:
         sim.emit(
             ev.FaultArmed(
                 "drop-request",
-                f"the request of attempt {fault.attempt}, and with it its connection",
+                f"the request of attempt {fault.attempt} will be lost, and with it its connection",
             )
         )
+        # The client emits RequestDropped: it is the one whose send never arrives.
+        _drop_first(sim, "produce-request", fault.attempt, None)
 
-        def drop(message: Message) -> bool:
-            if message.kind != "produce-request" or message.attempt != fault.attempt:
-                return False
-            sim.network.remove_filter(drop)
-            sim.network.break_connection(message.src, message.dst)
-            return True  # the client emits RequestDropped: its send never arrives
-
-        sim.network.add_filter(drop)
-
-    sim.queue.at(fault.at_ms, arm)
+    return arm
 
 
-def _partition_leader(sim: FaultTarget) -> int:
+class _KeylessPartition:
+    """Watches for the partition the sticky partitioner gives a keyless first record."""
+
+    def __init__(self) -> None:
+        self.partition: int | None = None
+
+    def __call__(self, event: ev.TraceEvent) -> bool:
+        if isinstance(event, ev.RecordPartitioned) and event.record == 0:
+            self.partition = event.partition
+            return True
+        return False
+
+
+def _partition_leader(sim: FaultTarget, keyless: _KeylessPartition) -> int:
     """`broker: partition-leader`: who leads the first record's partition right now."""
     record = sim.inputs.records[0] if sim.inputs.records else None
-    if record is None or record.key_bytes is None:
-        raise UnsupportedFaultError(
-            "crash-broker with broker: partition-leader needs a keyed record "
-            "(a keyless record has no partition until the sticky partitioner picks one)"
-        )
-    topic = sim.inputs.topology.topic(record.topic)
-    partition = java_partition(record.key_bytes, len(topic.partitions))
-    return sim.control.partition(topic.name, partition).leader
+    if record is not None and record.key_bytes is not None:
+        topic = sim.inputs.topology.topic(record.topic)
+        partition = java_partition(record.key_bytes, len(topic.partitions))
+        return sim.control.partition(topic.name, partition).leader
+    if record is not None and keyless.partition is not None:  # chosen in send() already
+        return sim.control.partition(record.topic, keyless.partition).leader
+    raise UnsupportedFaultError(
+        "crash-broker with broker: partition-leader needs a keyed record, or a trigger "
+        "(when) that waits until the keyless record has its partition: a keyless record has "
+        "none until the sticky partitioner picks one"
+    )
 
 
-def crash_broker(fault: CrashBroker, sim: FaultTarget) -> None:
+def crash_broker(fault: CrashBroker, sim: FaultTarget) -> Action:
+    keyless = _KeylessPartition()
+    records = sim.inputs.records
+    if fault.broker == "partition-leader" and records and records[0].key_bytes is None:
+        sim.watch(keyless)  # until send() has placed the record: then it drops out
+
     def crash() -> None:
-        broker = _partition_leader(sim) if fault.broker == "partition-leader" else fault.broker
+        if fault.broker == "partition-leader":
+            broker = _partition_leader(sim, keyless)
+        else:
+            broker = fault.broker
         if broker < 0 or not sim.nodes.is_alive(broker):
             sim.emit(ev.FaultArmed("crash-broker", f"no live broker to crash ({broker})"))
             return
@@ -109,18 +132,18 @@ def crash_broker(fault: CrashBroker, sim: FaultTarget) -> None:
         # A process crash: the host resets the producer's TCP connections at once.
         sim.set_broker_alive(broker, False)
 
-    sim.queue.at(fault.at_ms, crash)
+    return crash
 
 
-def restart_broker(fault: RestartBroker, sim: FaultTarget) -> None:
+def restart_broker(fault: RestartBroker, sim: FaultTarget) -> Action:
     def restart() -> None:
         sim.set_broker_alive(fault.broker, True)
         sim.control.restart_broker(fault.broker)
 
-    sim.queue.at(fault.at_ms, restart)
+    return restart
 
 
-def crash_controller(fault: CrashController, sim: FaultTarget) -> None:
+def crash_controller(fault: CrashController, sim: FaultTarget) -> Action:
     def crash() -> None:
         target = fault.controller
         controller = sim.control.active_controller() if target == "active" else target
@@ -130,15 +153,15 @@ def crash_controller(fault: CrashController, sim: FaultTarget) -> None:
         sim.control.crash_controller(controller)
         sim.nodes.set_alive(controller, False)
 
-    sim.queue.at(fault.at_ms, crash)
+    return crash
 
 
-def restart_controller(fault: RestartController, sim: FaultTarget) -> None:
+def restart_controller(fault: RestartController, sim: FaultTarget) -> Action:
     def restart() -> None:
         sim.nodes.set_alive(fault.controller, True)
         sim.control.restart_controller(fault.controller)
 
-    sim.queue.at(fault.at_ms, restart)
+    return restart
 
 
 FAULT_HANDLERS: dict[type, FaultHandler] = {
@@ -151,6 +174,24 @@ FAULT_HANDLERS: dict[type, FaultHandler] = {
 }
 
 
+KIND_NAMES: dict[type, str] = {
+    DropResponse: "drop-response",
+    DropRequest: "drop-request",
+    CrashBroker: "crash-broker",
+    RestartBroker: "restart-broker",
+    CrashController: "crash-controller",
+    RestartController: "restart-controller",
+}
+
+
 def install(faults: tuple[Fault, ...], sim: FaultTarget) -> None:
     for fault in faults:
-        FAULT_HANDLERS[type(fault)](fault, sim)
+        action = FAULT_HANDLERS[type(fault)](fault, sim)
+        if fault.when is None:
+            sim.queue.at(fault.at_ms, action)
+        else:
+            sim.queue.at(fault.at_ms, _armer(fault.when, sim, KIND_NAMES[type(fault)], action))
+
+
+def _armer(when: When, sim: FaultTarget, kind: str, action: Action) -> Action:
+    return lambda: arm_trigger(when, sim, kind, action)

@@ -6,11 +6,12 @@ never imports the simulation that installs it (the run loop is the only module a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.engine.network import Network, Nodes
-from kafkaretry.sim.events import Emit
+from kafkaretry.sim.events import Emit, TraceEvent
 from kafkaretry.sim.kraft.views import PartitionView
 from kafkaretry.sim.settings import SimulationInputs
 
@@ -53,3 +54,6 @@ class FaultTarget(Protocol):
     def control(self) -> ControlPlane: ...
 
     def set_broker_alive(self, broker: int, alive: bool) -> None: ...
+
+    def watch(self, watcher: Callable[[TraceEvent], bool]) -> None:
+        """Show `watcher` every event after each action, until it returns True."""
