@@ -6,18 +6,22 @@ commands that use them, so `--help` and `partition` start fast (PERF-NOTES.md §
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from kafkaretry import __version__
-from kafkaretry.errors import KafkaRetryError
+from kafkaretry.cli_support import (
+    JsonOption,
+    ScenariosOption,
+    SetOption,
+    console,
+    print_json,
+    reported_errors,
+    scenarios_path,
+)
 
 app = typer.Typer(
     name="kafkaretry",
@@ -49,46 +53,15 @@ class Client(StrEnum):
     all = "all"
 
 
-ScenariosOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--scenarios",
-        help="Scenario file to load [default: ./scenarios.yaml, else the packaged one].",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 KeyTypeOption = Annotated[
     KeyType,
     typer.Option("--key-type", help="Java serializer for the key (bytes: give the key as hex)."),
 ]
 
 
-@contextmanager
-def reported_errors() -> Iterator[None]:
-    """The one error funnel: expected failures become `error: …` on stderr and exit 2."""
-    try:
-        yield
-    except KafkaRetryError as exc:
-        from rich.text import Text
-
-        from kafkaretry.render.console import make_console
-
-        # soft_wrap: the message is a line to read or grep, not a paragraph to reflow.
-        make_console(stderr=True).print(
-            Text("error: ", style="failure") + Text(exc.message), soft_wrap=True
-        )
-        raise typer.Exit(code=int(exc.exit_code)) from None
-
-
-def _scenarios_path(path: Path | None) -> Path:
-    from kafkaretry.loading import default_scenarios_path
-
-    return path if path is not None else default_scenarios_path()
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+_scenarios_path = scenarios_path
+_print_json = print_json
+_console = console
 
 
 def _version(value: bool) -> None:
@@ -180,12 +153,6 @@ def partition(
             _console().print(view())
 
 
-def _console() -> Any:
-    from kafkaretry.render.console import make_console
-
-    return make_console()
-
-
 @app.command()
 def scenarios(
     scenarios: ScenariosOption = None,
@@ -211,18 +178,6 @@ def scenarios(
         from kafkaretry.render.listing import scenarios_table
 
         _console().print(scenarios_table(str(path), rows))
-
-
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        metavar="NAME=VALUE",
-        help="Override a Kafka setting by its Kafka name, e.g. --set enable.idempotence=false "
-        "(repeatable).",
-        show_default=False,
-    ),
-]
 
 
 @app.command()
@@ -276,7 +231,7 @@ def simulate(
             plan=FaultPlan(broker, at_ms, with_controller),
         )
         if as_json:
-            _print_json(run.json())
+            run.write_json(sys.stdout)
             return
         _show(run.stages(), pause=step and sys.stdin.isatty())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -58,6 +59,16 @@ def event_json(at_ms: int, event: TraceEvent) -> dict[str, Any]:
 
 def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
     """The --json document (its fields are documented in the README), then the full event trace."""
+    return {**trace_json_head(trace, key_type, record), "events": list(events_json(trace))}
+
+
+def events_json(trace: Trace) -> Iterator[dict[str, Any]]:
+    """The `events` of the --json document, one at a time (a long run has millions)."""
+    return (event_json(at, e) for at, e in trace.timed_events())
+
+
+def trace_json_head(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
+    """The --json document without its last field, `events`."""
     s = summarize(trace, key_type, record)
     return {
         "scenario": trace.scenario,
@@ -81,7 +92,6 @@ def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
         "ack_offset": s.ack_offset,
         "ack_at_ms": s.ack_at_ms,
         **failover_json(trace, record),
-        "events": [event_json(at, e) for at, e in trace.timed_events()],
     }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from itertools import groupby
 
 from rich.console import Group, RenderableType
 from rich.rule import Rule
@@ -112,25 +111,28 @@ def _moments(
     partition = trace.partition_of(0) or 0
     first = trace.of_type(ev.MetadataReceived)
     epoch = next((e for p, _, e in first[0][1].leaders if p == partition), 0) if first else 0
-    tracker = ChapterTracker(Context(topic, partition, epoch))
+    context = Context(topic, partition, epoch)
+    moments = _by_millisecond(trace)
+    # Two passes over the same rules: the first finds the moments that show the cluster,
+    # so the trace rebuilds just those pictures (it keeps no snapshot per step).
+    pictures = trace.snapshots_after(_pictured_steps(moments, context, failure=failure))
+    tracker = ChapterTracker(context)
     shown: ClusterSnapshot | None = None  # the last overview: "changed" is relative to it
-    before: ClusterSnapshot | None = None  # the cluster just before this moment
     out: list[RenderableType] = []
     quiet: list[tuple[int, list[ev.TraceEvent]]] = []
-    for at, steps in groupby(trace.steps, key=lambda s: s.at_ms):
-        group = list(steps)
-        events = [e for s in group for e in s.events]
+    for index, (at, last, events) in enumerate(moments):
         opened, show_cluster = tracker.chapters(events)
         extra: RenderableType | None = None
-        snapshot = group[-1].snapshot
+        snapshot = pictures.get(last)
         if any(isinstance(e, ev.ResponseDropped) for e in events) and snapshot:
             extra = cluster_tree(
                 snapshot, topic=topic, keys=keys, title="the logs when the ACK is lost"
             )
         elif failure and snapshot and show_cluster:
+            # the first overview marks what changed since the moment just before it
+            before = pictures.get(moments[index - 1][1]) if index else None
             extra = overview_tree(snapshot, shown or before, topic=topic, partition=partition)
             shown = snapshot
-        before = snapshot or before
         routine = not opened and extra is None and all(isinstance(e, ROUTINE) for e in events)
         if not routine:
             out.extend(_collapsed(quiet))
@@ -141,6 +143,38 @@ def _moments(
             quiet.append((at, events))
     out.extend(_collapsed(quiet))
     return out
+
+
+def _by_millisecond(trace: Trace) -> list[tuple[int, int, list[ev.TraceEvent]]]:
+    """(ms, index of its last step, its events) for each simulated millisecond with events."""
+    moments: list[tuple[int, int, list[ev.TraceEvent]]] = []
+    for index, step in enumerate(trace.steps):
+        if moments and moments[-1][0] == step.at_ms:
+            moments[-1] = (step.at_ms, index, moments[-1][2])
+            moments[-1][2].extend(step.events)
+        else:
+            moments.append((step.at_ms, index, list(step.events)))
+    return moments
+
+
+def _pictured_steps(
+    moments: list[tuple[int, int, list[ev.TraceEvent]]], context: Context, *, failure: bool
+) -> list[int]:
+    """The steps after which `_moments` shows the cluster (and the one before the first
+    overview, which that overview compares with)."""
+    tracker = ChapterTracker(context)
+    wanted: list[int] = []
+    overviews = 0
+    for index, (_, last, events) in enumerate(moments):
+        _, show_cluster = tracker.chapters(events)
+        if any(isinstance(e, ev.ResponseDropped) for e in events):
+            wanted.append(last)
+        elif failure and show_cluster:
+            if not overviews and index:
+                wanted.append(moments[index - 1][1])
+            wanted.append(last)
+            overviews += 1
+    return wanted
 
 
 # Moments made only of these are the producer waiting out a failure: reconnects refused,

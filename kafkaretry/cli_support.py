@@ -1,0 +1,68 @@
+"""What every command shares: the error funnel, JSON printing, the scenario file and
+options declared once (Typer `Annotated` aliases), for `cli.py` and `cli_whatif.py`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kafkaretry.errors import KafkaRetryError
+
+ScenariosOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--scenarios",
+        help="Scenario file to load [default: ./scenarios.yaml, else the packaged one].",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="NAME=VALUE",
+        help="Override a Kafka setting by its Kafka name, e.g. --set enable.idempotence=false "
+        "(repeatable).",
+        show_default=False,
+    ),
+]
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """The one error funnel: expected failures become `error: …` on stderr and exit 2."""
+    try:
+        yield
+    except KafkaRetryError as exc:
+        from rich.text import Text
+
+        from kafkaretry.render.console import make_console
+
+        # soft_wrap: the message is a line to read or grep, not a paragraph to reflow.
+        make_console(stderr=True).print(
+            Text("error: ", style="failure") + Text(exc.message), soft_wrap=True
+        )
+        raise typer.Exit(code=int(exc.exit_code)) from None
+
+
+def scenarios_path(path: Path | None) -> Path:
+    from kafkaretry.loading import default_scenarios_path
+
+    return path if path is not None else default_scenarios_path()
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def console() -> Any:
+    from kafkaretry.render.console import make_console
+
+    return make_console()
