@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kafkaretry import __version__
+from kafkaretry import __version__, cli_whatif
 from kafkaretry.cli_support import (
     JsonOption,
     ScenariosOption,
@@ -243,6 +243,9 @@ def _show(stages: list[Any], *, pause: bool) -> None:
         console.print()
         if pause and index + 1 < len(stages):
             console.input("[muted]Enter for the next stage…[/muted]")
+
+
+app.command()(cli_whatif.sweep)
 
 
 def main() -> None:

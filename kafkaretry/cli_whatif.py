@@ -1,0 +1,95 @@
+"""The what-if commands (`sweep`, `compare`, `settings`): bodies kept off cli.py, which
+registers them. Each loads → computes (kafkaretry.whatif) → renders or prints JSON."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kafkaretry.cli_support import (
+    JsonOption,
+    ScenariosOption,
+    console,
+    print_json,
+    reported_errors,
+    scenarios_path,
+)
+
+BrokerOption = Annotated[
+    int | None,
+    typer.Option(help="The broker the scenario's crash-broker fault kills.", show_default=False),
+]
+AtMsOption = Annotated[
+    int | None,
+    typer.Option("--at-ms", min=0, help="When the crash-broker fault strikes.", show_default=False),
+]
+WithControllerOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-controller", help="Also crash the active controller when the broker dies."
+    ),
+]
+
+
+def sweep(
+    name: Annotated[str, typer.Argument(help="Scenario name from the scenario file.")],
+    seeds: Annotated[int, typer.Option(min=1, help="Runs per value: seeds 0 to N-1.")] = 100,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="NAME=V1,V2,…",
+            help="Sweep a Kafka setting over these values (repeatable: each swept on its own).",
+            show_default=False,
+        ),
+    ] = None,
+    fixed: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix",
+            metavar="NAME=VALUE",
+            help="Set a Kafka setting for every run (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    broker: BrokerOption = None,
+    at_ms: AtMsOption = None,
+    with_controller: WithControllerOption = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes [default: one per core].", show_default=False),
+    ] = None,
+    scenarios: ScenariosOption = None,
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of tables.")] = False,
+) -> None:
+    """Run a scenario over many seeds and each value of a setting; show the spread of times."""
+    with reported_errors():
+        from kafkaretry.render.progress import LazyProgress
+        from kafkaretry.whatif.sweep import SweepRequest, sweep_csv, sweep_json
+        from kafkaretry.whatif.sweep import sweep as run_sweep
+
+        request = SweepRequest(
+            scenarios_path(scenarios),
+            name,
+            seeds,
+            tuple(sets or ()),
+            tuple(fixed or ()),
+            broker,
+            at_ms,
+            with_controller,
+            workers,
+        )
+        with LazyProgress(f"sweep {name}", counts_bytes=False) as progress:
+            result = run_sweep(request, progress)
+        if as_json:
+            print_json(sweep_json(result))
+        elif as_csv:
+            sys.stdout.write(sweep_csv(result))
+        else:
+            from kafkaretry.render.whatif_sweep import sweep_view
+
+            shown = " ".join([name, *(["--with-controller"] if with_controller else [])])
+            console().print(sweep_view(result, shown))

@@ -1,0 +1,131 @@
+"""`kafkaretry sweep`: JSON and CSV fields, determinism across worker counts, whole errors,
+golden text, and the order statistics it prints."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from kafkaretry.cli import app
+from kafkaretry.whatif.stats import histogram, percentile, spread
+from tests.conftest import assert_golden
+
+runner = CliRunner()
+SESSION = "broker.session.timeout.ms=6000,9000,18000"
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(app, ["sweep", *args])
+
+
+def test_json_fields_and_the_leader_moves_with_the_session_timeout() -> None:
+    result = invoke("broker-down", "--seeds", "30", "--set", SESSION, "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data) == ["scenario", "seeds", "rows"]
+    assert (data["scenario"], data["seeds"]) == ("broker-down", 30)
+    rows = data["rows"]
+    assert [(r["setting"], r["value"], r["runs"]) for r in rows] == [
+        ("broker.session.timeout.ms", v, 30) for v in ("6000", "9000", "18000")
+    ]
+    assert list(rows[0]) == [
+        "setting",
+        "value",
+        "runs",
+        "shares",
+        "time_to_ack_ms",
+        "time_to_new_leader_ms",
+        "time_to_new_controller_ms",
+    ]
+    assert rows[0]["shares"] == {"acknowledged": 1.0, "failed": 0.0, "lost": 0.0, "duplicated": 0.0}
+    assert list(rows[0]["time_to_new_leader_ms"]) == ["min", "p50", "p90", "p99", "max"]
+    assert rows[0]["time_to_new_controller_ms"] is None  # no controller crashed
+    p50 = [r["time_to_new_leader_ms"]["p50"] for r in rows]
+    assert p50[0] < p50[1] < p50[2]
+    # the new leader comes at most one session timeout after the crash
+    assert [r["time_to_new_leader_ms"]["max"] for r in rows] <= [6000, 9000, 18000]
+
+
+def test_same_arguments_same_output_whatever_the_workers() -> None:
+    args = ("broker-down", "--seeds", "12", "--set", SESSION, "--with-controller", "--json")
+    one = invoke(*args, "--workers", "1")
+    two = invoke(*args, "--workers", "2")
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout
+    assert json.loads(one.stdout)["rows"][0]["time_to_new_controller_ms"] is not None
+
+
+def test_csv_header_and_a_row_without_a_failover() -> None:
+    result = invoke("ack-loss", "--seeds", "3", "--csv")
+    assert result.exit_code == 0, result.stderr
+    header, row = result.stdout.splitlines()
+    assert header.split(",")[:8] == [
+        "setting",
+        "value",
+        "runs",
+        "acknowledged",
+        "failed",
+        "lost",
+        "duplicated",
+        "time_to_ack_min_ms",
+    ]
+    assert header.split(",")[-1] == "time_to_new_controller_max_ms"
+    assert row.split(",")[:7] == ["", "", "3", "1", "0", "0", "0"]
+    assert row.endswith("," * 10)  # never a new leader or controller
+
+
+def test_duplicates_are_counted_without_idempotence() -> None:
+    result = invoke("ack-loss", "--seeds", "2", "--set", "enable.idempotence=true,false", "--json")
+    shares = [r["shares"]["duplicated"] for r in json.loads(result.stdout)["rows"]]
+    assert shares == [0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ack-los"], "error: unknown scenario 'ack-los'; did you mean 'ack-loss'?\n"),
+        (
+            ["ack-loss", "--set", "acks=2,1"],
+            "error: --set acks: Input should be 'all', '1' or '0' (got '2')\n",
+        ),
+        (
+            ["ack-loss", "--set", "acks="],
+            "error: --set takes NAME=V1,V2,… with no empty value, got 'acks='\n",
+        ),
+        (["ack-loss", "--set", "acks"], "error: --set takes NAME=V1,V2,…, got 'acks'\n"),
+    ],
+)
+def test_errors_are_one_whole_line(args: list[str], message: str) -> None:
+    result = invoke(*args, "--seeds", "2")
+    assert result.exit_code == 2
+    assert result.stderr == message
+    assert result.stdout == ""
+
+
+def test_golden_table() -> None:
+    result = invoke("broker-down", "--seeds", "8", "--set", SESSION, "--with-controller")
+    assert result.exit_code == 0, result.stderr
+    assert_golden("sweep-broker-down.txt", result.stdout)
+
+
+def test_percentiles_by_nearest_rank() -> None:
+    ordered = list(range(1, 101))
+    assert [percentile(ordered, p) for p in (50, 90, 99)] == [50, 90, 99]
+    assert spread([]) is None
+    single = spread([7])
+    assert single is not None
+    assert single.json() == dict.fromkeys(("min", "p50", "p90", "p99", "max"), 7)
+
+
+@given(st.lists(st.integers(-1000, 1000), min_size=1, max_size=50))
+def test_spread_is_ordered_and_drawn_from_the_sample(sample: list[int]) -> None:
+    s = spread(sample)
+    assert s is not None
+    assert s.min <= s.p50 <= s.p90 <= s.p99 <= s.max
+    assert {s.min, s.p50, s.p90, s.p99, s.max} <= set(sample)
+    assert sum(histogram(sample, s.min, s.max, 16)) == len(sample)
