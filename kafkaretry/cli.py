@@ -246,6 +246,7 @@ def _show(stages: list[Any], *, pause: bool) -> None:
 
 
 app.command()(cli_whatif.sweep)
+app.command()(cli_whatif.compare)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import typer
 from kafkaretry.cli_support import (
     JsonOption,
     ScenariosOption,
+    SetOption,
     console,
     print_json,
     reported_errors,
@@ -93,3 +94,47 @@ def sweep(
 
             shown = " ".join([name, *(["--with-controller"] if with_controller else [])])
             console().print(sweep_view(result, shown))
+
+
+def compare(
+    name: Annotated[str, typer.Argument(help="Scenario name from the scenario file.")],
+    vs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vs",
+            metavar="NAME=VALUE",
+            help="The change to compare: the right-hand run's setting (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    settings: SetOption = None,
+    seed: Annotated[int, typer.Option(help="Seed of both runs' random streams.")] = 0,
+    broker: BrokerOption = None,
+    at_ms: AtMsOption = None,
+    with_controller: WithControllerOption = False,
+    scenarios: ScenariosOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run a scenario without and with a change (same seed): side by side, first divergence."""
+    with reported_errors():
+        from kafkaretry.scenario import FaultPlan
+        from kafkaretry.whatif.compare import compare as run_compare
+        from kafkaretry.whatif.compare import compare_json
+
+        common = settings or []
+        result = run_compare(
+            scenarios_path(scenarios),
+            name,
+            changes=vs or [],
+            common=common,
+            seed=seed,
+            plan=FaultPlan(broker, at_ms, with_controller),
+        )
+        if as_json:
+            print_json(compare_json(result))
+            return
+        from kafkaretry.render.whatif_compare import compare_view
+
+        extra = " --with-controller" if with_controller else ""
+        title = f"kafkaretry compare {name}{extra} --vs {' --vs '.join(vs or [])} (seed {seed})"
+        console().print(compare_view(result, title, common))

@@ -43,6 +43,7 @@ class RunFacts:
     partition: int | None
     copies: int
     attempts: int
+    attempt_outcomes: tuple[str, ...]  # per attempt, as the --json `attempts[].outcome`
     ack_broker: int | None
     ack_at_ms: int | None
     time_to_ack_ms: int | None  # from its send() to its acknowledgement
@@ -90,6 +91,7 @@ def final_copies(trace: Trace) -> Counter[int]:
 def run_facts(trace: Trace) -> RunFacts:
     """The facts of one finished run; linear in its events and final logs."""
     outcomes = record_outcomes(trace)
+    tried = trace.attempts(0) if trace.records else ()
     copies = final_copies(trace)
     tally = Counter(outcomes)
     ack = trace.acknowledgement(0) if trace.records else None
@@ -121,7 +123,8 @@ def run_facts(trace: Trace) -> RunFacts:
         outcome=outcomes[0] if outcomes else "pending",
         partition=partition,
         copies=copies[0],
-        attempts=len(trace.attempts(0)) if trace.records else 0,
+        attempts=len(tried),
+        attempt_outcomes=tuple(a.outcome for a in tried),
         ack_broker=None if ack is None else ack[1].broker,
         ack_at_ms=None if ack is None else ack[0],
         time_to_ack_ms=None if ack is None else ack[0] - trace.records[0].send_at_ms,
