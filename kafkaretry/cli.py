@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from kafkaretry import __version__, cli_whatif
+from kafkaretry import __version__, cli_start, cli_whatif
 from kafkaretry.cli_support import (
     JsonOption,
+    ListsScenarios,
     ScenariosOption,
     SetOption,
     console,
@@ -155,11 +157,28 @@ def partition(
 
 @app.command()
 def scenarios(
+    action: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[init [PATH]]",
+            help="init: copy the packaged scenarios.yaml to PATH (default ./scenarios.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    path: Annotated[Path | None, typer.Argument(hidden=True, show_default=False)] = None,
     scenarios: ScenariosOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the scenarios in the scenario file, with their faults."""
+    """List the scenarios in the scenario file, with their faults (or `init` a copy)."""
     with reported_errors():
+        if action is not None:
+            from kafkaretry.cli_start import init_scenarios
+            from kafkaretry.errors import UnknownNameError
+
+            if action != "init":
+                raise UnknownNameError(f"unknown action '{action}' of scenarios; known: init")
+            init_scenarios(path, as_json=as_json)
+            return
         from kafkaretry.loading import load_scenario_book
 
         path = _scenarios_path(scenarios)
@@ -180,7 +199,7 @@ def scenarios(
         _console().print(scenarios_table(str(path), rows))
 
 
-@app.command()
+@app.command(cls=ListsScenarios)
 def simulate(
     name: Annotated[str, typer.Argument(help="Scenario name from the scenario file.")],
     key: Annotated[
@@ -245,8 +264,9 @@ def _show(stages: list[Any], *, pause: bool) -> None:
             console.input("[muted]Enter for the next stage…[/muted]")
 
 
-app.command()(cli_whatif.sweep)
-app.command()(cli_whatif.compare)
+app.command(cls=ListsScenarios)(cli_whatif.sweep)
+app.command(cls=ListsScenarios)(cli_whatif.compare)
+app.command()(cli_start.settings)
 
 
 def main() -> None:

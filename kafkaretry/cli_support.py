@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from kafkaretry.errors import KafkaRetryError
 
@@ -66,3 +67,29 @@ def console() -> Any:
     from kafkaretry.render.console import make_console
 
     return make_console()
+
+
+class ListsScenarios(TyperCommand):
+    """A command whose --help ends with the scenario names of the file it would read.
+
+    The names are read when help is shown, not at import, so start-up stays fast."""
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        self.epilog = _scenario_names_line()
+        super().format_epilog(ctx, formatter)
+
+
+def _scenario_names_line() -> str:
+    import yaml
+
+    from kafkaretry.loading import default_scenarios_path
+
+    path = default_scenarios_path()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None
+    names = data.get("scenarios") if isinstance(data, dict) else None
+    if not isinstance(names, dict) or not names:
+        return f"Scenarios: {path} lists none; see `kafkaretry scenarios`."
+    return f"Scenarios in {path}: {', '.join(map(str, names))}."
