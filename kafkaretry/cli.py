@@ -267,6 +267,7 @@ def _show(stages: list[Any], *, pause: bool) -> None:
 app.command(cls=ListsScenarios)(cli_whatif.sweep)
 app.command(cls=ListsScenarios)(cli_whatif.compare)
 app.command()(cli_start.settings)
+app.command(cls=ListsScenarios)(cli_whatif.export)
 
 
 def main() -> None:

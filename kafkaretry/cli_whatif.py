@@ -4,6 +4,7 @@ registers them. Each loads → computes (kafkaretry.whatif) → renders or print
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -138,3 +139,46 @@ def compare(
         extra = " --with-controller" if with_controller else ""
         title = f"kafkaretry compare {name}{extra} --vs {' --vs '.join(vs or [])} (seed {seed})"
         console().print(compare_view(result, title, common))
+
+
+def export(
+    name: Annotated[str, typer.Argument(help="Scenario name from the scenario file.")],
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="File to write: .md (a post, with SVG pictures beside it), .svg or .html.",
+            show_default=False,
+        ),
+    ] = None,
+    mermaid: Annotated[
+        bool, typer.Option("--mermaid", help="Print a Mermaid sequenceDiagram of the run.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the simulation's random streams.")] = 0,
+    settings: SetOption = None,
+    broker: BrokerOption = None,
+    at_ms: AtMsOption = None,
+    with_controller: WithControllerOption = False,
+    scenarios: ScenariosOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a run as a Markdown post (+ SVG), one SVG/HTML page, or a Mermaid diagram."""
+    with reported_errors():
+        from kafkaretry.whatif.export import export_run
+
+        data = export_run(
+            scenarios_path(scenarios),
+            name,
+            path,
+            mermaid=mermaid,
+            overrides=settings or [],
+            seed=seed,
+            plan=(broker, at_ms, with_controller),
+        )
+        if as_json:
+            print_json(data)
+        elif mermaid:
+            sys.stdout.write(str(data["mermaid"]))
+        else:
+            written = data["written"]
+            assert isinstance(written, list)
+            sys.stdout.write("".join(f"wrote {p}\n" for p in written))
