@@ -268,6 +268,7 @@ app.command(cls=ListsScenarios)(cli_whatif.sweep)
 app.command(cls=ListsScenarios)(cli_whatif.compare)
 app.command()(cli_start.settings)
 app.command(cls=ListsScenarios)(cli_whatif.export)
+app.command(cls=ListsScenarios)(cli_whatif.quiz)
 
 
 def main() -> None:
