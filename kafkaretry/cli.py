@@ -7,6 +7,7 @@ commands that use them, so `--help` and `partition` start fast (PERF-NOTES.md §
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -255,12 +256,15 @@ def simulate(
         _show(run.stages(), pause=step and sys.stdin.isatty())
 
 
-def _show(stages: list[Any], *, pause: bool) -> None:
+def _show(stages: Iterable[Any], *, pause: bool) -> None:
     console = _console()
-    for index, stage in enumerate(stages):
+    upcoming = iter(stages)
+    stage = next(upcoming, None)
+    while stage is not None:
         console.print(stage)
         console.print()
-        if pause and index + 1 < len(stages):
+        stage = next(upcoming, None)
+        if pause and stage is not None:
             console.input("[muted]Enter for the next stage…[/muted]")
 
 

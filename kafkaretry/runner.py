@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -35,7 +36,7 @@ class ScenarioRun:
             out, trace_json_head(self.trace, self.key_type), "events", events_json(self.trace)
         )
 
-    def stages(self) -> list[Any]:
+    def stages(self) -> Iterator[Any]:
         from kafkaretry.render.simulate import story_stages
 
         return story_stages(

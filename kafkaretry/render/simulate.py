@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from rich.console import Group, RenderableType
 from rich.rule import Rule
@@ -17,7 +17,7 @@ from kafkaretry.render.myths import corrections_table
 from kafkaretry.render.overview import overview_tree
 from kafkaretry.render.partition import partition_tree, stage_table
 from kafkaretry.render.step import step_view
-from kafkaretry.render.timeline import summary_table, timeline_table
+from kafkaretry.render.timeline import summary_table, timeline_tables
 from kafkaretry.report import summarize
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.kraft import events as k
@@ -81,32 +81,30 @@ def _keys(trace: Trace, key_type: str) -> dict[int, str]:
 
 def story_stages(
     trace: Trace, *, description: str, placement: KeyPlacement | None, key_type: str
-) -> list[RenderableType]:
-    """Header, the record, the run millisecond by millisecond, final logs, summary, timeline."""
+) -> Iterator[RenderableType]:
+    """Header, the record, the run millisecond by millisecond, final logs, summary, timeline.
+
+    Stages are built as they are printed, so a long run never holds all its views at once."""
     failure = _has_failure(trace)  # a node crashed: the control plane's story applies
-    stages: list[RenderableType] = [
-        _header(trace, description, failure=failure),
-        _record_stage(placement),
-    ]
+    yield _header(trace, description, failure=failure)
+    yield _record_stage(placement)
     topic = trace.records[0].topic if trace.records else ""
     keys = _keys(trace, key_type)
-    stages.append(Text("2. What happens, millisecond by millisecond", style="stage"))
-    stages.extend(_moments(trace, topic, keys, failure=failure))
-    final = cluster_tree(
+    yield Text("2. What happens, millisecond by millisecond", style="stage")
+    yield from _moments(trace, topic, keys, failure=failure)
+    yield cluster_tree(
         trace.final, topic=topic, keys=keys, title=f"3. The final logs at {trace.final.at_ms} ms"
     )
-    stages.append(final)
     summary = summarize(trace, key_type)
-    stages.append(Group(summary_table(summary), _verdict(summary.copies, summary.idempotence)))
-    stages.append(timeline_table(trace))
+    yield Group(summary_table(summary), _verdict(summary.copies, summary.idempotence))
+    yield from timeline_tables(trace)
     if failure:
-        stages.append(corrections_table())
-    return stages
+        yield corrections_table()
 
 
 def _moments(
     trace: Trace, topic: str, keys: dict[int, str], *, failure: bool
-) -> list[RenderableType]:
+) -> Iterator[RenderableType]:
     """One view per simulated millisecond, with a heading where the story turns."""
     partition = trace.partition_of(0) or 0
     first = trace.of_type(ev.MetadataReceived)
@@ -118,7 +116,6 @@ def _moments(
     pictures = trace.snapshots_after(_pictured_steps(moments, context, failure=failure))
     tracker = ChapterTracker(context)
     shown: ClusterSnapshot | None = None  # the last overview: "changed" is relative to it
-    out: list[RenderableType] = []
     quiet: list[tuple[int, list[ev.TraceEvent]]] = []
     for index, (at, last, events) in enumerate(moments):
         opened, show_cluster = tracker.chapters(events)
@@ -135,14 +132,13 @@ def _moments(
             shown = snapshot
         routine = not opened and extra is None and all(isinstance(e, ROUTINE) for e in events)
         if not routine:
-            out.extend(_collapsed(quiet))
+            yield from _collapsed(quiet)
             quiet = []
-            out.extend(Text(f"\n{title}", style="stage") for title in opened)
-            out.append(step_view(at, events, extra))
+            yield from (Text(f"\n{title}", style="stage") for title in opened)
+            yield step_view(at, events, extra)
         else:
             quiet.append((at, events))
-    out.extend(_collapsed(quiet))
-    return out
+    yield from _collapsed(quiet)
 
 
 def _by_millisecond(trace: Trace) -> list[tuple[int, int, list[ev.TraceEvent]]]:

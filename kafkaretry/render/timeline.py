@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -37,21 +39,30 @@ ROWS_PER_TABLE = 200
 
 def timeline_table(trace: Trace) -> RenderableType:
     """The milestones of a run, one row each: a Table, or a Group of Tables when long."""
+    tables = list(timeline_tables(trace))
+    return tables[0] if len(tables) == 1 else Group(*tables)
+
+
+def timeline_tables(trace: Trace) -> Iterator[Table]:
+    """The timeline as tables of at most ROWS_PER_TABLE rows, each built when asked for."""
+    count, widths, previous = 0, [0, 0], 0
+    for at, event in trace.timed_events():  # first pass: row count and column widths
+        if isinstance(event, MILESTONES):
+            count += 1
+            widths = [max(widths[0], len(str(at))), max(widths[1], len(f"+{at - previous}"))]
+            previous = at
+    shared: Widths = (None, None) if count <= ROWS_PER_TABLE else (widths[0], widths[1])
     rows: list[tuple[str, str, Text]] = []
-    previous = 0
+    first, previous = True, 0
     for at, event in trace.timed_events():
         if isinstance(event, MILESTONES):
             rows.append((str(at), f"+{at - previous}", describe(event)))
             previous = at
-    if len(rows) <= ROWS_PER_TABLE:
-        return _table(rows, first=True)
-    widths = (max(len(r[0]) for r in rows), max(len(r[1]) for r in rows))
-    return Group(
-        *(
-            _table(rows[start : start + ROWS_PER_TABLE], first=start == 0, widths=widths)
-            for start in range(0, len(rows), ROWS_PER_TABLE)
-        )
-    )
+            if len(rows) == ROWS_PER_TABLE:
+                yield _table(rows, first=first, widths=shared)
+                rows, first = [], False
+    if rows or first:
+        yield _table(rows, first=first, widths=shared)
 
 
 Widths = tuple[int | None, int | None]

@@ -20,6 +20,7 @@ from kafkaretry.whatif.stats import Spread, spread
 
 if TYPE_CHECKING:
     from kafkaretry.config import ScenarioBook
+    from kafkaretry.sim.settings import SimulationInputs
 
 Progress = Callable[[int, int | None], None]  # (runs done, runs in all)
 # Below this many runs, starting worker processes costs more than it saves.
@@ -104,17 +105,22 @@ def _book(path: Path) -> ScenarioBook:
     return load_scenario_book(path)
 
 
+@lru_cache(maxsize=64)
+def _inputs(
+    path: Path, name: str, overrides: tuple[str, ...], plan: tuple[int | None, int | None, bool]
+) -> SimulationInputs:
+    # Validated once per row and worker: a run never changes its inputs.
+    from kafkaretry.scenario import FaultPlan, parse_overrides, scenario_inputs
+
+    sets = parse_overrides(list(overrides))
+    return scenario_inputs(_book(path), name, overrides=sets, plan=FaultPlan(*plan))
+
+
 def run_job(job: Job) -> RunFacts:
     """Run one job (in a worker process or here) and keep only its facts."""
-    from kafkaretry.scenario import FaultPlan, parse_overrides, scenario_inputs
     from kafkaretry.sim.simulation import Simulation
 
-    inputs = scenario_inputs(
-        _book(job.path),
-        job.name,
-        overrides=parse_overrides(list(job.overrides)),
-        plan=FaultPlan(*job.plan),
-    )
+    inputs = _inputs(job.path, job.name, job.overrides, job.plan)
     return run_facts(Simulation(inputs, job.seed).run())
 
 
