@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kafkaretry import __version__, cli_start, cli_whatif
+from kafkaretry import __version__, cli_quiz, cli_start, cli_whatif
 from kafkaretry.cli_support import (
     JsonOption,
     ListsScenarios,
@@ -235,20 +235,38 @@ def simulate(
             "--with-controller", help="Also crash the active controller when the broker dies."
         ),
     ] = False,
+    compare: cli_whatif.CompareOption = None,
+    export: cli_whatif.ExportOption = None,
+    mermaid: cli_whatif.MermaidOption = False,
 ) -> None:
     """Run a scenario through the deterministic simulator and tell the story stage by stage."""
     with reported_errors():
         from kafkaretry.runner import run_scenario
         from kafkaretry.scenario import FaultPlan
 
+        extras = (compare, export, mermaid)
+        plan, chosen_key = (broker, at_ms, with_controller), (key, key_type and key_type.value)
+        path = _scenarios_path(scenarios)
+        overrides = settings or []
+        if cli_whatif.simulate_extras(
+            name,
+            path,
+            extras,
+            key=chosen_key,
+            seed=seed,
+            overrides=overrides,
+            plan=plan,
+            as_json=as_json,
+        ):
+            return
         run = run_scenario(
-            _scenarios_path(scenarios),
+            path,
             name,
             key=key,
-            key_type=key_type.value if key_type else None,
-            overrides=settings or [],
+            key_type=chosen_key[1],
+            overrides=overrides,
             seed=seed,
-            plan=FaultPlan(broker, at_ms, with_controller),
+            plan=FaultPlan(*plan),
         )
         if as_json:
             run.write_json(sys.stdout)
@@ -272,7 +290,7 @@ app.command(cls=ListsScenarios)(cli_whatif.sweep)
 app.command(cls=ListsScenarios)(cli_whatif.compare)
 app.command()(cli_start.settings)
 app.command(cls=ListsScenarios)(cli_whatif.export)
-app.command(cls=ListsScenarios)(cli_whatif.quiz)
+app.command(cls=ListsScenarios)(cli_quiz.quiz)
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -18,6 +18,12 @@ from kafkaretry.cli_support import (
     reported_errors,
     scenarios_path,
 )
+from kafkaretry.errors import KafkaRetryError
+
+
+class OptionError(KafkaRetryError):
+    """Command-line options that cannot be used together."""
+
 
 BrokerOption = Annotated[
     int | None,
@@ -118,27 +124,45 @@ def compare(
 ) -> None:
     """Run a scenario without and with a change (same seed): side by side, first divergence."""
     with reported_errors():
-        from kafkaretry.scenario import FaultPlan
-        from kafkaretry.whatif.compare import compare as run_compare
-        from kafkaretry.whatif.compare import compare_json
+        plan = (broker, at_ms, with_controller)
+        show_compare(scenarios_path(scenarios), name, vs or [], settings or [], seed, plan, as_json)
 
-        common = settings or []
-        result = run_compare(
-            scenarios_path(scenarios),
-            name,
-            changes=vs or [],
-            common=common,
-            seed=seed,
-            plan=FaultPlan(broker, at_ms, with_controller),
-        )
-        if as_json:
-            print_json(compare_json(result))
-            return
-        from kafkaretry.render.whatif_compare import compare_view
 
-        extra = " --with-controller" if with_controller else ""
-        title = f"kafkaretry compare {name}{extra} --vs {' --vs '.join(vs or [])} (seed {seed})"
-        console().print(compare_view(result, title, common))
+Plan = tuple[int | None, int | None, bool]
+
+
+def show_compare(
+    path: Path,
+    name: str,
+    changes: list[str],
+    common: list[str],
+    seed: int,
+    plan: Plan,
+    as_json: bool,
+    key: tuple[str | None, str | None] = (None, None),
+) -> None:
+    from kafkaretry.scenario import FaultPlan
+    from kafkaretry.whatif.compare import compare as run_compare
+    from kafkaretry.whatif.compare import compare_json
+
+    result = run_compare(
+        path,
+        name,
+        changes=changes,
+        common=common,
+        seed=seed,
+        plan=FaultPlan(*plan),
+        key=key[0],
+        key_type=key[1],
+    )
+    if as_json:
+        print_json(compare_json(result))
+        return
+    from kafkaretry.render.whatif_compare import compare_view
+
+    extra = " --with-controller" if plan[2] else ""
+    title = f"kafkaretry compare {name}{extra} --vs {' --vs '.join(changes)} (seed {seed})"
+    console().print(compare_view(result, title, common))
 
 
 def export(
@@ -163,114 +187,81 @@ def export(
 ) -> None:
     """Write a run as a Markdown post (+ SVG), one SVG/HTML page, or a Mermaid diagram."""
     with reported_errors():
-        from kafkaretry.whatif.export import export_run
-
-        data = export_run(
-            scenarios_path(scenarios),
-            name,
-            path,
-            mermaid=mermaid,
-            overrides=settings or [],
-            seed=seed,
-            plan=(broker, at_ms, with_controller),
+        plan = (broker, at_ms, with_controller)
+        show_export(
+            scenarios_path(scenarios), name, path, mermaid, settings or [], seed, plan, as_json
         )
-        if as_json:
-            print_json(data)
-        elif mermaid:
-            sys.stdout.write(str(data["mermaid"]))
-        else:
-            written = data["written"]
-            assert isinstance(written, list)
-            sys.stdout.write("".join(f"wrote {p}\n" for p in written))
 
 
-def quiz(
-    name: Annotated[str, typer.Argument(help="Scenario name from the scenario file.")],
-    answers: Annotated[
-        str | None,
-        typer.Option(
-            help="Answers as choice numbers, e.g. 0,2,1 [default: ask on stdin].",
-            show_default=False,
-        ),
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the simulation's random streams.")] = 0,
-    settings: SetOption = None,
-    scenarios: ScenariosOption = None,
-    as_json: JsonOption = False,
+def show_export(
+    scenarios: Path,
+    name: str,
+    path: Path | None,
+    mermaid: bool,
+    overrides: list[str],
+    seed: int,
+    plan: Plan,
+    as_json: bool,
+    key: tuple[str | None, str | None] = (None, None),
 ) -> None:
-    """A question before each turn of the story; the run gives the answer; a score at the end."""
-    with reported_errors():
-        from kafkaretry.runner import run_scenario
-        from kafkaretry.whatif.quiz import (
-            AnswerError,
-            check_answer,
-            load_questions,
-            parse_answers,
-            quiz_path,
-        )
+    from kafkaretry.whatif.export import export_run
 
-        path = scenarios_path(scenarios)
-        run = run_scenario(path, name, key=None, key_type=None, overrides=settings or [], seed=seed)
-        questions = load_questions(quiz_path(path), name, run.trace)
-        given = parse_answers(answers) if answers is not None else None
-        if given is not None and len(given) != len(questions):
-            raise AnswerError(
-                f"--answers gives {len(given)} answers for {len(questions)} questions"
-            )
-        if given is None and as_json:
-            raise AnswerError("--json needs --answers: a JSON run cannot ask on stdin")
-        from kafkaretry.render import whatif_quiz as view
-
-        out = console()
-        results, start = [], 0
-        for number, question in enumerate(questions, 1):
-            if not as_json:
-                for moment in view.moments(run.trace, start, question.before_step):
-                    out.print(moment)
-                out.print(view.question_view(number, question))
-            start = question.before_step
-            answer = given[number - 1] if given is not None else _ask(out, number)
-            check_answer(question, number, answer)
-            results.append((question, answer))
-            if not as_json:
-                out.print(view.answer_view(question, answer))
-        score = sum(answer == q.correct for q, answer in results)
-        if as_json:
-            print_json(_quiz_json(name, seed, run.trace, results, score))
-            return
-        for moment in view.moments(run.trace, start, None):
-            out.print(moment)
-        out.print(view.score_view(score, len(results)))
+    data = export_run(
+        scenarios, name, path, mermaid=mermaid, overrides=overrides, seed=seed, plan=plan, key=key
+    )
+    if as_json:
+        print_json(data)
+    elif mermaid:
+        sys.stdout.write(str(data["mermaid"]))
+    else:
+        sys.stdout.write("".join(f"wrote {p}\n" for p in data["written"]))
 
 
-def _ask(out: Any, number: int) -> int:
-    from kafkaretry.whatif.quiz import AnswerError, parse_answers
+CompareOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--compare",
+        metavar="NAME=VALUE",
+        help="Show the run beside one with this change, as `kafkaretry compare --vs`.",
+        show_default=False,
+    ),
+]
+ExportOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--export",
+        metavar="PATH",
+        help="Write the run to PATH (.md with SVG pictures, .svg, .html), as `kafkaretry export`.",
+        show_default=False,
+    ),
+]
+MermaidOption = Annotated[
+    bool, typer.Option("--mermaid", help="Print a Mermaid sequenceDiagram of the run.")
+]
 
-    try:
-        line = out.input("your answer: ")
-    except EOFError:
-        raise AnswerError(f"no answer to question {number} on stdin") from None
-    return parse_answers(line)[0]
 
-
-def _quiz_json(
-    name: str, seed: int, trace: Any, results: list[tuple[Any, int]], score: int
-) -> dict[str, Any]:
-    return {
-        "scenario": name,
-        "seed": seed,
-        "questions": [
-            {
-                "ask": q.ask,
-                "choices": list(q.choices),
-                "answer": answer,
-                "correct": q.correct,
-                "right": answer == q.correct,
-                "explain": q.explain,
-                "at_ms": trace.steps[q.before_step].at_ms,
-            }
-            for q, answer in results
-        ],
-        "score": score,
-        "of": len(results),
-    }
+def simulate_extras(
+    name: str,
+    path: Path,
+    what: tuple[list[str] | None, Path | None, bool],
+    *,
+    key: tuple[str | None, str | None],
+    seed: int,
+    overrides: list[str],
+    plan: Plan,
+    as_json: bool,
+) -> bool:
+    """`simulate --compare/--export/--mermaid`: done here (True), or not asked for (False)."""
+    compare, export_to, mermaid = what
+    chosen = [
+        o for o, v in (("--compare", compare), ("--export", export_to), ("--mermaid", mermaid)) if v
+    ]
+    if not chosen:
+        return False
+    if len(chosen) > 1:
+        raise OptionError(f"{' and '.join(chosen)} cannot be combined: choose one")
+    if compare:
+        show_compare(path, name, compare, overrides, seed, plan, as_json, key)
+    else:
+        show_export(path, name, export_to, mermaid, overrides, seed, plan, as_json, key)
+    return True

@@ -94,3 +94,18 @@ def test_golden_text() -> None:
     result = runner.invoke(app, ["compare", "ack-loss", "--vs", "acks=1"])
     assert result.exit_code == 0, result.stderr
     assert_golden("compare-ack-loss-acks-1.txt", result.stdout)
+
+
+def test_simulate_compare_is_the_same_as_compare() -> None:
+    via_simulate = runner.invoke(app, ["simulate", "ack-loss", "--compare", "acks=1", "--json"])
+    direct = runner.invoke(app, ["compare", "ack-loss", "--vs", "acks=1", "--json"])
+    assert via_simulate.exit_code == 0, via_simulate.stderr
+    assert via_simulate.stdout == direct.stdout
+
+
+def test_simulate_what_if_options_are_one_at_a_time() -> None:
+    result = runner.invoke(app, ["simulate", "ack-loss", "--compare", "acks=1", "--mermaid"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: --compare and --mermaid cannot be combined: choose one\n",
+    )

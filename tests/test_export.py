@@ -115,3 +115,13 @@ def test_whole_run_as_one_page(tmp_path: Path, suffix: str) -> None:
 def test_errors_are_one_whole_line(args: list[str], message: str) -> None:
     result = runner.invoke(app, ["export", *args])
     assert (result.exit_code, result.stderr) == (2, message)
+
+
+def test_simulate_mermaid_and_export(tmp_path: Path) -> None:
+    mermaid = runner.invoke(app, ["simulate", "ack-loss", "--mermaid"])
+    assert mermaid.stdout == runner.invoke(app, ["export", "ack-loss", "--mermaid"]).stdout
+    post = tmp_path / "run.md"
+    result = runner.invoke(app, ["simulate", "broker-down", "--export", str(post)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"wrote {post}\n")
+    assert post.is_file()

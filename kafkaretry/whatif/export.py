@@ -23,6 +23,7 @@ def export_run(
     overrides: list[str],
     seed: int,
     plan: tuple[int | None, int | None, bool],
+    key: tuple[str | None, str | None] = (None, None),
 ) -> dict[str, Any]:
     """{"mermaid": text} with `mermaid`, else {"written": [files]} after writing `path`.
 
@@ -38,8 +39,8 @@ def export_run(
     run = run_scenario(
         scenarios,
         name,
-        key=None,
-        key_type=None,
+        key=key[0],
+        key_type=key[1],
         overrides=overrides,
         seed=seed,
         plan=FaultPlan(*plan),
