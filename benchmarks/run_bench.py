@@ -22,6 +22,7 @@ import heapq
 import itertools
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -99,32 +100,40 @@ def seeds(count: int) -> None:
     )
 
 
-def engine_ratio() -> None:
+def _bare_loop(total: int) -> float:
+    seq = itertools.count()
+    heap = [(0, next(seq), pid) for pid in range(1000)]
+    heapq.heapify(heap)
+    begin = time.perf_counter()
+    for _ in range(total):
+        at, _, pid = heapq.heappop(heap)
+        heapq.heappush(heap, (at + 1 + pid % 7, next(seq), pid))
+    return time.perf_counter() - begin
+
+
+def engine_ratio(rounds: int = 7, runs: int = 40) -> None:
+    """Median over interleaved rounds (PERF-NOTES.md: side by side, medians): each round
+    times `runs` seeds through the engine, then the bare loop for as many events."""
     from kafkaretry.loading import default_scenarios_path, load_scenario_book
     from kafkaretry.scenario import FaultPlan, scenario_inputs
     from kafkaretry.sim.simulation import Simulation
 
     book = load_scenario_book(default_scenarios_path())
     inputs = scenario_inputs(book, "broker-down", plan=FaultPlan(None, None, True))
-    actions = 0
-    start = time.perf_counter()
-    for seed in range(200):
-        sim = Simulation(inputs, seed)
-        for _ in sim.steps():
-            actions += 1
-    elapsed = time.perf_counter() - start
-    seq = itertools.count()
-    heap = [(0, next(seq), pid) for pid in range(1000)]
-    heapq.heapify(heap)
-    begin = time.perf_counter()
-    for _ in range(actions):
-        at, _, pid = heapq.heappop(heap)
-        heapq.heappush(heap, (at + 1 + pid % 7, next(seq), pid))
-    bare = time.perf_counter() - begin
+    ratios, rates = [], []
+    for r in range(rounds):
+        actions = 0
+        start = time.perf_counter()
+        for seed in range(r * runs, (r + 1) * runs):
+            for _ in Simulation(inputs, seed).steps():
+                actions += 1
+        elapsed = time.perf_counter() - start
+        ratios.append(_bare_loop(actions) / elapsed)
+        rates.append(actions / elapsed)
     print(
-        f"  engine {actions / elapsed:,.0f} actions/s (200 runs of broker-down "
-        f"--with-controller, one process), bare heapq loop {actions / bare:,.0f} events/s: "
-        f"ratio {bare / elapsed:.3f}"
+        f"  engine {statistics.median(rates):,.0f} actions/s (broker-down --with-controller, "
+        f"one process); ratio to a bare heapq loop, median of {rounds} interleaved rounds: "
+        f"{statistics.median(ratios):.3f} (range {min(ratios):.3f}-{max(ratios):.3f})"
     )
 
 
