@@ -42,7 +42,13 @@ def test_json_fields_and_the_leader_moves_with_the_session_timeout() -> None:
         "time_to_new_leader_ms",
         "time_to_new_controller_ms",
     ]
-    assert rows[0]["shares"] == {"acknowledged": 1.0, "failed": 0.0, "lost": 0.0, "duplicated": 0.0}
+    assert rows[0]["shares"] == {
+        "acknowledged": 1.0,
+        "failed": 0.0,
+        "lost": 0.0,
+        "duplicated": 0.0,
+        "sent_without_ack": 0.0,
+    }
     assert list(rows[0]["time_to_new_leader_ms"]) == ["min", "p50", "p90", "p99", "max"]
     assert rows[0]["time_to_new_controller_ms"] is None  # no controller crashed
     p50 = [r["time_to_new_leader_ms"]["p50"] for r in rows]
@@ -72,11 +78,17 @@ def test_csv_header_and_a_row_without_a_failover() -> None:
         "failed",
         "lost",
         "duplicated",
-        "time_to_ack_min_ms",
+        "sent_without_ack",
     ]
     assert header.split(",")[-1] == "time_to_new_controller_max_ms"
-    assert row.split(",")[:7] == ["", "", "3", "1", "0", "0", "0"]
+    assert row.split(",")[:8] == ["", "", "3", "1", "0", "0", "0", "0"]
     assert row.endswith("," * 10)  # never a new leader or controller
+
+
+def test_acks_0_records_are_sent_without_an_ack() -> None:
+    result = invoke("ack-loss", "--seeds", "2", "--set", "acks=0", "--json")
+    shares = json.loads(result.stdout)["rows"][0]["shares"]
+    assert (shares["acknowledged"], shares["sent_without_ack"]) == (0.0, 1.0)
 
 
 def test_duplicates_are_counted_without_idempotence() -> None:

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kafkaretry.whatif.stats import Spread, histogram
-from kafkaretry.whatif.sweep import SweepResult, SweepRow
+from kafkaretry.whatif.sweep import SHARES, SweepResult, SweepRow
 
 BARS = " ▁▂▃▄▅▆▇█"
 BINS = 16
@@ -48,14 +48,14 @@ def sweep_view(result: SweepResult, scenario_args: str) -> Group:
     outcomes = Table(box=box.SIMPLE_HEAD, show_edge=False, title=title)
     outcomes.add_column(str(head))
     outcomes.add_column("runs", justify="right")
-    for name in ("acknowledged", "failed", "lost", "duplicated"):
-        outcomes.add_column(name, justify="right")
+    for name in SHARES:
+        outcomes.add_column(name.replace("_", " "), justify="right")
     for row in result.rows:
         shares = dict(row.shares)
         outcomes.add_row(
             _label(row, one),
             str(row.runs),
-            *(_percent(shares[n]) for n in ("acknowledged", "failed", "lost", "duplicated")),
+            *(_percent(shares[n]) for n in SHARES),
         )
     times = Table(box=box.SIMPLE_HEAD, show_edge=False, title=f"simulated ms, by {head}")
     times.add_column("value" if one else str(head))

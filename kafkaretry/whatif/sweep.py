@@ -56,7 +56,7 @@ class SweepRow:
     setting: str | None  # None: the scenario as it is
     value: str | None
     runs: int
-    shares: tuple[tuple[str, float], ...]  # acknowledged, failed, lost, duplicated
+    shares: tuple[tuple[str, float], ...]  # in the order of SHARES
     time_to_ack_ms: Spread | None
     time_to_new_leader_ms: Spread | None
     time_to_new_controller_ms: Spread | None
@@ -167,6 +167,8 @@ def _row(setting: str | None, value: str | None, facts: list[RunFacts]) -> Sweep
         ("failed", sum(f.count("failed") for f in facts) / records),
         ("lost", sum(f.lost for f in facts) / records),
         ("duplicated", sum(f.duplicated for f in facts) / records),
+        # acks=0: the producer counts the send as done and never hears an offset
+        ("sent_without_ack", sum(f.count("sent-without-ack") for f in facts) / records),
     )
     samples = [[t for f in facts if (t := getattr(f, name)) is not None] for name in TIMES]
     ack, leader, controller = samples
@@ -184,7 +186,7 @@ def _row(setting: str | None, value: str | None, facts: list[RunFacts]) -> Sweep
     )
 
 
-SHARES = ("acknowledged", "failed", "lost", "duplicated")
+SHARES = ("acknowledged", "failed", "lost", "duplicated", "sent_without_ack")
 TIMES = ("time_to_ack_ms", "time_to_new_leader_ms", "time_to_new_controller_ms")
 
 
