@@ -6,10 +6,12 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kafkaretry.cli import app
-from tests.conftest import assert_golden
+from tests.conftest import SCENARIOS, assert_golden
 
 runner = CliRunner()
 
@@ -109,3 +111,23 @@ def test_simulate_what_if_options_are_one_at_a_time() -> None:
         2,
         "error: --compare and --mermaid cannot be combined: choose one\n",
     )
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), name=st.sampled_from(["ack-loss", "broker-down"]))
+def test_a_change_to_the_same_value_never_diverges(seed: int, name: str) -> None:
+    from kafkaretry.scenario import FaultPlan
+    from kafkaretry.whatif.compare import compare
+
+    same = compare(SCENARIOS, name, changes=["linger.ms=5"], common=[], seed=seed, plan=FaultPlan())
+    assert (same.divergence, same.differences(), same.settings) == (None, [], ())
+    other = compare(
+        SCENARIOS,
+        "ack-loss",  # in broker-down the first attempt may come after the failover
+        changes=["enable.idempotence=false"],
+        common=[],
+        seed=seed,
+        plan=FaultPlan(),
+    )
+    assert other.divergence is not None
+    assert ("copies", 1, 2) in other.differences()
