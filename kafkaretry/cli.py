@@ -161,12 +161,19 @@ def scenarios(
     action: Annotated[
         str | None,
         typer.Argument(
-            metavar="[init [PATH]]",
-            help="init: copy the packaged scenarios.yaml to PATH (default ./scenarios.yaml).",
+            metavar="[init]",
+            help="init: copy the packaged scenarios.yaml to PATH, to edit.",
             show_default=False,
         ),
     ] = None,
-    path: Annotated[Path | None, typer.Argument(hidden=True, show_default=False)] = None,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[PATH]",
+            help="With init: where to write [default: ./scenarios.yaml].",
+            show_default=False,
+        ),
+    ] = None,
     scenarios: ScenariosOption = None,
     as_json: JsonOption = False,
 ) -> None:
