@@ -6,18 +6,27 @@ commands that use them, so `--help` and `partition` start fast (PERF-NOTES.md §
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from kafkaretry import __version__
-from kafkaretry.cli_support import LONG_MAX, count_option, int_option, long_option
+from kafkaretry import __version__, cli_quiz, cli_start, cli_whatif
+from kafkaretry.cli_support import (
+    LONG_MAX,
+    JsonOption,
+    ListsScenarios,
+    ScenariosOption,
+    SetOption,
+    console,
+    count_option,
+    int_option,
+    long_option,
+    print_json,
+    reported_errors,
+    scenarios_path,
+)
 from kafkaretry.errors import KafkaRetryError
 
 app = typer.Typer(
@@ -42,46 +51,15 @@ class KeyType(StrEnum):
     bytes = "bytes"
 
 
-ScenariosOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--scenarios",
-        help="Scenario file to load [default: ./scenarios.yaml, else the packaged one].",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 KeyTypeOption = Annotated[
     KeyType,
     typer.Option("--key-type", help="Java serializer for the key (bytes: give the key as hex)."),
 ]
 
 
-@contextmanager
-def reported_errors() -> Iterator[None]:
-    """The one error funnel: expected failures become `error: …` on stderr and exit 2."""
-    try:
-        yield
-    except KafkaRetryError as exc:
-        from rich.text import Text
-
-        from kafkaretry.render.console import make_console
-
-        # soft_wrap: the message is a line to read or grep, not a paragraph to reflow.
-        make_console(stderr=True).print(
-            Text("error: ", style="failure") + Text(exc.message), soft_wrap=True
-        )
-        raise typer.Exit(code=int(exc.exit_code)) from None
-
-
-def _scenarios_path(path: Path | None) -> Path:
-    from kafkaretry.loading import default_scenarios_path
-
-    return path if path is not None else default_scenarios_path()
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+_scenarios_path = scenarios_path
+_print_json = print_json
+_console = console
 
 
 def _version(value: bool) -> None:
@@ -183,48 +161,7 @@ def partition(
             _console().print(view())
 
 
-def _console() -> Any:
-    from kafkaretry.render.console import make_console
-
-    return make_console()
-
-
-@app.command()
-def scenarios(
-    scenarios: ScenariosOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """List the scenarios in the scenario file, with their faults."""
-    with reported_errors():
-        from kafkaretry.loading import load_scenario_book
-
-        path = _scenarios_path(scenarios)
-        book = load_scenario_book(path)
-        rows = [
-            {"name": name, "description": s.description, "faults": [f.kind for f in s.faults]}
-            for name, s in book.scenarios.items()
-        ]
-        if as_json:
-            _print_json({"file": str(path), "scenarios": rows})
-            return
-        from kafkaretry.render.listing import scenarios_table
-
-        _console().print(scenarios_table(str(path), rows))
-
-
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        metavar="NAME=VALUE",
-        help="Override a Kafka setting by its Kafka name, e.g. --set enable.idempotence=false "
-        "(repeatable).",
-        show_default=False,
-    ),
-]
-
-
-@app.command()
+@app.command(cls=ListsScenarios)
 def simulate(
     name: Annotated[str, typer.Argument(help="Scenario name from the scenario file.")],
     key: Annotated[
@@ -277,6 +214,9 @@ def simulate(
             "--with-controller", help="Also crash the active controller when the broker dies."
         ),
     ] = False,
+    compare: cli_whatif.CompareOption = None,
+    export: cli_whatif.ExportOption = None,
+    mermaid: cli_whatif.MermaidOption = False,
 ) -> None:
     """Run a scenario through the deterministic simulator and tell the story stage by stage."""
     with reported_errors():
@@ -286,18 +226,35 @@ def simulate(
         if no_key and (key is not None or key_type is not None):
             raise KafkaRetryError("--no-key takes neither --key nor --key-type")
         chosen_type = key_type.value if key_type else ("string" if key is not None else None)
+        extras = (compare, export, mermaid)
+        plan = (broker, at_ms, with_controller)
+        path = _scenarios_path(scenarios)
+        overrides = settings or []
+        if no_key and any(extras):
+            raise KafkaRetryError("--no-key does not combine with --compare, --export or --mermaid")
+        if cli_whatif.simulate_extras(
+            name,
+            path,
+            extras,
+            key=(key, chosen_type),
+            seed=seed,
+            overrides=overrides,
+            plan=plan,
+            as_json=as_json,
+        ):
+            return
         run = run_scenario(
-            _scenarios_path(scenarios),
+            path,
             name,
             key=key,
             key_type=chosen_type,
             no_key=no_key,
-            overrides=settings or [],
+            overrides=overrides,
             seed=seed,
-            plan=FaultPlan(broker, at_ms, with_controller),
+            plan=FaultPlan(*plan),
         )
         if as_json:
-            _print_json(run.json())
+            run.write_json(sys.stdout)
             return
         _show(run.stages(brief=brief), pause=step and sys.stdin.isatty())
 
@@ -307,6 +264,14 @@ def _show(stages: list[Any], *, pause: bool) -> None:
 
     if not show_stages(_console(), stages, pause=pause):
         raise typer.Exit(130)  # Ctrl-C: quietly, with the shell's code for SIGINT
+
+
+app.command(cls=ListsScenarios)(cli_whatif.sweep)
+app.command(cls=ListsScenarios)(cli_whatif.compare)
+app.command()(cli_start.scenarios)
+app.command()(cli_start.settings)
+app.command(cls=ListsScenarios)(cli_whatif.export)
+app.command(cls=ListsScenarios)(cli_quiz.quiz)
 
 
 def main() -> None:

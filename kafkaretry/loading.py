@@ -39,8 +39,11 @@ _CACHE_FORMAT = 1  # bump when Topology.to_json changes shape
 def default_scenarios_path() -> Path:
     """./scenarios.yaml when present (a checkout, or a user's own), else the packaged copy."""
     here = Path(SCENARIOS_FILE)
-    if here.is_file():
-        return here
+    return here if here.is_file() else packaged_scenarios_path()
+
+
+def packaged_scenarios_path() -> Path:
+    """The scenarios.yaml shipped with kafkaretry (`scenarios init` copies it)."""
     package = Path(__file__).resolve().parent
     packaged = package / SCENARIOS_FILE  # inside an installed wheel
     return packaged if packaged.is_file() else package.parent / SCENARIOS_FILE  # editable
@@ -106,6 +109,8 @@ def _validate(path: Path, raw: bytes) -> ScenarioBook:
             f"{path}: expected a mapping with keys cluster, topics, producer, scenarios; "
             f"got {type(data).__name__}"
         )
+    if not {"cluster", "scenarios"} & data.keys():
+        raise ScenarioFileError(_not_a_scenario_file(path))
     try:
         return ScenarioBook.model_validate(data)
     except ValidationError as exc:
@@ -136,6 +141,17 @@ def _long_list(data: Any, where: tuple[int | str, ...]) -> tuple[tuple[int | str
             if found is not None:
                 return found
     return None
+
+
+def _not_a_scenario_file(path: Path) -> str:
+    message = f"{path}: not a kafkaretry scenario file (it has no 'cluster' or 'scenarios' key)"
+    if path == Path(SCENARIOS_FILE):  # most likely picked because it sits in this directory
+        message += (
+            "; kafkaretry reads ./scenarios.yaml from the current directory unless "
+            "--scenarios PATH names another file (`kafkaretry scenarios init PATH` writes a "
+            "copy of the packaged one)"
+        )
+    return message
 
 
 def _yaml_problem(exc: Exception) -> str:

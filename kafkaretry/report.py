@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -61,6 +62,16 @@ def event_json(at_ms: int, event: TraceEvent) -> dict[str, Any]:
 
 def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
     """The --json document (its fields are documented in the README), then the full event trace."""
+    return {**trace_json_head(trace, key_type, record), "events": list(events_json(trace))}
+
+
+def events_json(trace: Trace) -> Iterator[dict[str, Any]]:
+    """The `events` of the --json document, one at a time (a long run has millions)."""
+    return (event_json(at, e) for at, e in trace.timed_events())
+
+
+def trace_json_head(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
+    """The --json document without its last field, `events`."""
     s = summarize(trace, key_type, record)
     analysis = analyse(trace)
     return {
@@ -87,7 +98,6 @@ def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
         "fate": {"outcome": s.fate.outcome, "at_ms": s.fate.at_ms, "error": s.fate.error},
         **failover_json(trace, analysis, record),
         **analysis_json(analysis),
-        "events": [event_json(at, e) for at, e in trace.timed_events()],
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from kafkaretry.sim.simulation import Simulation
 from kafkaretry.sim.trace import Trace
@@ -25,6 +25,15 @@ class ScenarioRun:
         from kafkaretry.report import trace_json
 
         return trace_json(self.trace, self.key_type)
+
+    def write_json(self, out: TextIO) -> None:
+        """`json()` as text, written event by event (see kafkaretry.jsonstream)."""
+        from kafkaretry.jsonstream import write_json
+        from kafkaretry.report import events_json, trace_json_head
+
+        write_json(
+            out, trace_json_head(self.trace, self.key_type), "events", events_json(self.trace)
+        )
 
     def stages(self, *, brief: bool = False) -> list[Any]:
         from kafkaretry.render.simulate import story_stages

@@ -28,6 +28,9 @@ def _modules_after(statement: str) -> set[str]:
         "kafkaretry.placing",
         "kafkaretry.sim.simulation",
         "kafkaretry",
+        "kafkaretry.whatif.facts",
+        "kafkaretry.whatif.stats",
+        "kafkaretry.jsonstream",
     ],
 )
 def test_core_modules_import_no_ui_or_parsers(module: str) -> None:

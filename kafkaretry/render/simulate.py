@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import groupby
 
 from rich.console import Group, RenderableType
 from rich.rule import Rule
@@ -107,7 +106,7 @@ def story_stages(
     header = _header(trace, description, failure=failure)
     topic = trace.records[0].topic if trace.records else ""
     keys = _keys(trace, key_type)
-    moments = _moments(trace, topic, keys, analysis, failure=failure)
+    moments = _moments(trace, topic, keys, analysis, failure=failure, pictures=not brief)
     summary = Group(
         summary_table(analysis, key_type, trace.settings.retry_backoff_max_ms),
         verdict(analysis),
@@ -143,33 +142,45 @@ def story_stages(
 
 
 def _moments(
-    trace: Trace, topic: str, keys: dict[int, str], analysis: RunAnalysis, *, failure: bool
+    trace: Trace,
+    topic: str,
+    keys: dict[int, str],
+    analysis: RunAnalysis,
+    *,
+    failure: bool,
+    pictures: bool = True,
 ) -> list[tuple[str, list[RenderableType]]]:
-    """(heading, views) per stage of the run: a stage starts where the story turns."""
+    """(heading, views) per stage of the run: a stage starts where the story turns.
+
+    `pictures`: rebuild the cluster pictures the views show (--brief shows none)."""
     partition = trace.partition_of(0) or 0
     first = trace.of_type(ev.MetadataReceived)
     epoch = next((e for p, _, e in first[0][1].leaders if p == partition), 0) if first else 0
-    tracker = ChapterTracker(Context(topic, partition, epoch, analysis))
+    context = Context(topic, partition, epoch, analysis)
+    moments = _by_millisecond(trace)
+    # Two passes over the same rules: the first finds the moments that show the cluster,
+    # so the trace rebuilds just those pictures (it keeps no snapshot per step).
+    wanted = _pictured_steps(moments, context, failure=failure) if pictures else []
+    snapshots = trace.snapshots_after(wanted)
+    tracker = ChapterTracker(context)
     shown: ClusterSnapshot | None = None  # the last overview: "changed" is relative to it
-    before: ClusterSnapshot | None = None  # the cluster just before this moment
     stages: list[tuple[str, list[RenderableType]]] = [("", [])]
     quiet: list[Moment] = []
     busy: list[Moment] = []
     in_stage = 0  # moments shown in the current stage
-    for at, steps in groupby(trace.steps, key=lambda s: s.at_ms):
-        group = list(steps)
-        events = [e for s in group for e in s.events]
+    for index, (at, last, events) in enumerate(moments):
         opened, show_cluster = tracker.chapters(events)
         extra: RenderableType | None = None
-        snapshot = group[-1].snapshot
+        snapshot = snapshots.get(last)
         if any(isinstance(e, ev.ResponseDropped) for e in events) and snapshot:
             extra = cluster_tree(
                 snapshot, topic=topic, keys=keys, title="the logs when the ACK is lost"
             )
         elif failure and snapshot and show_cluster:
+            # the first overview marks what changed since the moment just before it
+            before = snapshots.get(moments[index - 1][1]) if index else None
             extra = overview_tree(snapshot, shown or before, topic=topic, partition=partition)
             shown = snapshot
-        before = snapshot or before
         plain = not opened and extra is None
         if plain and in_stage >= SHOWN_PER_STAGE:
             busy.append((at, events))  # a long stage: counted at its end, not shown
@@ -195,6 +206,38 @@ def _moments(
     if busy:
         stages[-1][1].append(overflow(busy))
     return stages
+
+
+def _by_millisecond(trace: Trace) -> list[tuple[int, int, list[ev.TraceEvent]]]:
+    """(ms, index of its last step, its events) for each simulated millisecond with events."""
+    moments: list[tuple[int, int, list[ev.TraceEvent]]] = []
+    for index, step in enumerate(trace.steps):
+        if moments and moments[-1][0] == step.at_ms:
+            moments[-1] = (step.at_ms, index, moments[-1][2])
+            moments[-1][2].extend(step.events)
+        else:
+            moments.append((step.at_ms, index, list(step.events)))
+    return moments
+
+
+def _pictured_steps(
+    moments: list[tuple[int, int, list[ev.TraceEvent]]], context: Context, *, failure: bool
+) -> list[int]:
+    """The steps after which `_moments` shows the cluster (and the one before the first
+    overview, which that overview compares with)."""
+    tracker = ChapterTracker(context)
+    wanted: list[int] = []
+    overviews = 0
+    for index, (_, last, events) in enumerate(moments):
+        _, show_cluster = tracker.chapters(events)
+        if any(isinstance(e, ev.ResponseDropped) for e in events):
+            wanted.append(last)
+        elif failure and show_cluster:
+            if not overviews and index:
+                wanted.append(moments[index - 1][1])
+            wanted.append(last)
+            overviews += 1
+    return wanted
 
 
 def _spaced(items: list[RenderableType]) -> list[RenderableType]:

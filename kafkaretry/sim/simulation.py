@@ -1,8 +1,11 @@
 """One run: owns the clock, the event sink, the seeded random streams and every component.
 
-`step()` pops one scheduled action, runs it, and returns the events it produced with a
-frozen snapshot; `steps()` and `run()` are built on it, so the human view, --json, --step
-and the tests all drive the same loop (SimPy's step/run pair).
+`step()` pops one scheduled action, runs it, and returns the events it produced;
+`steps()` and `run()` are built on it, so the human view, --json, --step and the tests all
+drive the same loop (SimPy's step/run pair). A run keeps its events, not pictures of the
+cluster: a picture of every step (logs included) made memory grow with records squared.
+A view that wants the cluster as it was after some steps asks `Trace.snapshots_after`,
+which replays the deterministic run and takes only those pictures.
 
 This module is the top of `kafkaretry.sim`: it wires the packages below it (engine, client,
 broker, kraft, faults) and none of them imports it. A component gets what it needs as
@@ -15,7 +18,8 @@ requests with `set_metadata_source`); faults act through `faults.target.FaultTar
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
+from functools import partial
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.broker.replica_manager import ReplicaManager
@@ -40,8 +44,10 @@ DEFAULT_SEED = 0
 
 class Simulation:
     def __init__(
-        self, inputs: SimulationInputs, seed: int = DEFAULT_SEED, *, snapshots: bool = True
+        self, inputs: SimulationInputs, seed: int = DEFAULT_SEED, *, snapshots: bool = False
     ) -> None:
+        """`snapshots=True` puts a picture of the cluster in every step (for --step-like
+        tools and tests; memory then grows with records x steps)."""
         self.inputs, self.seed, self._snapshots = inputs, seed, snapshots
         self.settings = effective_producer(inputs.producer)  # ConfigError as KafkaProducer throws
         self.queue = EventQueue()
@@ -222,12 +228,33 @@ class Simulation:
             kept,
             self.snapshot(),
             self.inputs.cluster,
+            partial(_replay, self.inputs, self.seed, until_ms),
         )
 
 
 def simulate(inputs: SimulationInputs, seed: int = DEFAULT_SEED) -> Trace:
     """Run a scenario to its end and return its trace."""
     return Simulation(inputs, seed).run()
+
+
+def _replay(
+    inputs: SimulationInputs, seed: int, until_ms: int | None, wanted: Collection[int]
+) -> dict[int, ClusterSnapshot]:
+    """The cluster after each wanted step (indices into `Trace.steps`), by running again:
+    the run is deterministic, so the replayed steps are the recorded ones."""
+    found: dict[int, ClusterSnapshot] = {}
+    todo = frozenset(wanted)
+    sim = Simulation(inputs, seed)
+    kept = 0
+    for step in sim.steps(until_ms):
+        if not step.events:
+            continue
+        if kept in todo:
+            found[kept] = sim.snapshot()
+            if len(found) == len(todo):
+                break
+        kept += 1
+    return found
 
 
 def _take_snapshot(

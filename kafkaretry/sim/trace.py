@@ -1,4 +1,4 @@
-"""The immutable record of a run: steps of (time, events, snapshot) and queries over them.
+"""The immutable record of a run: steps of (time, events) and queries over them.
 
 Every view (human, --json, --step, tests) reads the same Trace; the queries here are the
 ones those views share, so two views cannot tell two different stories.
@@ -6,8 +6,8 @@ ones those views share, so two views cannot tell two different stories.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from kafkaretry.sim import events as ev
@@ -61,6 +61,21 @@ class Trace:
     steps: tuple[Step, ...]
     final: ClusterSnapshot
     cluster: ClusterSettings  # the broker and controller settings used
+    # Rebuilds pictures of the cluster by replaying the run (Simulation._replay).
+    replay: Callable[[Collection[int]], dict[int, ClusterSnapshot]] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def snapshots_after(self, wanted: Collection[int]) -> dict[int, ClusterSnapshot]:
+        """{step index: the cluster right after `steps[index]`} for each wanted index.
+
+        A step recorded with its snapshot gives it; otherwise the deterministic run is
+        replayed once, taking only these pictures, so memory stays with the events."""
+        found = {i: s for i in wanted if (s := self.steps[i].snapshot) is not None}
+        missing = [i for i in wanted if i not in found]
+        if missing and self.replay is not None:
+            found.update(self.replay(missing))
+        return found
 
     def timed_events(self) -> Iterator[tuple[int, ev.TraceEvent]]:
         for step in self.steps:

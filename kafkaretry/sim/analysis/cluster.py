@@ -109,12 +109,19 @@ def _record_prefix(change: PartitionChange) -> str:
 def _stalls(trace: Trace, committed: list[tuple[int, PartitionChange]]) -> tuple[IsrStall, ...]:
     """Partitions led by a live broker whose ISR still names a crashed one (until removed)."""
     out: list[IsrStall] = []
-    for step in trace.steps:
-        crashed = [e.broker for e in step.events if isinstance(e, k.BrokerCrashed)]
-        if not crashed or step.snapshot is None:
+    crashes = {
+        index: [e.broker for e in step.events if isinstance(e, k.BrokerCrashed)]
+        for index, step in enumerate(trace.steps)
+        if any(isinstance(e, k.BrokerCrashed) for e in step.events)
+    }
+    # The cluster right after each crash, rebuilt on demand (a trace keeps no picture per step).
+    pictures = trace.snapshots_after(sorted(crashes)) if crashes else {}
+    for index, crashed in sorted(crashes.items()):
+        step, snapshot = trace.steps[index], pictures.get(index)
+        if snapshot is None:
             continue
         for broker in crashed:
-            for view in step.snapshot.brokers:
+            for view in snapshot.brokers:
                 for r in view.replicas:
                     if not (view.alive and r.is_leader and broker in r.isr and r.broker != broker):
                         continue
