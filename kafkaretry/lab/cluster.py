@@ -63,8 +63,14 @@ class LabCluster:
         self.client_log4j = run_dir / "log4j2-client.properties"
 
     def _java(self, *args: str) -> list[str]:
-        return ["java", *JVM_FLAGS, f"-Dlog4j2.configurationFile={self.node_log4j}",
-                "-cp", self.install.classpath, *args]  # fmt: skip
+        return [
+            "java",
+            *JVM_FLAGS,
+            f"-Dlog4j2.configurationFile={self.node_log4j}",
+            "-cp",
+            self.install.classpath,
+            *args,
+        ]
 
     def node_dir(self, node: NodePlan) -> Path:
         return self.run_dir / f"{node.role}-{node.node_id}"

@@ -97,9 +97,11 @@ def run_once(
             assert cluster.admin is not None
             ctx.active_at_start = cluster.active_controller()
             cluster.admin.call(
-                "watch", topic=inputs.topic, partition=inputs.partition,
+                "watch",
+                topic=inputs.topic,
+                partition=inputs.partition,
                 interval_ms=WATCH_INTERVAL_MS,
-            )  # fmt: skip
+            )
             progress("compiling and starting LabProducer.java")
             started = now_ms()
             producer = _start_producer(group, cluster, inputs, run_dir)
