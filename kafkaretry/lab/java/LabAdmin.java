@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +37,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public class LabAdmin {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Admin brokers;
-    private static Admin controllers;
+    private static volatile Admin controllers;
     private static String brokerBootstrap;
+    private static String controllerBootstrap;
 
     static synchronized void write(Map<String, Object> line) throws Exception {
         System.out.println(JSON.writeValueAsString(line));
@@ -58,7 +58,11 @@ public class LabAdmin {
     }
 
     static Map<String, Object> quorum() throws Exception {
-        QuorumInfo q = controllers.describeMetadataQuorum().quorumInfo().get(2, TimeUnit.SECONDS);
+        return quorum(controllers);
+    }
+
+    static Map<String, Object> quorum(Admin admin) throws Exception {
+        QuorumInfo q = admin.describeMetadataQuorum().quorumInfo().get(1, TimeUnit.SECONDS);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("leader", q.leaderId());
         out.put("epoch", q.leaderEpoch());
@@ -85,15 +89,13 @@ public class LabAdmin {
 
     static Map<String, Object> createTopic(JsonNode req) throws Exception {
         Map<Integer, List<Integer>> assignment = new HashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = req.get("assignment").fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : req.get("assignment").properties()) {
             List<Integer> replicas = new ArrayList<>();
             e.getValue().forEach(n -> replicas.add(n.asInt()));
             assignment.put(Integer.valueOf(e.getKey()), replicas);
         }
         Map<String, String> configs = new HashMap<>();
-        req.get("configs").fields().forEachRemaining(e -> configs.put(e.getKey(), e.getValue().asText()));
+        req.get("configs").properties().forEach(e -> configs.put(e.getKey(), e.getValue().asText()));
         NewTopic topic = new NewTopic(req.get("topic").asText(), assignment).configs(configs);
         brokers.createTopics(List.of(topic)).all().get(10, TimeUnit.SECONDS);
         return Map.of();
@@ -126,46 +128,69 @@ public class LabAdmin {
         }
     }
 
-    static void watch(String topic, int partition, long intervalMs) {
-        Thread t = new Thread(() -> {
+    static void emitChange(String event, Map<String, Object> now) throws Exception {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", event);
+        line.put("at_ms", System.currentTimeMillis());
+        line.putAll(now);
+        write(line);
+    }
+
+    /** Two threads, so that a dead active controller never delays seeing a new leader. */
+    static void watch(String topic, int partition, long intervalMs, String controllerBootstrap) {
+        Thread leaders = new Thread(() -> {
             Object leader = null;
-            Object controller = null;
             while (true) {
-                try {
-                    Map<String, Object> q = quorum();
-                    if (!q.get("leader").equals(controller)) {
-                        controller = q.get("leader");
-                        Map<String, Object> line = new LinkedHashMap<>();
-                        line.put("event", "controller");
-                        line.put("at_ms", System.currentTimeMillis());
-                        line.putAll(q);
-                        write(line);
-                    }
-                } catch (Exception e) {
-                    // No quorum answer this round: the controllers are electing.
-                }
                 try {
                     @SuppressWarnings("unchecked")
                     List<Map<String, Object>> parts = (List<Map<String, Object>>) describe(topic).get("partitions");
                     Map<String, Object> p = parts.get(partition);
                     if (!p.get("leader").equals(leader)) {
                         leader = p.get("leader");
-                        Map<String, Object> line = new LinkedHashMap<>();
-                        line.put("event", "leader");
-                        line.put("at_ms", System.currentTimeMillis());
-                        line.putAll(p);
-                        write(line);
+                        emitChange("leader", p);
                     }
-                    Thread.sleep(intervalMs);
-                } catch (InterruptedException e) {
-                    return;
                 } catch (Exception e) {
                     // No broker answered this round.
                 }
+                try {
+                    Thread.sleep(intervalMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
-        }, "lab-watch");
-        t.setDaemon(true);
-        t.start();
+        }, "lab-watch-leader");
+        Thread quorum = new Thread(() -> {
+            Object controller = null;
+            int failures = 0;
+            while (true) {
+                try {
+                    // Through a broker, as kafka-metadata-quorum.sh --bootstrap-server asks:
+                    // the broker forwards to whichever controller the quorum now follows.
+                    Map<String, Object> q = quorum(brokers);
+                    failures = 0;
+                    if (!q.get("leader").equals(controller)) {
+                        controller = q.get("leader");
+                        emitChange("controller", q);
+                    }
+                } catch (Exception e) {
+                    // The controllers are electing; a client that still asks the dead one
+                    // is replaced after a few misses.
+                    if (++failures % 3 == 0) {
+                        controllers.close(Duration.ZERO);
+                        controllers = admin(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, controllerBootstrap);
+                    }
+                }
+                try {
+                    Thread.sleep(intervalMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "lab-watch-quorum");
+        for (Thread t : List.of(leaders, quorum)) {
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     static Map<String, Object> handle(JsonNode req) throws Exception {
@@ -178,7 +203,7 @@ public class LabAdmin {
             case "describe_topic" -> describe(req.get("topic").asText());
             case "read" -> read(req);
             case "watch" -> {
-                watch(req.get("topic").asText(), req.get("partition").asInt(), req.get("interval_ms").asLong());
+                watch(req.get("topic").asText(), req.get("partition").asInt(), req.get("interval_ms").asLong(), controllerBootstrap);
                 yield Map.of();
             }
             default -> throw new IllegalArgumentException("unknown op " + req.get("op").asText());
@@ -187,6 +212,7 @@ public class LabAdmin {
 
     public static void main(String[] args) throws Exception {
         brokerBootstrap = args[0];
+        controllerBootstrap = args[1];
         brokers = admin(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
         controllers = admin(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, args[1]);
         write(Map.of("id", 0, "ok", Map.of()));
