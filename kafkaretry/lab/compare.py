@@ -38,8 +38,11 @@ class Fact:
             return ""
         if self.kind == "timing":
             shown = [r for r in self.real if r is not None]
-            span = f"{min(shown)}-{max(shown)} ms" if shown else "never"
-            return f"the model says {_text(self.simulated)} ms; Kafka took {span}"
+            low, high = (min(shown), max(shown)) if shown else (None, None)
+            span = "nothing" if low is None else f"{low} ms" if low == high else f"{low}-{high} ms"
+            unseen = [i + 1 for i, r in enumerate(self.real) if r is None]
+            missing = f"; not seen in run {', '.join(map(str, unseen))}" if unseen else ""
+            return f"the model says {_text(self.simulated)} ms; Kafka took {span}{missing}"
         odd = [i + 1 for i, r in enumerate(self.real) if r != self.simulated]
         values = sorted({_text(self.real[i - 1]) for i in odd})
         runs = ", ".join(map(str, odd))
