@@ -148,4 +148,8 @@ def test_ctrl_c_ends_every_process_and_frees_every_port(kafka_home: Path, tmp_pa
     assert list(tmp_path.glob("kafkaretry-lab-*")) == []
     for port in ports:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind(("127.0.0.1", port))  # OSError here: something still holds the port
+            # SO_REUSEADDR lets closed connections linger in TIME_WAIT, as TCP requires, but
+            # bind() still fails while any socket listens on the port.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", port))
+            s.listen()
