@@ -2,8 +2,9 @@
 
 Every run gets its own cluster (a crashed broker or controller would otherwise carry into the
 next run) in a fresh run directory under the system temp dir, removed afterwards unless
-`keep`. All processes belong to one `owned_processes()` block, and the proxy is stopped in the
-same `finally`: success, LabError, Ctrl-C and SIGTERM all end every process and free every port.
+`keep`; the left-overs of a kafkaretry that was killed outright are cleared first (stale.py).
+All processes belong to one `owned_processes()` block, and the proxy is stopped in the same
+`finally`: success, LabError, Ctrl-C and SIGTERM all end every process and free every port.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from kafkaretry.lab.install import JAVA_DIR, KafkaInstall, LabError
 from kafkaretry.lab.nodes import plan_cluster
 from kafkaretry.lab.processes import ProcessGroup, free_port, owned_processes
 from kafkaretry.lab.proxy import ProtocolProxy, now_ms
+from kafkaretry.lab.stale import PREFIX, claim, reap
 
 Progress = Callable[[str], None]
 WATCH_INTERVAL_MS = 25  # how often LabAdmin asks for the partition's leader and the quorum
@@ -81,7 +83,9 @@ def run_once(
 
     `keep`: a directory to leave the run's files in (properties, node logs, producer log).
     """
-    run_dir = Path(tempfile.mkdtemp(prefix="kafkaretry-lab-"))
+    reap()
+    run_dir = Path(tempfile.mkdtemp(prefix=PREFIX))
+    claim(run_dir)
     proxy: ProtocolProxy | None = None
     try:
         with owned_processes() as group:

@@ -153,3 +153,29 @@ def test_a_crash_at_an_explicit_time_is_timed() -> None:
     ctx = FaultContext(cluster=None, topic="t", partition=0)
     [armed] = arm(ctx, [FaultSpec("crash-broker", 5, 2000, planned_at=False)])
     assert (armed.trigger, armed.verdict) == ("at", Verdict.FORWARD)
+
+
+def test_a_run_directory_whose_owner_died_is_cleared_with_its_processes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from kafkaretry.lab.stale import claim, reap
+
+    dead = tmp_path / "kafkaretry-lab-dead"
+    dead.mkdir()
+    owner = subprocess.Popen(["true"])
+    owner.wait()  # exited and reaped: its pid names no process now
+    (dead / "owner.pid").write_text(str(owner.pid))
+    # A stand-in for a JVM left behind: its command line names the directory.
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", str(dead)])
+    mine = tmp_path / "kafkaretry-lab-mine"
+    mine.mkdir()
+    claim(mine)
+    try:
+        assert reap(tmp_path) == [dead]
+        assert orphan.wait(timeout=10) == -9
+        assert not dead.exists()
+        assert mine.exists()
+    finally:
+        if orphan.poll() is None:
+            orphan.kill()
