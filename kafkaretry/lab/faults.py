@@ -52,6 +52,7 @@ class FaultContext:
         self.partition = partition
         self.log: list[dict[str, Any]] = []  # every action done: {at_ms, kind, node, how}
         self.active_at_start = -1
+        self.proxy: Any = None  # the ProtocolProxy, which stops listening for a dead broker
 
     def do(self, kind: str, node: int, how: str, act: Callable[[], None]) -> None:
         act()
@@ -67,6 +68,8 @@ def _kill_broker(ctx: FaultContext, spec: FaultSpec) -> Action:
         node = spec.target if isinstance(spec.target, int) else entry.get("broker")
         node = node if isinstance(node, int) else ctx.leader_now()
         ctx.do(spec.kind, node, "SIGKILL", lambda: ctx.cluster.signal(node, signal.SIGKILL))
+        if ctx.proxy is not None:
+            ctx.proxy.refuse(node)
 
     return act
 
@@ -83,6 +86,8 @@ def _restart(ctx: FaultContext, spec: FaultSpec) -> Action:
     def act(entry: dict[str, Any]) -> None:
         node = int(spec.target) if isinstance(spec.target, int) else -1
         ctx.do(spec.kind, node, "restart", lambda: ctx.cluster.restart(node))
+        if ctx.proxy is not None and spec.kind == "restart-broker":
+            ctx.proxy.accept(node)
 
     return act
 

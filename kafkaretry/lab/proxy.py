@@ -60,7 +60,7 @@ class ProtocolProxy:
         self._names: dict[uuid.UUID, str] = {}
         self._ids = count(1)
         self._loop = asyncio.new_event_loop()
-        self._servers: list[asyncio.Server] = []
+        self._servers: dict[int, asyncio.Server] = {}
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
 
     def start(self) -> None:
@@ -68,12 +68,27 @@ class ProtocolProxy:
         asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(timeout=10)
 
     async def _listen(self) -> None:
-        for broker, (port, upstream) in sorted(self.routes.items()):
+        for broker in sorted(self.routes):
+            await self._open(broker)
 
-            async def serve(r: Any, w: Any, b: int = broker, u: int = upstream) -> None:
-                await self._serve(b, u, r, w)
+    async def _open(self, broker: int) -> None:
+        port, upstream = self.routes[broker]
 
-            self._servers.append(await asyncio.start_server(serve, "127.0.0.1", port))
+        async def serve(r: Any, w: Any) -> None:
+            await self._serve(broker, upstream, r, w)
+
+        self._servers[broker] = await asyncio.start_server(serve, "127.0.0.1", port)
+
+    def refuse(self, broker: int) -> None:
+        """Stop listening for a dead broker: connecting is refused, as to the dead broker's
+        own port, rather than accepted and closed."""
+        server = self._servers.pop(broker, None)
+        if server is not None:
+            self._loop.call_soon_threadsafe(server.close)
+
+    def accept(self, broker: int) -> None:
+        """Listen again for a restarted broker (called from outside the proxy's thread)."""
+        asyncio.run_coroutine_threadsafe(self._open(broker), self._loop).result(timeout=10)
 
     def stop(self) -> None:
         """Close every listener and connection, then end the thread (ports are free after)."""
@@ -81,13 +96,13 @@ class ProtocolProxy:
             return
 
         async def close() -> None:
-            for server in self._servers:
+            for server in self._servers.values():
                 server.close()
             tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            for server in self._servers:
+            for server in self._servers.values():
                 await server.wait_closed()
 
         with contextlib.suppress(Exception):

@@ -95,6 +95,7 @@ def run_once(
             policy = FaultPolicy(ctx, arm(ctx, list(inputs.faults)))
             routes = {n.node_id: (n.proxy_port, n.port) for n in plan.brokers}
             proxy = ProtocolProxy(routes, inputs.producer["client.id"], policy)
+            ctx.proxy = proxy
             proxy.start()
             cluster.start(progress)
             cluster.create_topics(inputs.topology, progress)

@@ -27,7 +27,7 @@ def setup_view(data: dict[str, Any]) -> RenderableType:
 
 def _settings_line(settings: dict[str, Any]) -> Text:
     fast = settings["fast_factor"]
-    scale = f"--fast: every time setting ÷ {fast}" if fast else "Kafka's time settings as given"
+    scale = f"--fast: Kafka's time settings ÷ {fast}" if fast else "Kafka's time settings"
     shown = ("acks", "enable.idempotence", "request.timeout.ms", "delivery.timeout.ms")
     producer = "  ".join(f"{n}={str(settings['producer'][n]).lower()}" for n in shown)
     return Text(f"producer: {producer}  ({scale})", style="muted")
@@ -133,6 +133,10 @@ def _summary(run: dict[str, Any], record: dict[str, Any]) -> Table:
     return table
 
 
+def _runs(count: int) -> str:
+    return "1 run on a fresh cluster" if count == 1 else f"{count} runs, each on a fresh cluster"
+
+
 def lab_view(data: dict[str, Any]) -> list[RenderableType]:
     """One renderable per part: header, then each run's timeline and summary."""
     real = data["real"]
@@ -140,9 +144,7 @@ def lab_view(data: dict[str, Any]) -> list[RenderableType]:
         Group(
             Rule(Text(f"kafkaretry lab run {data['scenario']}", style="stage")),
             Text(
-                f"Apache Kafka {real['kafka_version']}, {len(real['runs'])} run(s) on a fresh "
-                "cluster each",
-                style="muted",
+                f"Apache Kafka {real['kafka_version']}, {_runs(len(real['runs']))}", style="muted"
             ),
             _settings_line(data["settings"]),
         )

@@ -46,6 +46,7 @@ def verify_view(data: dict[str, Any]) -> RenderableType:
         verdict = Text("agrees", style="ack") if row["agrees"] else Text("differs", "failure")
         table.add_row(row["fact"], _value(row["simulated"]), _real(row), verdict)
     agreeing = sum(1 for r in rows if r["agrees"])
+    differing = len(rows) - agreeing
     notes: list[RenderableType] = [
         Text(f"• {r['fact']}: {r['explanation']}", style="warning") for r in rows if not r["agrees"]
     ]
@@ -53,7 +54,7 @@ def verify_view(data: dict[str, Any]) -> RenderableType:
     closing = (
         f"All {len(rows)} facts agree."
         if agreeing == len(rows)
-        else f"{agreeing} of {len(rows)} facts agree; {len(rows) - agreeing} differ:"
+        else f"{agreeing} of {len(rows)} facts agree; {differing} {_differ(differing)}:"
     )
     return Group(
         Rule(Text(f"kafkaretry verify {data['scenario']}", style="stage")),
@@ -66,3 +67,7 @@ def verify_view(data: dict[str, Any]) -> RenderableType:
         Text(closing, style="ack" if agreeing == len(rows) else "warning"),
         *notes,
     )
+
+
+def _differ(count: int) -> str:
+    return "differs" if count == 1 else "differ"
