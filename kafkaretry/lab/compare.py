@@ -74,9 +74,13 @@ def _since(at: int | None, start: int | None) -> int | None:
     return None if at is None or start is None else at - start
 
 
-def _first_attempt_to_ack(data: dict[str, Any]) -> int | None:
+def _first_attempt_to_ack(data: dict[str, Any], crash_at: int | None) -> int | None:
+    # With a crash in the story, the time before it is how fast the ISR copied attempt 1 (the
+    # trigger), which a loaded machine stretches; the crash is then the better origin.
     attempts = data["attempts"]
-    return _since(data["ack_at_ms"], attempts[0]["at_ms"] if attempts else None)
+    if crash_at is not None or not attempts:
+        return None
+    return _since(data["ack_at_ms"], attempts[0]["at_ms"])
 
 
 def _election(key: str, field: str) -> Callable[[dict[str, Any]], Any]:
@@ -127,7 +131,18 @@ ROWS: tuple[tuple[str, str, Reader, Reader], ...] = (
         lambda s: _survivor(s, s["failed"]["controller"]),
         lambda r: _survivor(r, _failed_controller(r)),
     ),
-    ("attempt 1 → acknowledgement (ms)", "timing", _first_attempt_to_ack, _first_attempt_to_ack),
+    (
+        "attempt 1 → acknowledgement (ms)",
+        "timing",
+        lambda s: _first_attempt_to_ack(s, _crash_at(s, "crash-broker")),
+        lambda r: _first_attempt_to_ack(r, _real_crash_at(r, "crash-broker")),
+    ),
+    (
+        "crash → acknowledgement (ms)",
+        "timing",
+        lambda s: _since(s["ack_at_ms"], _crash_at(s, "crash-broker")),
+        lambda r: _since(r["ack_at_ms"], _real_crash_at(r, "crash-broker")),
+    ),
     (
         "crash → new partition leader (ms)",
         "timing",
