@@ -38,8 +38,25 @@ def _verify(kafka_home: Path, *args: str) -> dict[str, Any]:
     return data
 
 
-def _outcomes_agree(data: dict[str, Any]) -> None:
-    differ = [r for r in data["agreement"] if r["kind"] == "outcome" and not r["agrees"]]
+# The facts a broker crash must keep on any machine. How many attempts it takes is left out:
+# on a loaded machine the producer can learn the new leader from one broker before the new
+# leader itself has applied the change, and its retry then meets NOT_LEADER_OR_FOLLOWER first.
+CRASH_FACTS = (
+    "partition of every attempt",
+    "copies in the partition",
+    "acknowledged",
+    "acknowledged by broker",
+    "new leader of the partition",
+    "a surviving controller becomes active",
+)
+
+
+def _outcomes_agree(data: dict[str, Any], only: tuple[str, ...] | None = None) -> None:
+    differ = [
+        r
+        for r in data["agreement"]
+        if r["kind"] == "outcome" and not r["agrees"] and (only is None or r["fact"] in only)
+    ]
     assert differ == []
 
 
@@ -83,13 +100,15 @@ def test_ack_loss_matches_the_model(
 
 
 def _broker_down(data: dict[str, Any]) -> dict[str, Any]:
-    _outcomes_agree(data)
+    _outcomes_agree(data, CRASH_FACTS)
     [run] = data["real"]["runs"]
     crashed = next(f["node"] for f in run["faults"] if f["kind"] == "crash-broker")
     assert crashed == 4
     assert {a["partition"] for a in run["attempts"]} == {0}
     assert run["acked"]
     assert run["ack_broker"] == run["leader_election"]["new_leader"] != crashed
+    assert [a["broker"] for a in run["attempts"]][:1] == [crashed]
+    assert run["attempts"][-1]["outcome"] == "deduplicated"  # the new leader had copied it
     result: dict[str, Any] = run
     return result
 
