@@ -48,6 +48,16 @@ def cluster_id() -> str:
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
 
 
+def _last_error(log: Path | None) -> str:
+    """The node log's last ERROR line (Kafka says why it stopped), or the log's path."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log else []
+    except OSError:
+        lines = []
+    errors = [ln for ln in lines if " ERROR " in ln]
+    return errors[-1].strip()[:240] if errors else f"see {log}"
+
+
 class LabCluster:
     """The running nodes of one ClusterPlan, their admin, and the faults' process actions."""
 
@@ -154,7 +164,7 @@ class LabCluster:
             if not child.alive() and node_id not in self.stopped:
                 raise LabError(
                     f"{self.plan.node(node_id).name} exited with {child.popen.returncode} "
-                    f"during start-up; see {child.log}"
+                    f"during start-up: {_last_error(child.log)}"
                 )
         if message is not None:
             raise LabError(message)

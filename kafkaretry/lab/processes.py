@@ -10,6 +10,7 @@ it, so no process or port survives the run.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -22,13 +23,23 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
+# Below Linux's ephemeral range (net.ipv4.ip_local_port_range, 32768-60999 by default): a port
+# the kernel hands to some outgoing connection between our check and the JVM's bind() would
+# make that node exit with "Address already in use".
+PORT_RANGE = (20000, 32000)
+_ports = random.Random()  # real runs only: which free ports they use does not matter
+
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's choice)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    """A TCP port on 127.0.0.1 that nothing is bound to right now, outside the ephemeral range."""
+    while True:
+        port = _ports.randrange(*PORT_RANGE)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 @dataclass
