@@ -158,6 +158,7 @@ def test_a_crash_at_an_explicit_time_is_timed() -> None:
 def test_a_run_directory_whose_owner_died_is_cleared_with_its_processes(tmp_path: Path) -> None:
     import subprocess
     import sys
+    import time
 
     from kafkaretry.lab.stale import claim, reap
 
@@ -168,6 +169,9 @@ def test_a_run_directory_whose_owner_died_is_cleared_with_its_processes(tmp_path
     (dead / "owner.pid").write_text(str(owner.pid))
     # A stand-in for a JVM left behind: its command line names the directory.
     orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", str(dead)])
+    cmdline = Path(f"/proc/{orphan.pid}/cmdline")
+    while str(dead).encode() not in cmdline.read_bytes():  # empty until its exec completes
+        time.sleep(0.01)
     mine = tmp_path / "kafkaretry-lab-mine"
     mine.mkdir()
     claim(mine)
