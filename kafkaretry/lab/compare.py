@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-TIME_TOLERANCE = (150, 0.25)  # ms, and a fraction of the simulated value: the larger applies
+TIME_TOLERANCE = (150, 0.10)  # ms, and a fraction of the simulated value: the larger applies
 
 
 @dataclass(frozen=True, slots=True)
