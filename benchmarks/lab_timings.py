@@ -1,6 +1,6 @@
 """Measure the lab stories on real Kafka beside the model: `kafkaretry verify --json`, N runs.
 
-    python benchmarks/lab_timings.py [--runs 5] [--fast] [--out DIR]
+    python benchmarks/lab_timings.py [--runs 5] [--fast] [--out DIR] [--only SCENARIO]
 
 Runs each story (ack-loss with idempotence on, off and acks=1; broker-down with and without
 the controller) as `kafkaretry verify STORY --runs N --json`, keeps each JSON document in
@@ -42,10 +42,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--fast", action="store_true")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--only", default=None, help="only the stories of this scenario")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="kafkaretry-lab-timings-"))
     out.mkdir(parents=True, exist_ok=True)
     for name, extra in STORIES:
+        if args.only is not None and name != args.only:
+            continue
         command = [sys.executable, "-m", "kafkaretry", "verify", name, *extra]
         command += ["--runs", str(args.runs), "--json", *(["--fast"] if args.fast else [])]
         label = " ".join([name, *extra])
