@@ -26,6 +26,8 @@ def _modules_after(statement: str) -> set[str]:
         "kafkaretry.loading",
         "kafkaretry.placing",
         "kafkaretry.sim.simulation",
+        "kafkaretry.lab.session",
+        "kafkaretry.lab.proxy",
     ],
 )
 def test_core_modules_import_no_ui_or_parsers(module: str) -> None:
