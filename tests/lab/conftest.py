@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -30,7 +31,12 @@ def kafka_home() -> Path:
     """The installation to test with, found before the per-test cache directory is set."""
     home, missing = _kafka_home()
     if home is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the real-cluster tests cannot run under CI: {missing}")
-        pytest.skip(f"real-cluster test skipped: {missing}")
+        skip_or_fail(f"real-cluster test: {missing}")
     return home
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    """Skip for a developer without the prerequisite; fail under CI, which must have it."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must have this: {reason}")
+    pytest.skip(reason)

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from kafkaretry.cli import app
 from tests.conftest import STABLE_ENV
+from tests.lab.conftest import skip_or_fail
 
 
 def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -33,7 +34,7 @@ def test_a_bad_setting_is_refused_by_its_name() -> None:
 
 def test_a_kafka_home_without_kafka_is_refused(tmp_path: Path) -> None:
     if shutil.which("java") is None:
-        pytest.skip("the Java check comes first; this machine has no java")
+        skip_or_fail("java on PATH (the Java check comes before the Kafka home's)")
     assert _run(["lab", "run", "ack-loss", "--kafka-home", str(tmp_path)]) == (
         2,
         f"error: --kafka-home {tmp_path} has no libs/kafka_2.13-*.jar: "
@@ -53,7 +54,7 @@ def test_setup_without_maven_or_kafka_says_what_to_install(
 ) -> None:
     java = shutil.which("java")
     if java is None:
-        pytest.skip("needs java to get past the Java check")
+        skip_or_fail("java on PATH (to get past the Java check)")
     (tmp_path / "bin").mkdir()
     (tmp_path / "bin" / "java").symlink_to(Path(java).resolve())
     monkeypatch.delenv("KAFKA_HOME", raising=False)
