@@ -54,7 +54,7 @@ def _last_error(log: Path | None) -> str:
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log else []
     except OSError:
         lines = []
-    errors = [ln for ln in lines if " ERROR " in ln]
+    errors = [ln for ln in lines if " ERROR " in ln or "Exception" in ln]
     return errors[-1].strip()[:240] if errors else f"see {log}"
 
 
@@ -105,9 +105,12 @@ class LabCluster:
             argv = self._java("kafka.tools.StorageTool", "format", "-t", cid, "-c", str(props))
             formats.append(self.group.start(f"format {node.name}", argv, log=home / "format.log"))
         for child, node in zip(formats, self.plan.nodes, strict=True):
-            if child.popen.wait() != 0:
-                tail = (self.node_dir(node) / "format.log").read_text(errors="replace")[-300:]
-                raise LabError(f"Kafka's StorageTool could not format {node.name}: {tail.strip()}")
+            code = child.popen.wait()
+            if code != 0:
+                raise LabError(
+                    f"Kafka's StorageTool could not format {node.name} (exit {code}): "
+                    f"{_last_error(self.node_dir(node) / 'format.log')}"
+                )
 
     def start_node(self, node_id: int) -> Child:
         node = self.plan.node(node_id)
