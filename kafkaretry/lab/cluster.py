@@ -44,8 +44,14 @@ READY_S = 120
 
 
 def cluster_id() -> str:
-    """A cluster id in Kafka's Uuid text form: URL-safe base64 of 16 bytes, no padding."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """A cluster id in Kafka's Uuid text form: URL-safe base64 of 16 bytes, no padding.
+
+    Like Uuid.randomUuid, never one that starts with "-": the storage tool's argument parser
+    would read it as an option."""
+    while True:
+        text = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not text.startswith("-"):
+            return text
 
 
 def _last_error(log: Path | None) -> str:
@@ -102,7 +108,9 @@ class LabCluster:
             (home / "data").mkdir(parents=True)
             props = home / "server.properties"
             props.write_text(self.plan.properties(node, home / "data"), encoding="utf-8")
-            argv = self._java("kafka.tools.StorageTool", "format", "-t", cid, "-c", str(props))
+            argv = self._java(
+                "kafka.tools.StorageTool", "format", f"--cluster-id={cid}", "-c", str(props)
+            )
             formats.append(self.group.start(f"format {node.name}", argv, log=home / "format.log"))
         for child, node in zip(formats, self.plan.nodes, strict=True):
             code = child.popen.wait()

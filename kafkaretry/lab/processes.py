@@ -30,15 +30,20 @@ PORT_RANGE = (20000, 32000)
 _ports = random.Random()  # real runs only: which free ports they use does not matter
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing is bound to right now, outside the ephemeral range."""
+def free_port(taken: set[int] | None = None) -> int:
+    """A TCP port on 127.0.0.1 that nothing is bound to right now, outside the ephemeral range,
+    and not in `taken` (which it joins): a plan's ports must all differ before any is bound."""
     while True:
         port = _ports.randrange(*PORT_RANGE)
+        if taken is not None and port in taken:
+            continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            if taken is not None:
+                taken.add(port)
             return port
 
 

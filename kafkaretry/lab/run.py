@@ -89,7 +89,8 @@ def run_once(
     proxy: ProtocolProxy | None = None
     try:
         with owned_processes() as group:
-            plan = plan_cluster(inputs.topology, inputs.cluster, free_port)
+            taken: set[int] = set()
+            plan = plan_cluster(inputs.topology, inputs.cluster, lambda: free_port(taken))
             cluster = LabCluster(group, install, plan, run_dir)
             ctx = FaultContext(cluster, inputs.topic, inputs.partition)
             policy = FaultPolicy(ctx, arm(ctx, list(inputs.faults)))

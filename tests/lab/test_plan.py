@@ -183,3 +183,15 @@ def test_a_run_directory_whose_owner_died_is_cleared_with_its_processes(tmp_path
     finally:
         if orphan.poll() is None:
             orphan.kill()
+
+
+def test_a_plans_ports_all_differ_and_a_cluster_id_never_starts_with_a_dash() -> None:
+    from kafkaretry.lab.cluster import cluster_id
+    from kafkaretry.lab.processes import PORT_RANGE, free_port
+
+    taken: set[int] = set()
+    ports = [free_port(taken) for _ in range(2000)]
+    assert len(set(ports)) == 2000 == len(taken)
+    assert all(PORT_RANGE[0] <= p < PORT_RANGE[1] for p in ports)
+    ids = [cluster_id() for _ in range(2000)]  # about 1 in 64 base64 texts starts with "-"
+    assert all(len(i) == 22 and not i.startswith("-") for i in ids)
