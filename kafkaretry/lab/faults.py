@@ -4,9 +4,10 @@ Rule: a fault happens to the real cluster where the model puts it in the record'
 at the same millisecond (a JVM on a loaded laptop is not the model's 1 ms network). So a fault
 tied to an attempt (`drop-response`, `drop-request`) acts on that attempt's bytes at the proxy,
 and a crash of the partition's leader "after the followers copied the batch and before the
-leader answered" (the broker-down story) is triggered by the answer itself: with acks=all the
-leader sends it only once the ISR has the batch (Partition.checkEnoughReplicasReachOffset), so
-the proxy holds it, the leader is SIGKILLed, and the held answer is dropped. Other faults
+leader answered" (a `crash-broker` of `partition-leader` at the file's own at_ms) is
+triggered by the answer itself: with acks=all the leader sends it only once the ISR has the
+batch (Partition.checkEnoughReplicasReachOffset), so the proxy holds it, the leader is
+SIGKILLed, and the held answer is dropped. Other faults
 strike at their `at_ms` after the send. To add a kind, add a row to FAULT_TABLE.
 """
 
