@@ -139,7 +139,14 @@ def _ours(marker: str) -> list[str]:
 
 def test_ctrl_c_ends_every_process_and_frees_every_port(kafka_home: Path, tmp_path: Path) -> None:
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    command = [sys.executable, "-m", "kafkaretry", "lab", "run", "ack-loss", "--fast"]
+    # A job started in the background by a non-interactive shell (as CI may be) inherits SIGINT
+    # ignored, and Python then installs no KeyboardInterrupt handler: restore the handler a
+    # terminal's foreground job has, then run kafkaretry as `python -m kafkaretry` would.
+    start = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv[0] = 'kafkaretry'; runpy.run_module('kafkaretry', run_name='__main__')"
+    )
+    command = [sys.executable, "-c", start, "lab", "run", "ack-loss", "--fast"]
     proc = subprocess.Popen(
         [*command, "--kafka-home", str(kafka_home)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
