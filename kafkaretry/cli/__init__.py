@@ -60,5 +60,26 @@ app.command()(lab.verify)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: a bad option or argument is one `error:` line, exit 2.
+
+    Click would print the usage and a hint around the message; the one error funnel of
+    kafkaretry (cli/support.reported_errors) prints one line, so option errors do too.
+    """
+    # Typer vendors Click since 0.26 (pinned below 0.29 in pyproject.toml).
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(prog_name="kafkaretry", standalone_mode=False)
+    except NoArgsIsHelpError as exc:  # `kafkaretry` alone, or a group alone: its help
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ClickException as exc:
+        message = exc.format_message()
+        ctx = getattr(exc, "ctx", None)  # a usage error knows the command it belongs to
+        where = f"{ctx.command_path}: " if ctx is not None else ""
+        sys.stderr.write(f"error: {where}{message[:1].lower()}{message[1:]}\n")
+        sys.exit(exc.exit_code)
+    except typer.Abort:  # Ctrl-C or end of input at a prompt: quietly, as SIGINT would
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
