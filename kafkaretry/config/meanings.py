@@ -17,8 +17,9 @@ MEANINGS: dict[str, tuple[str, str, str]] = {
     "enable.idempotence": (
         "producer",
         "",
-        "producer id + sequence numbers let the broker drop a retried duplicate; unset: on "
-        "unless acks/retries/max.in.flight conflict",
+        "producer id + sequence numbers let the broker drop a retried duplicate; unset: on, "
+        "silently off with acks other than all or retries=0; with it on or unset, "
+        "max.in.flight.requests.per.connection above 5 is a ConfigException",
     ),
     "retries": (
         "producer",
@@ -81,7 +82,8 @@ MEANINGS: dict[str, tuple[str, str, str]] = {
     "controller.quorum.election.backoff.max.ms": (
         "controller",
         "ms",
-        "the largest randomised wait before a new election after a failed one",
+        "the largest randomised wait before a resigned leader's election (Kafka 4.1: not "
+        "after a lost election, KAFKA-18345)",
     ),
     "controller.quorum.request.timeout.ms": (
         "controller",
