@@ -29,6 +29,8 @@ _STYLE: dict[VerdictKind, str] = {
     "no-retry": "ack",
 }
 
+SENTENCES_PER_KIND = 3  # distinct sentences of one kind before the rest are only counted
+
 _IDEMPOTENCE_OFF = {
     "explicit": "enable.idempotence=false was set",
     "acks": "acks={acks} turned idempotence off silently, as enable.idempotence was not set",
@@ -42,11 +44,28 @@ def verdict(analysis: RunAnalysis) -> Group:
     several = len(analysis.records) > 1
     for kind in RUN_PRECEDENCE:
         of_kind = [r for r in analysis.records if r.kind == kind]
-        if of_kind:
-            text = sentence(kind, of_kind[0], analysis)
-            if several:
-                text = f"{_which(of_kind, len(analysis.records))}: {text}"
-            lines.append(Text(text, style=_STYLE[kind]))
+        if not of_kind:
+            continue
+        if not several:
+            lines.append(Text(sentence(kind, of_kind[0], analysis), style=_STYLE[kind]))
+            continue
+        # Records share a line only where the sentence is word for word theirs too: a
+        # sentence names offsets and brokers, which differ from record to record.
+        said: dict[str, list[RecordOutcome]] = {}
+        for r in of_kind:
+            said.setdefault(sentence(kind, r, analysis), []).append(r)
+        shown = list(said.items())[:SENTENCES_PER_KIND]
+        for text, records in shown:
+            lines.append(Text(f"{_which(records, len(analysis.records))}: {text}", _STYLE[kind]))
+        rest = [r.index for _, records in list(said.items())[SENTENCES_PER_KIND:] for r in records]
+        if rest:
+            lines.append(
+                Text(
+                    f"Record{_plural(rest)} {_list(rest)}: the same kind of outcome, each with "
+                    "its own offsets (the summary table and --json `records` list them).",
+                    _STYLE[kind],
+                )
+            )
     reordered = [r.index for r in analysis.records if r.reordered]
     if reordered:
         lines.append(
