@@ -41,3 +41,16 @@ def test_each_record_keeps_its_own_offsets(tmp_path: Path) -> None:
 def test_one_line_for_records_whose_sentence_is_the_same(tmp_path: Path) -> None:
     text = _verdict(tmp_path, faults=False)
     assert text.startswith("All 5 records: One copy: the first attempt was acknowledged")
+
+
+def test_each_record_is_appended_at_its_own_offset(tmp_path: Path) -> None:
+    path = tmp_path / "five.yaml"
+    path.write_text(FIVE, encoding="utf-8")
+    run = run_scenario(
+        path, "five", key=None, key_type=None, overrides=["enable.idempotence=false"], seed=0
+    )
+    for r in analyse(run.trace).records:
+        appended = tuple(a.appended_offset for a in r.attempts if a.appended_offset is not None)
+        assert appended == r.copies == (r.index, r.index + 5)
+        # the per-record query of the trace agrees with the one-pass analysis
+        assert run.trace.attempts(r.index) == r.attempts

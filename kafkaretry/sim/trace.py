@@ -92,13 +92,33 @@ class Trace:
         return None
 
     def batch_of(self, record: int = 0) -> int | None:
-        for _, e in self.of_type(ev.BatchCreated):
-            if e.record == record:
-                return e.batch
-        # later records join an open batch: find the acknowledgement or failure instead
-        for _, r in self.of_type(ev.RecordAcknowledged):
-            if r.record == record:
-                return r.batch
+        placed = self.placement(record)
+        return None if placed is None else placed[0]
+
+    def placement(self, record: int = 0) -> tuple[int, int] | None:
+        """(batch, position in it) of `record`: the accumulator appends a record to its
+        partition's open batch, or opens one with it (RecordAccumulator.append)."""
+        open_batch: dict[tuple[str, int], int] = {}
+        size: dict[int, int] = {}
+        pending: ev.RecordPartitioned | None = None  # placed in the open batch, or a new one
+        for _, e in self.timed_events():
+            if pending is not None:
+                if isinstance(e, ev.BatchCreated) and e.record == pending.record:
+                    pending = None  # it opened this batch: handled below
+                else:
+                    batch = open_batch.get((pending.topic, pending.partition))
+                    if batch is not None:
+                        if pending.record == record:
+                            return batch, size[batch]
+                        size[batch] += 1
+                    pending = None
+            if isinstance(e, ev.BatchCreated):
+                open_batch[e.topic, e.partition] = e.batch
+                size[e.batch] = 1
+                if e.record == record:
+                    return e.batch, 0
+            elif isinstance(e, ev.RecordPartitioned):
+                pending = e
         return None
 
     def acknowledgement(self, record: int = 0) -> tuple[int, ev.RecordAcknowledged] | None:
@@ -137,12 +157,17 @@ class Trace:
         return tuple(entry.offset for entry in leader.log if entry.record == record)
 
     def attempts(self, record: int = 0) -> tuple[Attempt, ...]:
-        batch = self.batch_of(record)
+        placed = self.placement(record)
+        if placed is None:
+            return ()
+        batch, position = placed
         timed = list(self.timed_events())
         found: list[Attempt] = []
         for i, (at, e) in enumerate(timed):
             if isinstance(e, ev.ProduceRequestSent) and e.batch == batch:
-                outcome, offset = _outcome(timed[i + 1 :], e)
+                outcome, base = _outcome(timed[i + 1 :], e)
+                # The batch lands at `base`; this record at its own place in the batch.
+                offset = None if base is None else base + position
                 found.append(
                     Attempt(e.attempt, at, e.batch, e.partition, e.broker, outcome, offset)
                 )

@@ -8,6 +8,7 @@ pending when the run ended first. Copies are read from the partition's final lea
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from kafkaretry.sim import events as ev
@@ -29,6 +30,7 @@ class _Seen:
     expired: bool = False
     ack: ev.RecordAcknowledged | None = None
     resolved_at_ms: int | None = None
+    position: int = 0  # its place in its batch: the batch's base offset + this is its offset
 
 
 def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ...]:
@@ -49,7 +51,10 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
             else ()
         )
         committed = tuple(o for o in copies if leader and o < leader.high_watermark)
-        attempts = batches.get(s.batch, ()) if s.batch is not None else ()
+        attempts = tuple(
+            _at_position(a, s.position)
+            for a in (batches.get(s.batch, ()) if s.batch is not None else ())
+        )
         lost = s.status == "acknowledged" and leader is not None and not copies
         kind = _kind(s, attempts, copies, lost=lost, no_quorum=no_quorum)
         out.append(
@@ -79,9 +84,17 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
     return tuple(out)
 
 
+def _at_position(attempt: Attempt, position: int) -> Attempt:
+    """The batch's attempt as this record saw it: appended at the batch's base + its place."""
+    if attempt.appended_offset is None or position == 0:
+        return attempt
+    return dataclasses.replace(attempt, appended_offset=attempt.appended_offset + position)
+
+
 def _scan(trace: Trace) -> dict[int, _Seen]:
     seen: dict[int, _Seen] = {}
     last_batch: dict[tuple[str, int], int] = {}  # the open batch a later record may join
+    size: dict[int, int] = {}  # records in each batch so far (RecordAccumulator.append)
     acked: Status = "sent-without-ack" if trace.settings.acks == 0 else "acknowledged"
     wanted = _SCANNED
     for at, e in trace.timed_events():
@@ -93,12 +106,17 @@ def _scan(trace: Trace) -> dict[int, _Seen]:
         if s is None:
             s = seen[record] = _Seen()
         if isinstance(e, ev.BatchCreated):
+            if s.batch is not None and s.batch != e.batch:
+                size[s.batch] -= 1  # it did not join the open batch: it opened this one
             last_batch[e.topic, e.partition] = e.batch
-            s.batch = e.batch
+            s.batch, s.position, size[e.batch] = e.batch, 0, 1
         elif isinstance(e, ev.RecordPartitioned):
             s.partition = e.partition
             if s.batch is None:
                 s.batch = last_batch.get((e.topic, e.partition))
+                if s.batch is not None:
+                    s.position = size[s.batch]
+                    size[s.batch] += 1
         elif isinstance(e, ev.RecordAcknowledged):
             s.batch, s.ack, s.resolved_at_ms, s.status = e.batch, e, at, acked
         elif isinstance(e, ev.RecordFailed):
