@@ -80,7 +80,7 @@ CASES: list[tuple[Path, str, tuple[str, ...], FaultPlan, str, str]] = [
         "Failed but stored: delivery.timeout.ms passed after 120 attempts (the last: "
         "NOT_ENOUGH_REPLICAS) and the callback gets TimeoutException, yet the final log holds "
         "the record (offset 0); it is not committed (the high watermark has not passed it), so "
-        "no consumer reads it unless the in-sync replicas catch up.",
+        "no consumer reads it until the high watermark passes it.",
     ),
     (
         STORIES,
@@ -116,7 +116,7 @@ CASES: list[tuple[Path, str, tuple[str, ...], FaultPlan, str, str]] = [
         (),
         FaultPlan(),
         "no-quorum",
-        "No quorum: from 3021 ms fewer than a majority of controllers were alive, so no new "
+        "No quorum: from 5 ms fewer than a majority of controllers were alive, so no new "
         "partition leader could be elected; the callback gets TimeoutException.",
     ),
     (

@@ -124,12 +124,14 @@ def cluster_lines(a: RunAnalysis, partition: int | None) -> list[str]:
         by_broker.setdefault((stall.broker, stall.from_ms, stall.until_ms), []).append(
             stall.partition
         )
+    # Only acks=all waits for the whole ISR (the high watermark), so say who would stall.
+    waits = "acks=all writes wait" if a.acks == -1 else "an acks=all write would wait"
     for (broker, start, end), partitions in by_broker.items():
         until = f"to {end} ms" if end is not None else "to the end"
         names = ", ".join(map(str, partitions))
         lines.append(
             f"partition{'s' if len(partitions) > 1 else ''} {names} kept dead broker {broker} "
-            f"in the ISR from {start} {until} (acks=all writes wait)"
+            f"in the ISR from {start} {until} ({waits})"
         )
     return lines
 

@@ -127,7 +127,7 @@ def sentence(kind: VerdictKind, r: RecordOutcome, a: RunAnalysis) -> str:  # noq
                 "a consumer will read a record its producer reported as failed"
                 if r.committed
                 else "it is not committed (the high watermark has not passed it), so no "
-                "consumer reads it unless the in-sync replicas catch up"
+                "consumer reads it until the high watermark passes it"
             )
             return (
                 f"Failed but stored: {_failure(r, a)}, yet the final log holds the record "

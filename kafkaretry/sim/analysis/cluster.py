@@ -24,7 +24,7 @@ def cluster_facts(trace: Trace) -> ClusterFacts:
         found = seen.get(type(e))
         if found is not None:
             found.append((at, e))
-    no_quorum = seen[k.NoQuorum]
+    no_quorum = _no_quorum_at(trace, seen)
     return ClusterFacts(
         broker_crashes=tuple((at, e.broker) for at, e in seen[k.BrokerCrashed]),
         broker_restarts=tuple((at, e.broker) for at, e in seen[k.BrokerRestarted]),
@@ -35,7 +35,7 @@ def cluster_facts(trace: Trace) -> ClusterFacts:
             ControllerElection(at, e.new_active, e.epoch, e.votes)
             for at, e in seen[k.ControllerElected]
         ),
-        no_quorum_at_ms=no_quorum[0][0] if no_quorum else None,
+        no_quorum_at_ms=no_quorum,
         fenced=tuple((at, e.broker) for at, e in seen[k.BrokerFenced]),
         leader_changes=tuple(
             LeaderChange(
@@ -63,6 +63,7 @@ _FACTS = (
     k.BrokerCrashed,
     k.BrokerRestarted,
     k.ControllerCrashed,
+    k.ControllerRestarted,
     k.ControllerElected,
     k.NoQuorum,
     k.BrokerFenced,
@@ -137,3 +138,21 @@ def _stalls(trace: Trace, committed: list[tuple[int, PartitionChange]]) -> tuple
                     )
                     out.append(IsrStall(r.topic, r.partition, broker, step.at_ms, until))
     return tuple(sorted(out, key=lambda s: (s.from_ms, s.topic, s.partition, s.broker)))
+
+
+def _no_quorum_at(trace: Trace, seen: dict[type, list[tuple[int, Any]]]) -> int | None:
+    """The first moment fewer than a majority of the controllers (Raft voters) were alive.
+
+    The survivors only notice later (their fetch timeout, then a NoQuorum event); the fact
+    itself starts with the crash that took the majority away."""
+    voters = len(trace.final.control.controllers) if trace.final.control is not None else 0
+    if not voters:
+        return None
+    changes = [(at, -1) for at, _ in seen[k.ControllerCrashed]]
+    changes += [(at, +1) for at, _ in seen[k.ControllerRestarted]]
+    alive = voters
+    for at, delta in sorted(changes, key=lambda c: c[0]):
+        alive += delta
+        if alive < voters // 2 + 1:
+            return at
+    return None
