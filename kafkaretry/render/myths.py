@@ -25,7 +25,8 @@ CORRECTIONS: tuple[tuple[str, str], ...] = (
     (
         "When a broker dies, the controller fails over or elects a leader at once.",
         "The active controller waits for the broker's heartbeat session to expire "
-        "(broker.session.timeout.ms = 9 s; it checks every 9 s / 8 = 1.125 s) before fencing "
+        "(broker.session.timeout.ms = {session} ms; it checks every {session} / 8 = {check} ms, "
+        "KAFKA-17793) before fencing "
         "it and electing the first in-sync replica in assignment order that is still "
         "registered and unfenced. No Raft election is involved.",
     ),
@@ -37,7 +38,7 @@ CORRECTIONS: tuple[tuple[str, str], ...] = (
     (
         "A controller failover stops the cluster.",
         "Produce and fetch continue on the live leaders, and metadata changes wait for the "
-        "Raft election (a few seconds with default timeouts: the 2 s fetch timeout, then "
+        "Raft election (a few seconds with default timeouts: the {fetch} ms fetch timeout, then "
         "pre-vote and vote, longer after a split vote). But with acks=all, every partition "
         "whose ISR still lists a dead broker stalls: its high watermark cannot pass the dead "
         "replica until the active controller fences it, a session timeout after its last "
@@ -56,8 +57,11 @@ SHOWN_BY: tuple[Callable[[RunAnalysis], bool], ...] = (
 )
 
 
-def corrections_table(analysis: RunAnalysis) -> Table | None:
-    """The rows this run demonstrated (None when it showed none of them)."""
+def corrections_table(
+    analysis: RunAnalysis, *, session_timeout_ms: int, fetch_timeout_ms: int
+) -> Table | None:
+    """The rows this run demonstrated (None when it showed none of them), with the run's own
+    settings in them."""
     rows = [row for row, shown in zip(CORRECTIONS, SHOWN_BY, strict=True) if shown(analysis)]
     if not rows:
         return None
@@ -69,6 +73,16 @@ def corrections_table(analysis: RunAnalysis) -> Table | None:
     )
     table.add_column("the popular explanation", style="warning", ratio=2)
     table.add_column("what Kafka does", ratio=3)
+    numbers = {
+        "session": session_timeout_ms,  # broker.session.timeout.ms
+        "check": _ms(session_timeout_ms / 8),
+        "fetch": fetch_timeout_ms,  # controller.quorum.fetch.timeout.ms
+    }
     for claim, fact in rows:
-        table.add_row(Text(claim), Text(fact))
+        table.add_row(Text(claim), Text(fact.format(**numbers)))
     return table
+
+
+def _ms(value: float) -> str:
+    """Milliseconds as Kafka's periodic check computes them, without a trailing .0."""
+    return f"{value:g}"

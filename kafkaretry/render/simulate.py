@@ -135,7 +135,11 @@ def story_stages(
     )
     stages.append(summary)
     stages.append(timeline_table(trace))
-    corrections = corrections_table(analysis)
+    corrections = corrections_table(
+        analysis,
+        session_timeout_ms=trace.cluster.broker_session_timeout_ms,
+        fetch_timeout_ms=trace.cluster.quorum_fetch_timeout_ms,
+    )
     if corrections is not None:
         stages.append(corrections)
     return stages
