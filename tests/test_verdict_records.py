@@ -54,3 +54,12 @@ def test_each_record_is_appended_at_its_own_offset(tmp_path: Path) -> None:
         assert appended == r.copies == (r.index, r.index + 5)
         # the per-record query of the trace agrees with the one-pass analysis
         assert run.trace.attempts(r.index) == r.attempts
+
+
+def test_acks_0_is_sent_without_ack_in_every_view(tmp_path: Path) -> None:
+    path = tmp_path / "five.yaml"
+    path.write_text(FIVE, encoding="utf-8")
+    run = run_scenario(path, "five", key=None, key_type=None, overrides=["acks=0"], seed=0)
+    data = run.json()
+    assert data["fate"]["outcome"] == "sent-without-ack"
+    assert {r["status"] for r in data["records"]} == {"sent-without-ack"}

@@ -47,7 +47,8 @@ class Attempt:
 class Fate:
     """How a record's story ended: what the send() callback (or send() itself) was told."""
 
-    outcome: str  # acknowledged | failed | expired | undecided (the run was stopped first)
+    # acknowledged | sent-without-ack (acks=0) | failed | expired | undecided (stopped first)
+    outcome: str
     at_ms: int | None
     error: str | None  # the exception or Errors name the callback gets; None if acknowledged
 
@@ -131,7 +132,9 @@ class Trace:
         for at, e in self.timed_events():
             match e:
                 case ev.RecordAcknowledged(record=r) if r == record:
-                    return Fate("acknowledged", at, None)
+                    # acks=0: complete once written to the socket; nobody acknowledged it.
+                    sent = self.settings.acks == 0
+                    return Fate("sent-without-ack" if sent else "acknowledged", at, None)
                 case ev.RecordFailed(record=r, error=error) if r == record:
                     return Fate("failed", at, error)
                 case ev.MetadataWaitTimedOut(record=r, topic=t, max_block_ms=ms) if r == record:

@@ -94,7 +94,8 @@ def run_facts(trace: Trace) -> RunFacts:
     tried = trace.attempts(0) if trace.records else ()
     copies = final_copies(trace)
     tally = Counter(outcomes)
-    ack = trace.acknowledgement(0) if trace.records else None
+    # acks=0: the send completes once written; no broker acknowledges anything (offset -1).
+    ack = trace.acknowledgement(0) if trace.records and trace.settings.acks != 0 else None
     partition = trace.partition_of(0) if trace.records else None
     topic = trace.records[0].topic if trace.records else ""
     broker_crash = next((at for at, _ in trace.of_type(k.BrokerCrashed)), None)
