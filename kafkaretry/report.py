@@ -79,7 +79,12 @@ def trace_json_head(trace: Trace, key_type: str, record: int = 0) -> dict[str, A
         "seed": trace.seed,
         "settings": trace.settings.kafka_names(),
         "cluster_settings": trace.cluster.kafka_names(),
-        "record": {"key": s.key, "key_type": s.key_type, "partition": s.partition},
+        # A null key has no serializer: key_type is null too.
+        "record": {
+            "key": s.key,
+            "key_type": None if s.key is None else s.key_type,
+            "partition": s.partition,
+        },
         "attempts": [
             {
                 "attempt": a.attempt,

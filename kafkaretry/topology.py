@@ -37,6 +37,11 @@ class TopicSpec:
     def replication_factor(self) -> int:
         return len(self.partitions[0].replicas)
 
+    @property
+    def compacted(self) -> bool:
+        """cleanup.policy=compact (or compact,delete): compaction keeps the last record per key."""
+        return "compact" in dict(self.configs).get("cleanup.policy", "delete").split(",")
+
 
 @dataclass(frozen=True, slots=True)
 class Topology:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kafkaretry.cli import app
-from tests.conftest import assert_golden
+from tests.conftest import SCENARIOS, assert_golden
 
 runner = CliRunner()
 STORIES = "tests/data/stories.yaml"
@@ -53,8 +53,30 @@ def test_no_key_sends_a_null_key() -> None:
     assert "None" not in result.stdout
 
 
-def test_broker_down_without_a_key_crashes_the_leader_of_the_partition_picked() -> None:
-    data = as_json("simulate", "broker-down", "--no-key")
+def test_a_compacted_topic_refuses_a_record_without_a_key() -> None:
+    # The shipped topic is cleanup.policy=compact: LogValidator.validateKey answers
+    # INVALID_RECORD, which the producer does not retry.
+    data = as_json("simulate", "ack-loss", "--no-key", "--set", "acks=1")
+    [record] = data["records"]
+    assert (record["status"], record["error"], record["copies"]) == (
+        "failed",
+        "INVALID_RECORD",
+        [],
+    )
+
+
+def test_broker_down_without_a_key_crashes_the_leader_of_the_partition_picked(
+    tmp_path: Path,
+) -> None:
+    # A topic that is not compacted takes records without a key.
+    path = tmp_path / "delete.yaml"
+    path.write_text(
+        SCENARIOS.read_text(encoding="utf-8").replace(
+            "cleanup.policy: compact", "cleanup.policy: delete"
+        ),
+        encoding="utf-8",
+    )
+    data = as_json("simulate", "broker-down", "--no-key", "--scenarios", str(path))
     [record] = data["records"]
     [crash] = data["cluster"]["broker_crashes"]
     assert record["attempts"][0]["broker"] == crash["broker"]

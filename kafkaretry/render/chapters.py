@@ -174,7 +174,11 @@ RULES: tuple[ChapterRule, ...] = (
         ),
         when=_sees_new_leader,
     ),
-    ChapterRule(ev.ResponseDropped, lambda e, c: "The ACK is lost", show_cluster=False),
+    ChapterRule(
+        ev.ResponseDropped,
+        lambda e, c: "The ACK is lost" if e.error == "NONE" else f"The {e.error} answer is lost",
+        show_cluster=False,
+    ),
     ChapterRule(
         ev.RequestDropped,
         lambda e, c: "The produce request is lost on its way",

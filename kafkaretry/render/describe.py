@@ -122,10 +122,16 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
         case ev.ProduceResponseSent(broker=b, batch=batch, attempt=a, error=err, base_offset=o):
             what = f"offset {o}" if err == "NONE" else err
             return Text(f"broker {b} answers attempt {a} of batch {batch}: {what}")
-        case ev.ResponseDropped(broker=b, batch=batch, attempt=a):
+        case ev.ResponseDropped(broker=b, batch=batch, attempt=a, error="NONE"):
             return Text(
                 f"the response to attempt {a} (batch {batch}) is LOST on its way back "
                 f"from broker {b}: the record is stored, the producer does not know",
+                style="failure",
+            )
+        case ev.ResponseDropped(broker=b, batch=batch, attempt=a, error=err):
+            return Text(
+                f"broker {b}'s {err} answer to attempt {a} (batch {batch}) is LOST on its way "
+                "back: the producer does not learn of it",
                 style="failure",
             )
         case ev.ProduceResponseReceived(broker=b, attempt=a, error=err, base_offset=o) as e:

@@ -176,9 +176,11 @@ def _moments(
         opened, show_cluster = tracker.chapters(events)
         extra: RenderableType | None = None
         snapshot = snapshots.get(last)
-        if any(isinstance(e, ev.ResponseDropped) for e in events) and snapshot:
+        dropped = next((e for e in events if isinstance(e, ev.ResponseDropped)), None)
+        if dropped is not None and snapshot:
+            lost = "the ACK" if dropped.error == "NONE" else f"the {dropped.error} answer"
             extra = cluster_tree(
-                snapshot, topic=topic, keys=keys, title="the logs when the ACK is lost"
+                snapshot, topic=topic, keys=keys, title=f"the logs when {lost} is lost"
             )
         elif failure and snapshot and show_cluster:
             # the first overview marks what changed since the moment just before it

@@ -173,6 +173,7 @@ class ResponseDropped:
     broker: int
     batch: int
     attempt: int
+    error: str = "NONE"  # the answer that was lost: NONE is an acknowledgement
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ NETWORK_EXCEPTION: Final = "NETWORK_EXCEPTION"
 NOT_LEADER_OR_FOLLOWER: Final = "NOT_LEADER_OR_FOLLOWER"
 NOT_ENOUGH_REPLICAS: Final = "NOT_ENOUGH_REPLICAS"
 OUT_OF_ORDER_SEQUENCE_NUMBER: Final = "OUT_OF_ORDER_SEQUENCE_NUMBER"
+# LogValidator.validateKey: a compacted topic refuses a record without a key; not retriable.
+INVALID_RECORD: Final = "INVALID_RECORD"
 
 NO_PRODUCER_ID: Final = -1  # RecordBatch.NO_PRODUCER_ID
 NO_SEQUENCE: Final = -1  # RecordBatch.NO_SEQUENCE

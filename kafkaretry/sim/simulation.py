@@ -152,11 +152,19 @@ class Simulation:
                 lambda: self.client.complete(sent, error, offset, hint),
                 batch=request.batch,
                 attempt=request.attempt,
+                error=error,
             )
 
         # The request carries request.timeout.ms as its timeoutMs (Sender.sendProduceRequest).
+        records = self.inputs.records
         self.replication.handle_produce(
-            broker, request, sent.batch.records, acks, self.settings.request_timeout_ms, respond
+            broker,
+            request,
+            sent.batch.records,
+            acks,
+            self.settings.request_timeout_ms,
+            respond,
+            keyless=any(records[r].key_bytes is None for r in sent.batch.records),
         )
 
     # -- running ---------------------------------------------------------------------------

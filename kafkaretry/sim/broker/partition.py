@@ -118,6 +118,12 @@ class Replica:
     producers: dict[int, deque[BatchMetadata]] = field(default_factory=dict)
     _entries: list[LogEntry] = field(default_factory=list)  # `log`, expanded so far
 
+    def known_leader(self) -> tuple[int, int] | None:
+        """(leader, epoch) this replica knows of, when another broker leads (KIP-951's hint)."""
+        if self.leader in (self.broker, -1):
+            return None
+        return self.leader, self.leader_epoch
+
     @property
     def is_leader(self) -> bool:
         return self.leader == self.broker

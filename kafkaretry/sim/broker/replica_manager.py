@@ -29,6 +29,7 @@ from kafkaretry.sim.engine.frozen import fast_constructor
 from kafkaretry.sim.engine.network import Network
 from kafkaretry.sim.events import Emit
 from kafkaretry.sim.protocol import (
+    INVALID_RECORD,
     NONE,
     NOT_ENOUGH_REPLICAS,
     NOT_LEADER_OR_FOLLOWER,
@@ -48,7 +49,16 @@ _new_hw_advanced = fast_constructor(ev.HighWatermarkAdvanced)
 class ReplicaManager:
     """Every broker's replicas, keyed by (broker, topic, partition)."""
 
-    __slots__ = ("_emit", "_fetchers", "_min_isr", "_network", "_queue", "_rejoining", "replicas")
+    __slots__ = (
+        "_compacted",
+        "_emit",
+        "_fetchers",
+        "_min_isr",
+        "_network",
+        "_queue",
+        "_rejoining",
+        "replicas",
+    )
 
     def __init__(
         self,
@@ -72,6 +82,7 @@ class ReplicaManager:
             settings.replica_fetch_wait_max_ms,
             self._maybe_advance_hw,
         )
+        self._compacted = frozenset(t.name for t in topology.topics if t.compacted)
         for topic in topology.topics:
             for p in topic.partitions:
                 for broker in p.replicas:
@@ -83,9 +94,7 @@ class ReplicaManager:
         """What `broker` puts in a NOT_LEADER_OR_FOLLOWER answer's CurrentLeader (KIP-951,
         KafkaApis.handleProduceRequest): the leader and epoch it knows, if another broker."""
         replica = self.replicas.get((broker, topic, partition))
-        if replica is None or replica.leader in (broker, -1):
-            return None
-        return replica.leader, replica.leader_epoch
+        return None if replica is None else replica.known_leader()
 
     def wire_isr(self, eligible: Callable[[int, int], bool], expand: ExpandIsr) -> None:
         """The control plane's answers to "is this follower unfenced?" and AlterPartition."""
@@ -202,8 +211,11 @@ class ReplicaManager:
         acks: int,
         timeout_ms: int,
         respond: Respond,
+        *,
+        keyless: bool = False,
     ) -> None:
-        """A ProduceRequest arrives at `broker` (KafkaApis.handleProduceRequest)."""
+        """A ProduceRequest arrives at `broker` (KafkaApis.handleProduceRequest); `keyless`:
+        the batch holds a record without a key."""
         leader = self.replicas.get((broker, request.topic, request.partition))
         if leader is None or leader.leader != broker:
             respond(NOT_LEADER_OR_FOLLOWER, -1)
@@ -211,6 +223,10 @@ class ReplicaManager:
         # Partition.appendRecordsToLeader: effective min ISR = min(min.insync.replicas, RF).
         if acks == ACKS_ALL and len(leader.isr) < min(self._min_isr, len(leader.replicas)):
             respond(NOT_ENOUGH_REPLICAS, -1)  # checked before appending
+            return
+        if keyless and request.topic in self._compacted:
+            # LogValidator.validateKey, before the producer-state check; nothing is written.
+            respond(INVALID_RECORD, -1)
             return
         verdict, original = check_sequence(leader, request)
         if verdict == DUPLICATE:

@@ -27,6 +27,7 @@ class Message:
     dst: int
     batch: int = -1
     attempt: int = 0
+    error: str = ""  # a produce response's error code (NONE: an acknowledgement)
 
 
 # A filter returns True to drop the message (and emits its own event saying so).
@@ -97,11 +98,12 @@ class Network:
         *,
         batch: int = -1,
         attempt: int = 0,
+        error: str = "",
         background: bool = False,
     ) -> bool:
         """Deliver after the link latency; False when it is lost (a fault, a broken connection)."""
         if self._filters:
-            message = Message(kind, src, dst, batch, attempt)
+            message = Message(kind, src, dst, batch, attempt, error)
             for drop in tuple(self._filters):
                 if drop(message):
                     return False

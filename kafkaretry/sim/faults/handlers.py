@@ -18,6 +18,7 @@ from kafkaretry.sim import events as ev
 from kafkaretry.sim.engine.network import Message
 from kafkaretry.sim.faults.target import FaultTarget
 from kafkaretry.sim.faults.triggers import arm_trigger
+from kafkaretry.sim.protocol import NONE
 from kafkaretry.sim.settings import (
     CrashBroker,
     CrashController,
@@ -62,7 +63,7 @@ def drop_response(fault: DropResponse, sim: FaultTarget) -> Action:
             sim,
             "produce-response",
             fault.attempt,
-            lambda m: ev.ResponseDropped(m.src, m.batch, m.attempt),
+            lambda m: ev.ResponseDropped(m.src, m.batch, m.attempt, m.error or NONE),
         )
 
     return arm
