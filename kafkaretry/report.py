@@ -101,6 +101,7 @@ def failover_json(trace: Trace, record: int = 0) -> dict[str, Any]:
         "failed": {
             "broker": brokers[0][1].broker if brokers else None,
             "controller": controllers[0][1].controller if controllers else None,
+            "isolated": next((e.broker for _, e in trace.of_type(k.BrokerIsolated)), None),
         },
         "controller_election": None
         if not elected

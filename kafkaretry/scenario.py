@@ -19,12 +19,15 @@ from kafkaretry.config import (
     CrashController,
     DropRequest,
     DropResponse,
+    Heal,
+    IsolateBroker,
     NetworkConfig,
     ProducerConfig,
     RestartBroker,
     RestartController,
     ScenarioBook,
     ScenarioModel,
+    SlowBroker,
 )
 from kafkaretry.errors import KafkaRetryError, unknown_name
 from kafkaretry.loading import validation_problems
@@ -32,7 +35,15 @@ from kafkaretry.partitioning.keys import serialize_key
 from kafkaretry.sim import settings as sim
 
 Fault = (
-    DropResponse | DropRequest | CrashBroker | RestartBroker | CrashController | RestartController
+    DropResponse
+    | DropRequest
+    | CrashBroker
+    | RestartBroker
+    | CrashController
+    | RestartController
+    | IsolateBroker
+    | Heal
+    | SlowBroker
 )
 
 
@@ -103,6 +114,8 @@ def producer_settings(cfg: ProducerConfig, explicit: frozenset[str]) -> sim.Prod
         reconnect_backoff_max_ms=cfg.reconnect_backoff_max_ms,
         metadata_max_age_ms=cfg.metadata_max_age_ms,
         explicit=explicit,
+        socket_connection_setup_timeout_ms=cfg.socket_connection_setup_timeout_ms,
+        socket_connection_setup_timeout_max_ms=cfg.socket_connection_setup_timeout_max_ms,
     )
 
 
@@ -110,7 +123,7 @@ def cluster_settings(cfg: ClusterConfig) -> sim.ClusterSettings:
     return sim.ClusterSettings(**{name: getattr(cfg, name) for name in ClusterConfig.model_fields})
 
 
-def _fault(fault: Fault) -> sim.Fault:
+def _fault(fault: Fault) -> sim.Fault:  # noqa: PLR0911 - one arm per fault kind
     match fault:
         case DropResponse():
             return sim.DropResponse(fault.attempt, fault.at_ms)
@@ -124,6 +137,12 @@ def _fault(fault: Fault) -> sim.Fault:
             return sim.CrashController(fault.controller, fault.at_ms)
         case RestartController():
             return sim.RestartController(fault.controller, fault.at_ms)
+        case IsolateBroker():
+            return sim.IsolateBroker(fault.broker, fault.at_ms, fault.when)
+        case Heal():
+            return sim.Heal(fault.broker, fault.at_ms)
+        case SlowBroker():
+            return sim.SlowBroker(fault.broker, fault.delay_ms, fault.duration_ms, fault.at_ms)
 
 
 def _records(

@@ -31,7 +31,7 @@ CASES: list[tuple[str, Callable[[Data], object], str]] = [
     ("unknown fault kind", lambda d: _fault(d, kind="explode"),
      "scenarios.ack-loss.faults[0]: Input tag 'explode' found using 'kind' does not match any "
      "of the expected tags: 'drop-response', 'drop-request', 'crash-broker', 'restart-broker', "
-     "'crash-controller', 'restart-controller'"),
+     "'crash-controller', 'restart-controller', 'isolate-broker', 'heal', 'slow-broker'"),
     ("misspelt setting", lambda d: d["producer"].update({"request.timeout.msx": 5}),
      "producer.request.timeout.msx: Extra inputs are not permitted"),
     ("bad acks", lambda d: d["producer"].update(acks=2),
@@ -126,7 +126,7 @@ def test_the_shipped_file_is_valid_and_mirrors_the_lab() -> None:
     assert topic.name == "kafka-study-topic"
     assert [p.leader for p in topic.partitions] == [4, 5, 6]
     assert all(p.isr == p.replicas and len(p.replicas) == 3 for p in topic.partitions)
-    assert sorted(book.scenarios) == ["ack-loss", "broker-down"]
+    assert sorted(book.scenarios) == ["ack-loss", "broker-down", "broker-unreachable"]
 
 
 def test_topology_cache_round_trips_and_follows_edits(tmp_path: Path) -> None:

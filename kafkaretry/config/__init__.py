@@ -24,8 +24,11 @@ from kafkaretry.config.faults import (
     DropRequest,
     DropResponse,
     Fault,
+    Heal,
+    IsolateBroker,
     RestartBroker,
     RestartController,
+    SlowBroker,
 )
 from kafkaretry.config.settings import ClusterConfig, NetworkConfig, ProducerConfig
 
@@ -38,7 +41,9 @@ __all__ = [
     "DropRequest",
     "DropResponse",
     "Fault",
+    "Heal",
     "InvalidReference",
+    "IsolateBroker",
     "NetworkConfig",
     "PartitionModel",
     "ProducerConfig",
@@ -47,5 +52,6 @@ __all__ = [
     "RestartController",
     "ScenarioBook",
     "ScenarioModel",
+    "SlowBroker",
     "TopicModel",
 ]

@@ -67,8 +67,44 @@ class RestartController(_Fault):
     controller: NodeId
 
 
+class IsolateBroker(_Fault):
+    """The broker's host drops off the network: a black hole, no TCP reset."""
+
+    kind: Literal["isolate-broker"]
+    broker: Annotated[int | Literal["partition-leader"], _node_or("partition-leader")] = (
+        "partition-leader"
+    )
+    # followers-copied: from at_ms, wait until the broker's followers have fetched a batch
+    # the producer sent to it, and cut the host off before their next fetch reaches it.
+    when: Literal["followers-copied"] | None = None
+
+
+class Heal(_Fault):
+    """The isolated broker's links work again."""
+
+    kind: Literal["heal"]
+    broker: NodeId
+
+
+class SlowBroker(_Fault):
+    """Every replica fetch the broker sends (and its answer) takes `delay_ms` longer."""
+
+    kind: Literal["slow-broker"]
+    broker: NodeId
+    delay_ms: Annotated[int, Field(ge=1)]
+    duration_ms: Annotated[int, Field(ge=1)] | None = None  # None: to the end of the run
+
+
 Fault = Annotated[
-    DropResponse | DropRequest | CrashBroker | RestartBroker | CrashController | RestartController,
+    DropResponse
+    | DropRequest
+    | CrashBroker
+    | RestartBroker
+    | CrashController
+    | RestartController
+    | IsolateBroker
+    | Heal
+    | SlowBroker,
     Field(discriminator="kind"),
 ]
 # Each kind's tag, as it appears in the file and in pydantic's error locations.

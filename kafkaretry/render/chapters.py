@@ -49,6 +49,13 @@ RULES: tuple[ChapterRule, ...] = (
         ),
     ),
     ChapterRule(
+        k.BrokerIsolated,
+        lambda e: (
+            f"Broker {e.broker}'s host drops off the network. No TCP reset: the producer "
+            "waits for answers that cannot come"
+        ),
+    ),
+    ChapterRule(
         k.ControllerCrashed,
         lambda e: (
             f"… and the active controller (controller {e.controller}) fails at the same moment"

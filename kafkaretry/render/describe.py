@@ -66,6 +66,22 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(f"connection to broker {b} ready (TCP + ApiVersions)", style="muted")
         case ev.ConnectionClosed(broker=b, reason=reason):
             return Text(f"connection to broker {b} closed: {reason}", style="warning")
+        case ev.ConnectionSetupTimedOut(broker=b, timeout_ms=t):
+            return Text(
+                f"no answer at all from broker {b}'s host, not even a reset: the connection "
+                f"attempt is abandoned after {t} ms (socket.connection.setup.timeout.ms, "
+                "doubling per failed attempt up to socket.connection.setup.timeout.max.ms, ±20 %)",
+                style="failure",
+            )
+        case ev.ReplicaFetchesDelayed(broker=b, delay_ms=d, until_ms=until):
+            if d == 0:
+                return Text(f"broker {b}'s replica fetches are on time again")
+            end = "" if until is None else f" until t={until} ms"
+            return Text(
+                f"broker {b} slows down{end}: each replica fetch it sends reaches its leader "
+                f"{d} ms late, while its heartbeats to the controller stay on time",
+                style="failure",
+            )
         case ev.ProduceRequestSent() as e:
             seq = (
                 f", producer id {e.producer_id} seq {e.base_sequence}"

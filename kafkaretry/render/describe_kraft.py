@@ -34,6 +34,15 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case k.BrokerRestarted(broker=b):
             return Text(f"broker {b} restarts; it must register again and starts fenced")
+        case k.BrokerIsolated(broker=b):
+            return Text(
+                f"broker {b}'s host drops off the network: its process runs on, but nothing "
+                "reaches it or leaves it and no TCP reset tells anyone (a black hole); its "
+                "heartbeats stop arriving",
+                style="failure",
+            )
+        case k.BrokerHealed(broker=b):
+            return Text(f"broker {b}'s network is back: it heartbeats and fetches metadata again")
         case k.FetchTimeoutExpired(controller=c, last_fetch_ms=last):
             return Text(
                 f"controller {c} has not fetched from the active controller since t={last} ms: "

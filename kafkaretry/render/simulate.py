@@ -197,5 +197,6 @@ def _verdict(copies: int, idempotence: bool) -> Text:
 def _has_failure(trace: Trace) -> bool:
     """A node crashed in this run: the control plane's story (and its myths) apply."""
     return any(
-        isinstance(e, k.BrokerCrashed | k.ControllerCrashed) for _, e in trace.timed_events()
+        isinstance(e, k.BrokerCrashed | k.BrokerIsolated | k.ControllerCrashed)
+        for _, e in trace.timed_events()
     )

@@ -31,6 +31,15 @@ class FaultArmed:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplicaFetchesDelayed:
+    """slow-broker: its replica fetches reach their leaders `delay_ms` late (0: no longer)."""
+
+    broker: int
+    delay_ms: int
+    until_ms: int | None  # None: to the end of the run, or now back to normal (delay_ms 0)
+
+
+@dataclass(frozen=True, slots=True)
 class RecordPartitioned:
     record: int
     key: str | None
@@ -80,6 +89,14 @@ class ConnectionOpened:
 class ConnectionClosed:
     broker: int
     reason: str  # "request timed out" | "connection refused"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionSetupTimedOut:
+    """No answer at all to a connection attempt (no SYN-ACK, no reset) within the timeout."""
+
+    broker: int
+    timeout_ms: int  # socket.connection.setup.timeout.ms, grown and jittered for this attempt
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +231,7 @@ class RecordFailed:
 TraceEvent = (
     ConfigNote
     | FaultArmed
+    | ReplicaFetchesDelayed
     | RecordPartitioned
     | BatchCreated
     | MetadataUpdateRequested
@@ -222,6 +240,7 @@ TraceEvent = (
     | ProducerIdAssigned
     | ConnectionOpened
     | ConnectionClosed
+    | ConnectionSetupTimedOut
     | ProduceRequestSent
     | RequestDropped
     | RecordAppended

@@ -41,7 +41,9 @@ class ProducerSettings:
     reconnect_backoff_ms: int
     reconnect_backoff_max_ms: int
     metadata_max_age_ms: int
-    explicit: frozenset[str] = frozenset()  # Kafka names the user wrote down
+    explicit: frozenset[str] = frozenset()
+    socket_connection_setup_timeout_ms: int = 10_000
+    socket_connection_setup_timeout_max_ms: int = 30_000  # Kafka names the user wrote down
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,8 @@ class EffectiveProducer:
     reconnect_backoff_ms: int
     reconnect_backoff_max_ms: int
     metadata_max_age_ms: int
+    socket_connection_setup_timeout_ms: int = 10_000
+    socket_connection_setup_timeout_max_ms: int = 30_000
     # Silent adjustments, as (rule, config, value) facts for ConfigNote events.
     adjustments: tuple[tuple[str, str, str], ...] = ()
 
@@ -80,6 +84,8 @@ class EffectiveProducer:
             "reconnect.backoff.ms": self.reconnect_backoff_ms,
             "reconnect.backoff.max.ms": self.reconnect_backoff_max_ms,
             "metadata.max.age.ms": self.metadata_max_age_ms,
+            "socket.connection.setup.timeout.ms": self.socket_connection_setup_timeout_ms,
+            "socket.connection.setup.timeout.max.ms": self.socket_connection_setup_timeout_max_ms,
         }
 
 
@@ -171,8 +177,41 @@ class RestartController:
     at_ms: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class IsolateBroker:
+    """The broker's host drops off the network: every message to or from it vanishes."""
+
+    broker: int | Literal["partition-leader"] = "partition-leader"
+    at_ms: int = 0
+    when: Literal["followers-copied"] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Heal:
+    broker: int
+    at_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SlowBroker:
+    """Every replica fetch from `broker` and its answer take `delay_ms` longer."""
+
+    broker: int
+    delay_ms: int
+    duration_ms: int | None = None
+    at_ms: int = 0
+
+
 Fault = (
-    DropResponse | DropRequest | CrashBroker | RestartBroker | CrashController | RestartController
+    DropResponse
+    | DropRequest
+    | CrashBroker
+    | RestartBroker
+    | CrashController
+    | RestartController
+    | IsolateBroker
+    | Heal
+    | SlowBroker
 )
 
 
@@ -206,6 +245,8 @@ def effective_producer(settings: ProducerSettings) -> EffectiveProducer:
         reconnect_backoff_ms=settings.reconnect_backoff_ms,
         reconnect_backoff_max_ms=settings.reconnect_backoff_max_ms,
         metadata_max_age_ms=settings.metadata_max_age_ms,
+        socket_connection_setup_timeout_ms=settings.socket_connection_setup_timeout_ms,
+        socket_connection_setup_timeout_max_ms=settings.socket_connection_setup_timeout_max_ms,
         adjustments=notes + more,
     )
 

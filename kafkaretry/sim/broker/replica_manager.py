@@ -87,6 +87,8 @@ class ReplicaManager:
         for (owner, name, pid), replica in sorted(self.replicas.items()):
             if name != topic or pid != partition or not self._network.nodes.is_alive(owner):
                 continue  # a crashed broker learns nothing until it restarts
+            if not self._network.reachable(owner):
+                continue  # nor does one cut off from the network, until it is healed
             replica.leader, replica.leader_epoch, replica.isr = leader, leader_epoch, isr
             replica.follower_leo = {}
             for timer in replica.parked_fetches.values():

@@ -11,26 +11,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kafkaretry.errors import KafkaRetryError
-from kafkaretry.partitioning.murmur2 import java_partition
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.engine.network import Message
-from kafkaretry.sim.faults.target import FaultTarget
+from kafkaretry.sim.faults.network_faults import heal, isolate_broker, slow_broker
+from kafkaretry.sim.faults.target import FaultTarget, UnsupportedFaultError, partition_leader
 from kafkaretry.sim.settings import (
     CrashBroker,
     CrashController,
     DropRequest,
     DropResponse,
     Fault,
+    Heal,
+    IsolateBroker,
     RestartBroker,
     RestartController,
+    SlowBroker,
 )
 
 FaultHandler = Callable[[Any, FaultTarget], None]
-
-
-class UnsupportedFaultError(KafkaRetryError):
-    """A fault that cannot be applied to this scenario as written."""
 
 
 def _drop_first(
@@ -69,22 +67,13 @@ def drop_request(fault: DropRequest, sim: FaultTarget) -> None:
     sim.queue.at(fault.at_ms, arm)
 
 
-def _partition_leader(sim: FaultTarget) -> int:
-    """`broker: partition-leader`: who leads the first record's partition right now."""
-    record = sim.inputs.records[0] if sim.inputs.records else None
-    if record is None or record.key_bytes is None:
-        raise UnsupportedFaultError(
-            "crash-broker with broker: partition-leader needs a keyed record "
-            "(a keyless record has no partition until the sticky partitioner picks one)"
-        )
-    topic = sim.inputs.topology.topic(record.topic)
-    partition = java_partition(record.key_bytes, len(topic.partitions))
-    return sim.control.partition(topic.name, partition).leader
-
-
 def crash_broker(fault: CrashBroker, sim: FaultTarget) -> None:
     def crash() -> None:
-        broker = _partition_leader(sim) if fault.broker == "partition-leader" else fault.broker
+        broker = (
+            partition_leader(sim, "crash-broker")
+            if fault.broker == "partition-leader"
+            else fault.broker
+        )
         if broker < 0 or not sim.nodes.is_alive(broker):
             sim.emit(ev.FaultArmed("crash-broker", f"no live broker to crash ({broker})"))
             return
@@ -131,7 +120,12 @@ FAULT_HANDLERS: dict[type, FaultHandler] = {
     RestartBroker: restart_broker,
     CrashController: crash_controller,
     RestartController: restart_controller,
+    IsolateBroker: isolate_broker,
+    Heal: heal,
+    SlowBroker: slow_broker,
 }
+
+__all__ = ["FAULT_HANDLERS", "UnsupportedFaultError", "install"]
 
 
 def install(faults: tuple[Fault, ...], sim: FaultTarget) -> None:

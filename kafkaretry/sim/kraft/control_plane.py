@@ -28,6 +28,7 @@ from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft import views
 from kafkaretry.sim.kraft.brokers import BrokerState
 from kafkaretry.sim.kraft.controller import MetadataLog
+from kafkaretry.sim.kraft.isolation import BrokerIsolation
 from kafkaretry.sim.kraft.metadata import RegisterBrokerRecord, fence_records, unfence_records
 from kafkaretry.sim.kraft.quorum import RaftQuorum
 from kafkaretry.sim.kraft.snapshot import take_snapshot
@@ -40,7 +41,7 @@ LEADER_CHANGE_COMMIT_HOPS = 4  # BeginQuorumEpoch, Fetch, FetchResponse, next Fe
 PartitionListener = Callable[[int, str, int, views.PartitionView], None]
 
 
-class KRaftControlPlane:
+class KRaftControlPlane(BrokerIsolation):
     def __init__(
         self,
         topology: Topology,

@@ -36,6 +36,22 @@ class BrokerRestarted:
 
 
 @dataclass(frozen=True, slots=True)
+class BrokerIsolated:
+    """The broker's host is cut off: its process runs on, but no heartbeat reaches a controller."""
+
+    at_ms: int
+    broker: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerHealed:
+    """The isolated broker's links work again: it heartbeats and fetches metadata again."""
+
+    at_ms: int
+    broker: int
+
+
+@dataclass(frozen=True, slots=True)
 class FetchTimeoutExpired:
     """A standby heard nothing from the active controller for controller.quorum.fetch.timeout.ms."""
 
@@ -230,6 +246,8 @@ KRaftEvent = (
     | ControllerRestarted
     | BrokerCrashed
     | BrokerRestarted
+    | BrokerIsolated
+    | BrokerHealed
     | FetchTimeoutExpired
     | PreVoteStarted
     | PreVoteGranted
