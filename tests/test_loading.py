@@ -126,7 +126,12 @@ def test_the_shipped_file_is_valid_and_mirrors_the_lab() -> None:
     assert topic.name == "kafka-study-topic"
     assert [p.leader for p in topic.partitions] == [4, 5, 6]
     assert all(p.isr == p.replicas and len(p.replicas) == 3 for p in topic.partitions)
-    assert sorted(book.scenarios) == ["ack-loss", "broker-down", "broker-unreachable"]
+    assert sorted(book.scenarios) == [
+        "ack-loss",
+        "broker-down",
+        "broker-unreachable",
+        "lagging-follower",
+    ]
 
 
 def test_topology_cache_round_trips_and_follows_edits(tmp_path: Path) -> None:

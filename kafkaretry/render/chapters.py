@@ -94,6 +94,32 @@ RULES: tuple[ChapterRule, ...] = (
         ),
         when=_sees_new_leader,
     ),
+    ChapterRule(
+        ev.ReplicaFetchesDelayed,
+        lambda e: (
+            f"Broker {e.broker} falls behind: its replica fetches arrive late, its heartbeats "
+            "do not. acks=all waits for every member of the ISR"
+        ),
+        when=lambda e, c: e.delay_ms > 0,
+    ),
+    ChapterRule(
+        ev.AlterPartitionSent,
+        lambda e: (
+            f"Broker {e.broker} removes broker {', '.join(map(str, e.out_of_sync))} from the "
+            "ISR after replica.lag.time.max.ms, through the controller (AlterPartition)"
+        ),
+        when=lambda e, c: bool(e.out_of_sync),
+        cluster_on=ev.LeaderIsrUpdated,
+    ),
+    ChapterRule(
+        ev.AlterPartitionSent,
+        lambda e: (
+            f"Broker {next(r for r in e.proposed if r not in e.isr)} has caught up and rejoins "
+            "the ISR (AlterPartition again)"
+        ),
+        when=lambda e, c: not e.out_of_sync,
+        cluster_on=k.IsrExpanded,
+    ),
     ChapterRule(ev.ResponseDropped, lambda e: "The ACK is lost", show_cluster=False),
     ChapterRule(
         ev.ProduceRequestTimedOut,

@@ -125,6 +125,30 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(f"follower broker {e.broker} receives {offsets} from leader {e.leader}")
         case ev.HighWatermarkAdvanced(broker=b, topic=t, partition=p, high_watermark=hw):
             return Text(f"broker {b}: high watermark of {_p(t, p)} → {hw}", style="muted")
+        case ev.AlterPartitionSent(broker=b, topic=t, partition=p, isr=isr, proposed=new) as e:
+            if not e.out_of_sync:
+                joined = ", ".join(str(r) for r in new if r not in isr)
+                return Text(
+                    f"broker {b} (leader of {_p(t, p)}): follower {joined} has caught up to the "
+                    f"high watermark; AlterPartition → active controller: ISR {list(isr)} → "
+                    f"{list(new)}",
+                    style="ack",
+                )
+            lag = ", ".join(
+                f"broker {r} (caught up last at t={ms} ms)"
+                for r, ms in zip(e.out_of_sync, e.last_caught_up_ms, strict=True)
+            )
+            return Text(
+                f"broker {b} (leader of {_p(t, p)}), isr-expiration check: {lag} has not been "
+                f"caught up for replica.lag.time.max.ms; AlterPartition → active controller: "
+                f"ISR {list(isr)} → {list(new)}",
+                style="warning",
+            )
+        case ev.LeaderIsrUpdated(broker=b, topic=t, partition=p, isr=isr):
+            return Text(
+                f"broker {b} gets the controller's answer: the ISR of {_p(t, p)} is now "
+                f"{list(isr)}, and the high watermark follows the new ISR"
+            )
         case ev.ProduceResponseSent(broker=b, batch=batch, attempt=a, error=err, base_offset=o):
             what = f"offset {o}" if err == "NONE" else err
             return Text(f"broker {b} answers attempt {a} of batch {batch}: {what}")

@@ -127,6 +127,10 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case k.IsrShrunk(topic=t, partition=p, removed=b, isr_after=isr):
             return Text(f"{t}/partition-{p}: broker {b} leaves the ISR → [{_ids(isr)}]")
+        case k.IsrExpanded(topic=t, partition=p, added=b, isr_after=isr):
+            return Text(
+                f"{t}/partition-{p}: broker {b} rejoins the ISR → [{_ids(isr)}]", style="ack"
+            )
         case k.MetadataRecordCommitted(offset=o, what=what):
             return Text(f"metadata record {o} committed by a majority of controllers: {what}")
         case k.BrokerMetadataApplied(broker=b, offset=o):

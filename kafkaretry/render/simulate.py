@@ -100,7 +100,7 @@ def story_stages(
     summary = summarize(trace, key_type)
     stages.append(Group(summary_table(summary), _verdict(summary.copies, summary.idempotence)))
     stages.append(timeline_table(trace))
-    if failure:
+    if _has_node_failure(trace):
         stages.append(corrections_table())
     return stages
 
@@ -194,9 +194,16 @@ def _verdict(copies: int, idempotence: bool) -> Text:
     return Text(f"{copies} cop{'y' if copies == 1 else 'ies'} of the record in the log.")
 
 
-def _has_failure(trace: Trace) -> bool:
-    """A node crashed in this run: the control plane's story (and its myths) apply."""
+def _has_node_failure(trace: Trace) -> bool:
+    """A node crashed or was cut off in this run: the myths about failover apply."""
     return any(
         isinstance(e, k.BrokerCrashed | k.BrokerIsolated | k.ControllerCrashed)
         for _, e in trace.timed_events()
+    )
+
+
+def _has_failure(trace: Trace) -> bool:
+    """A node failed or a replica fell behind: the cluster's timings and pictures matter."""
+    return _has_node_failure(trace) or any(
+        isinstance(e, ev.ReplicaFetchesDelayed) for _, e in trace.timed_events()
     )

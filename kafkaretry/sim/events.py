@@ -161,6 +161,29 @@ class HighWatermarkAdvanced:
 
 
 @dataclass(frozen=True, slots=True)
+class AlterPartitionSent:
+    """A leader asks the active controller to change the ISR (Partition.submitAlterPartition)."""
+
+    broker: int  # the leader
+    topic: str
+    partition: int
+    isr: tuple[int, ...]
+    proposed: tuple[int, ...]
+    out_of_sync: tuple[int, ...]  # removed: not caught up for replica.lag.time.max.ms
+    last_caught_up_ms: tuple[int, ...]  # for each removed follower (lastCaughtUpTimeMs)
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderIsrUpdated:
+    """The controller committed the leader's AlterPartition: the leader uses the new ISR."""
+
+    broker: int
+    topic: str
+    partition: int
+    isr: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ProduceResponseSent:
     broker: int
     batch: int
@@ -247,6 +270,8 @@ TraceEvent = (
     | DuplicateDetected
     | FollowerReplicated
     | HighWatermarkAdvanced
+    | AlterPartitionSent
+    | LeaderIsrUpdated
     | ProduceResponseSent
     | ResponseDropped
     | ProduceResponseReceived

@@ -79,6 +79,9 @@ class Simulation:
             self.replication.apply_partition_leadership,
             self.set_metadata_source,
         )
+        # The leaders' isr-expiration tasks and their AlterPartition requests (broker/isr.py).
+        self.replication.isr.alter_partition = self.control.alter_partition
+        self.replication.isr.start(topology.brokers, self.rng("isr-expiration"))
         install(inputs.faults, self)
         self.producer.start()
 

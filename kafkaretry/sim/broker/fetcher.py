@@ -30,7 +30,15 @@ _new_hw_advanced = fast_constructor(ev.HighWatermarkAdvanced)
 class ReplicaFetchers:
     """Every follower's fetch loop; the ReplicaManager owns one and shares its replicas."""
 
-    __slots__ = ("_advance_hw", "_emit", "_fetch_wait_ms", "_network", "_queue", "_replicas")
+    __slots__ = (
+        "_advance_hw",
+        "_emit",
+        "_fetch_wait_ms",
+        "_network",
+        "_queue",
+        "_replicas",
+        "on_follower_fetch",
+    )
 
     def __init__(
         self,
@@ -47,6 +55,8 @@ class ReplicaFetchers:
         self._replicas = replicas  # (broker, topic, partition) -> replica, owned by ReplicaManager
         self._fetch_wait_ms = fetch_wait_ms
         self._advance_hw = advance_hw  # the leader's high-watermark rule (ReplicaManager)
+        # The leader's ISR bookkeeping (isr.py): (leader, follower, fetch offset) per Fetch.
+        self.on_follower_fetch: Callable[[Replica, int, int], None] = lambda r, f, o: None
 
     def refresh_parked(self, leader: Replica) -> None:
         parked = leader.parked_fetches
@@ -83,6 +93,7 @@ class ReplicaFetchers:
 
     def _on_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
         leader.follower_leo[follower] = fetch_offset  # the fetch offset is its log end offset
+        self.on_follower_fetch(leader, follower, fetch_offset)
         self._advance_hw(leader)
         if fetch_offset < leader.log_end_offset:
             self._answer_fetch(leader, follower, fetch_offset)

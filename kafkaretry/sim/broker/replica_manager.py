@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.broker.fetcher import ReplicaFetchers
+from kafkaretry.sim.broker.isr import IsrManager
 from kafkaretry.sim.broker.partition import DelayedProduce, LogBatch, Replica
 from kafkaretry.sim.broker.producer_state import (
     DUPLICATE,
@@ -47,7 +48,7 @@ _new_hw_advanced = fast_constructor(ev.HighWatermarkAdvanced)
 class ReplicaManager:
     """Every broker's replicas, keyed by (broker, topic, partition)."""
 
-    __slots__ = ("_emit", "_fetchers", "_min_isr", "_network", "_queue", "replicas")
+    __slots__ = ("_emit", "_fetchers", "_min_isr", "_network", "_queue", "isr", "replicas")
 
     def __init__(
         self,
@@ -70,6 +71,15 @@ class ReplicaManager:
             settings.replica_fetch_wait_max_ms,
             self._maybe_advance_hw,
         )
+        self.isr = IsrManager(
+            queue,
+            emit,
+            network,
+            self.replicas,
+            settings.replica_lag_time_max_ms,
+            self._maybe_advance_hw,
+        )
+        self._fetchers.on_follower_fetch = self.isr.on_follower_fetch
         for topic in topology.topics:
             for p in topic.partitions:
                 for broker in p.replicas:
@@ -97,6 +107,7 @@ class ReplicaManager:
             replica.parked_fetches = {}
             if replica.broker == leader:
                 replica.follower_leo = {b: 0 for b in replica.replicas if b != leader}
+                self.isr.became_leader(replica)
         for follower in self._followers(topic, partition, leader):
             self._fetchers.fetch(follower, follower.log_end_offset)
 

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from kafkaretry.sim.engine.clock import EventQueue, Timer
 from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft import views
+from kafkaretry.sim.kraft.alter_partition import AlterPartitionHandler
 from kafkaretry.sim.kraft.brokers import BrokerState
 from kafkaretry.sim.kraft.controller import MetadataLog
 from kafkaretry.sim.kraft.isolation import BrokerIsolation
@@ -41,7 +42,7 @@ LEADER_CHANGE_COMMIT_HOPS = 4  # BeginQuorumEpoch, Fetch, FetchResponse, next Fe
 PartitionListener = Callable[[int, str, int, views.PartitionView], None]
 
 
-class KRaftControlPlane(BrokerIsolation):
+class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
     def __init__(
         self,
         topology: Topology,
@@ -185,6 +186,7 @@ class KRaftControlPlane(BrokerIsolation):
     def _on_commit(self, leader: int, epoch: int) -> None:
         if self._active != leader:
             self._activate(leader, epoch)
+        self._answer_alter_partitions()
         for broker in self._brokers.values():
             self._schedule_apply(broker)
 

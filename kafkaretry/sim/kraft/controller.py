@@ -128,6 +128,10 @@ class MetadataLog:
                     offset,
                 )
             )
+        elif added := sorted(set(after.isr) - set(before.isr)):
+            self._emit(
+                ev.IsrExpanded(now, after.topic, after.partition, added[0], after.isr, offset)
+            )
         else:
             removed = next(iter(sorted(set(before.isr) - set(after.isr))), views.NO_LEADER)
             self._emit(ev.IsrShrunk(now, after.topic, after.partition, removed, after.isr, offset))

@@ -215,6 +215,16 @@ class IsrShrunk:
 
 
 @dataclass(frozen=True, slots=True)
+class IsrExpanded:
+    at_ms: int
+    topic: str
+    partition: int
+    added: int
+    isr_after: tuple[int, ...]
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
 class MetadataRecordCommitted:
     """A majority of controllers has the record: the high watermark passed it."""
 
@@ -266,6 +276,7 @@ KRaftEvent = (
     | BrokerUnfenced
     | PartitionLeaderElected
     | IsrShrunk
+    | IsrExpanded
     | MetadataRecordCommitted
     | BrokerMetadataApplied
     | NoQuorum
