@@ -21,6 +21,7 @@ class Context:
     topic: str
     partition: int  # the first record's partition
     first_epoch: int  # its leader epoch in the producer's first metadata
+    first_leader: int = -1  # its leader in the producer's first metadata (-1: unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,10 @@ def _sees_new_leader(event: ev.MetadataReceived, context: Context) -> bool:
     )
 
 
+def _leader_of_record(broker: int, context: Context) -> bool:
+    return context.first_leader < 0 or broker == context.first_leader
+
+
 RULES: tuple[ChapterRule, ...] = (
     ChapterRule(
         k.BrokerCrashed,
@@ -47,6 +52,15 @@ RULES: tuple[ChapterRule, ...] = (
             f"Broker {e.broker} fails. The producer keeps retrying the SAME partition: "
             "the batch is bound to it; only the broker it is sent to can change"
         ),
+        when=lambda e, c: _leader_of_record(e.broker, c),
+    ),
+    ChapterRule(
+        k.BrokerCrashed,
+        lambda e: (
+            f"Broker {e.broker}, a follower, fails. The leader goes on; acks=all waits for "
+            "every ISR member until the controller fences it"
+        ),
+        when=lambda e, c: not _leader_of_record(e.broker, c),
     ),
     ChapterRule(
         k.BrokerIsolated,
@@ -119,6 +133,21 @@ RULES: tuple[ChapterRule, ...] = (
         ),
         when=lambda e, c: not e.out_of_sync,
         cluster_on=k.IsrExpanded,
+    ),
+    ChapterRule(
+        ev.NotEnoughReplicas,
+        lambda e: (
+            f"Broker {e.broker} refuses the write: ISR [{', '.join(map(str, e.isr))}] is below "
+            f"min.insync.replicas={e.min_insync_replicas} (NOT_ENOUGH_REPLICAS)"
+        ),
+    ),
+    ChapterRule(
+        ev.RecordExpired,
+        lambda e: (
+            f"Record {e.record} expires: delivery.timeout.ms={e.delivery_timeout_ms} has passed "
+            "since its batch was created"
+        ),
+        show_cluster=False,
     ),
     ChapterRule(ev.ResponseDropped, lambda e: "The ACK is lost", show_cluster=False),
     ChapterRule(

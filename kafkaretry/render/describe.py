@@ -108,6 +108,13 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
                 f"of {_p(e.topic, e.partition)}",
                 style="value",
             )
+        case ev.NotEnoughReplicas() as e:
+            return Text(
+                f"broker {e.broker} refuses batch {e.batch} before appending it: the ISR of "
+                f"{_p(e.topic, e.partition)} is [{', '.join(map(str, e.isr))}], fewer than "
+                f"min.insync.replicas={e.min_insync_replicas} (NOT_ENOUGH_REPLICAS, retriable)",
+                style="failure",
+            )
         case ev.DuplicateDetected() as e:
             return Text(
                 f"broker {e.broker} recognises producer {e.producer_id} seq "

@@ -17,6 +17,7 @@ from kafkaretry.render.cluster import cluster_tree
 from kafkaretry.render.myths import corrections_table
 from kafkaretry.render.overview import overview_tree
 from kafkaretry.render.partition import partition_tree, stage_table
+from kafkaretry.render.retries import is_refused_retry, refused_summary
 from kafkaretry.render.step import step_view
 from kafkaretry.render.timeline import summary_table, timeline_table
 from kafkaretry.report import summarize
@@ -111,12 +112,14 @@ def _moments(
     """One view per simulated millisecond, with a heading where the story turns."""
     partition = trace.partition_of(0) or 0
     first = trace.of_type(ev.MetadataReceived)
-    epoch = next((e for p, _, e in first[0][1].leaders if p == partition), 0) if first else 0
-    tracker = ChapterTracker(Context(topic, partition, epoch))
+    seen = [(lead, e) for p, lead, e in first[0][1].leaders if p == partition] if first else []
+    leader, epoch = seen[0] if seen else (-1, 0)
+    tracker = ChapterTracker(Context(topic, partition, epoch, leader))
     shown: ClusterSnapshot | None = None  # the last overview: "changed" is relative to it
     before: ClusterSnapshot | None = None  # the cluster just before this moment
     out: list[RenderableType] = []
     quiet: list[tuple[int, list[ev.TraceEvent]]] = []
+    quiet_kind: str | None = None
     for at, steps in groupby(trace.steps, key=lambda s: s.at_ms):
         group = list(steps)
         events = [e for s in group for e in s.events]
@@ -131,16 +134,23 @@ def _moments(
             extra = overview_tree(snapshot, shown or before, topic=topic, partition=partition)
             shown = snapshot
         before = snapshot or before
-        routine = not opened and extra is None and all(isinstance(e, ROUTINE) for e in events)
-        if not routine:
-            out.extend(_collapsed(quiet))
-            quiet = []
+        kind = _routine_kind(events) if not opened and extra is None else None
+        if kind is None or kind != quiet_kind:
+            out.extend(_collapsed(quiet, quiet_kind))
+            quiet, quiet_kind = [], kind
+        if kind is None:
             out.extend(Text(f"\n{title}", style="stage") for title in opened)
             out.append(step_view(at, events, extra))
         else:
             quiet.append((at, events))
-    out.extend(_collapsed(quiet))
+    out.extend(_collapsed(quiet, quiet_kind))
     return out
+
+
+def _routine_kind(events: list[ev.TraceEvent]) -> str | None:
+    if all(isinstance(e, ROUTINE) for e in events):
+        return "waiting"
+    return "refused" if is_refused_retry(events) else None
 
 
 # Moments made only of these are the producer waiting out a failure: reconnects refused,
@@ -160,11 +170,15 @@ ROUTINE_LABELS = {
 SHOWN_ROUTINE = 4  # moments shown before the rest of a quiet stretch is summarised
 
 
-def _collapsed(quiet: list[tuple[int, list[ev.TraceEvent]]]) -> list[RenderableType]:
+def _collapsed(
+    quiet: list[tuple[int, list[ev.TraceEvent]]], kind: str | None
+) -> list[RenderableType]:
     if len(quiet) <= SHOWN_ROUTINE + 1:
         return [step_view(at, events) for at, events in quiet]
     shown = [step_view(at, events) for at, events in quiet[:SHOWN_ROUTINE]]
     rest = quiet[SHOWN_ROUTINE:]
+    if kind == "refused":
+        return [*shown, refused_summary(rest)]
     counts = Counter(type(e) for _, events in rest for e in events)
     parts = ", ".join(
         f"{counts[kind]} {label}" for kind, label in ROUTINE_LABELS.items() if counts[kind]

@@ -132,6 +132,18 @@ class RecordAppended:
 
 
 @dataclass(frozen=True, slots=True)
+class NotEnoughReplicas:
+    """acks=all and the ISR is below min.insync.replicas: refused before any append."""
+
+    broker: int
+    topic: str
+    partition: int
+    batch: int
+    isr: tuple[int, ...]
+    min_insync_replicas: int  # min(min.insync.replicas, replication factor)
+
+
+@dataclass(frozen=True, slots=True)
 class DuplicateDetected:
     broker: int
     topic: str
@@ -267,6 +279,7 @@ TraceEvent = (
     | ProduceRequestSent
     | RequestDropped
     | RecordAppended
+    | NotEnoughReplicas
     | DuplicateDetected
     | FollowerReplicated
     | HighWatermarkAdvanced

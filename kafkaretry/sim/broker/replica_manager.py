@@ -148,7 +148,13 @@ class ReplicaManager:
             respond(NOT_LEADER_OR_FOLLOWER, -1)
             return
         # Partition.appendRecordsToLeader: effective min ISR = min(min.insync.replicas, RF).
-        if acks == ACKS_ALL and len(leader.isr) < min(self._min_isr, len(leader.replicas)):
+        min_isr = min(self._min_isr, len(leader.replicas))
+        if acks == ACKS_ALL and len(leader.isr) < min_isr:
+            self._emit(
+                ev.NotEnoughReplicas(
+                    broker, request.topic, request.partition, request.batch, leader.isr, min_isr
+                )
+            )
             respond(NOT_ENOUGH_REPLICAS, -1)  # checked before appending
             return
         verdict, original = check_sequence(leader, request)
