@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from kafkaretry.losses import acknowledged_then_lost
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.events import TraceEvent
 from kafkaretry.sim.kraft import events as k
@@ -81,6 +82,7 @@ def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
         "ack_offset": s.ack_offset,
         "ack_at_ms": s.ack_at_ms,
         **failover_json(trace, record),
+        "acknowledged_then_lost": [asdict(lost) for lost in acknowledged_then_lost(trace)],
         "events": [event_json(at, e) for at, e in trace.timed_events()],
     }
 

@@ -43,6 +43,7 @@ def test_json_fields_for_the_default_run() -> None:
         "leader_election",
         "metadata_refreshes",
         "ack_broker",
+        "acknowledged_then_lost",
         "events",
     ]
     assert data["failed"] == {"broker": None, "controller": None, "isolated": None}
@@ -52,6 +53,7 @@ def test_json_fields_for_the_default_run() -> None:
         {"at_ms": 30013, "via_broker": 6, "leader_seen": 4},
     ]
     assert data["ack_broker"] == 4
+    assert data["acknowledged_then_lost"] == []
     assert data["scenario"] == "ack-loss"
     assert data["seed"] == 0
     assert data["settings"]["enable.idempotence"] is True

@@ -7,7 +7,7 @@ ones or a user's) gets headings from what actually happened, never from its name
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kafkaretry.sim import events as ev
@@ -21,7 +21,29 @@ class Context:
     topic: str
     partition: int  # the first record's partition
     first_epoch: int  # its leader epoch in the producer's first metadata
-    first_leader: int = -1  # its leader in the producer's first metadata (-1: unknown)
+    # Kept up to date as the events go by (`follow`): who leads that partition as far as the
+    # story has shown (-1: unknown), records sent but not yet resolved, brokers that crashed.
+    leader: int = -1
+    unresolved: int = 0
+    down: frozenset[int] = frozenset()
+
+
+def follow(context: Context, event: ev.TraceEvent) -> Context:
+    """The context after `event`: rules see the story as it stands before each event."""
+    match event:
+        case ev.RecordPartitioned():
+            return replace(context, unresolved=context.unresolved + 1)
+        case ev.RecordAcknowledged() | ev.RecordExpired() | ev.RecordFailed():
+            return replace(context, unresolved=context.unresolved - 1)
+        case k.BrokerCrashed(broker=b):
+            return replace(context, down=context.down | {b})
+        case k.PartitionLeaderElected(topic=t, partition=p, new_leader=new) if (t, p) == (
+            context.topic,
+            context.partition,
+        ):
+            return replace(context, leader=new)
+        case _:
+            return context
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +64,7 @@ def _sees_new_leader(event: ev.MetadataReceived, context: Context) -> bool:
 
 
 def _leader_of_record(broker: int, context: Context) -> bool:
-    return context.first_leader < 0 or broker == context.first_leader
+    return context.leader < 0 or broker == context.leader
 
 
 RULES: tuple[ChapterRule, ...] = (
@@ -52,7 +74,15 @@ RULES: tuple[ChapterRule, ...] = (
             f"Broker {e.broker} fails. The producer keeps retrying the SAME partition: "
             "the batch is bound to it; only the broker it is sent to can change"
         ),
-        when=lambda e, c: _leader_of_record(e.broker, c),
+        when=lambda e, c: _leader_of_record(e.broker, c) and c.unresolved > 0,
+    ),
+    ChapterRule(
+        k.BrokerCrashed,
+        lambda e: (
+            f"Broker {e.broker}, the leader, fails. No record is waiting for it: only missed "
+            "heartbeats will tell the controller"
+        ),
+        when=lambda e, c: _leader_of_record(e.broker, c) and c.unresolved == 0,
     ),
     ChapterRule(
         k.BrokerCrashed,
@@ -60,7 +90,7 @@ RULES: tuple[ChapterRule, ...] = (
             f"Broker {e.broker}, a follower, fails. The leader goes on; acks=all waits for "
             "every ISR member until the controller fences it"
         ),
-        when=lambda e, c: not _leader_of_record(e.broker, c),
+        when=lambda e, c: not _leader_of_record(e.broker, c) and c.leader not in c.down,
     ),
     ChapterRule(
         k.BrokerIsolated,
@@ -98,6 +128,24 @@ RULES: tuple[ChapterRule, ...] = (
         lambda e: (
             f"The active controller fences broker {e.broker} and elects new leaders from the ISR"
         ),
+        cluster_on=k.MetadataRecordCommitted,
+    ),
+    ChapterRule(
+        k.PartitionLeaderElected,
+        lambda e: (
+            f"Unclean leader election: broker {e.new_leader}, not in the ISR, leads partition "
+            f"{e.partition}; committed records it never fetched are gone"
+        ),
+        when=lambda e, c: e.unclean and (e.topic, e.partition) == (c.topic, c.partition),
+        cluster_on=k.MetadataRecordCommitted,
+    ),
+    ChapterRule(
+        k.PartitionLeaderElected,
+        lambda e: (
+            f"No in-sync replica is left: partition {e.partition} goes offline (leader none) "
+            "until one returns"
+        ),
+        when=lambda e, c: e.new_leader < 0 and (e.topic, e.partition) == (c.topic, c.partition),
         cluster_on=k.MetadataRecordCommitted,
     ),
     ChapterRule(
@@ -186,6 +234,7 @@ class ChapterTracker:
                         show = True
                     elif rule.show_cluster and rule.cluster_on is not None:
                         self._pending.append(rule.cluster_on)
+            self._context = follow(self._context, event)
         waiting = [kind for kind in self._pending if any(isinstance(e, kind) for e in events)]
         if waiting and not opened:
             self._pending = [kind for kind in self._pending if kind not in waiting]

@@ -112,18 +112,27 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(f"broker {b} registers with the controller (offset {o}), fenced")
         case k.BrokerUnfenced(broker=b):
             return Text(f"broker {b} caught up with the metadata log: unfenced")
-        case k.PartitionLeaderElected(
-            topic=t, partition=p, old_leader=old, new_leader=new, leader_epoch=e, isr_after=isr
+        case (
+            k.PartitionLeaderElected(
+                topic=t, partition=p, old_leader=old, new_leader=new, leader_epoch=e, isr_after=isr
+            ) as elected
         ):
-            why = (
-                "no in-sync replica is registered and unfenced: the partition is offline"
-                if new == views.NO_LEADER
-                else "the first in-sync replica in assignment order that is registered and unfenced"
-            )
+            if elected.unclean:
+                why = (
+                    "UNCLEAN: no in-sync replica is registered and unfenced, and "
+                    "unclean.leader.election.enable lets an out-of-sync replica lead; what it "
+                    "never fetched is gone, acknowledged or not"
+                )
+            elif new == views.NO_LEADER:
+                why = "no in-sync replica is registered and unfenced: the partition is offline"
+            else:
+                why = (
+                    "the first in-sync replica in assignment order that is registered and unfenced"
+                )
             return Text(
                 f"{t}/partition-{p}: leader {_leader(old)} → {_leader(new)}, leader epoch {e}, "
                 f"ISR [{_ids(isr)}] ({why})",
-                style="failure" if new == views.NO_LEADER else "election",
+                style="failure" if new == views.NO_LEADER or elected.unclean else "election",
             )
         case k.IsrShrunk(topic=t, partition=p, removed=b, isr_after=isr):
             return Text(f"{t}/partition-{p}: broker {b} leaves the ISR → [{_ids(isr)}]")

@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.rule import Rule
 from rich.text import Text
 
+from kafkaretry.losses import acknowledged_then_lost
 from kafkaretry.partitioning.keys import display_key
 from kafkaretry.partitioning.placement import KeyPlacement
 from kafkaretry.render.chapters import ChapterTracker, Context
@@ -99,7 +100,8 @@ def story_stages(
     )
     stages.append(final)
     summary = summarize(trace, key_type)
-    stages.append(Group(summary_table(summary), _verdict(summary.copies, summary.idempotence)))
+    verdict = [_verdict(summary.copies, summary.idempotence), *_losses(trace)]
+    stages.append(Group(summary_table(summary), *verdict))
     stages.append(timeline_table(trace))
     if _has_node_failure(trace):
         stages.append(corrections_table())
@@ -114,7 +116,7 @@ def _moments(
     first = trace.of_type(ev.MetadataReceived)
     seen = [(lead, e) for p, lead, e in first[0][1].leaders if p == partition] if first else []
     leader, epoch = seen[0] if seen else (-1, 0)
-    tracker = ChapterTracker(Context(topic, partition, epoch, leader))
+    tracker = ChapterTracker(Context(topic, partition, epoch, leader=leader))
     shown: ClusterSnapshot | None = None  # the last overview: "changed" is relative to it
     before: ClusterSnapshot | None = None  # the cluster just before this moment
     out: list[RenderableType] = []
@@ -206,6 +208,19 @@ def _verdict(copies: int, idempotence: bool) -> Text:
             style="failure",
         )
     return Text(f"{copies} cop{'y' if copies == 1 else 'ies'} of the record in the log.")
+
+
+def _losses(trace: Trace) -> list[Text]:
+    return [
+        Text(
+            f"Acknowledged, then lost: record {lost.record} (partition {lost.partition}, offset "
+            f"{lost.offset}, acknowledged by broker {lost.acknowledged_by} at "
+            f"{lost.acknowledged_at_ms} ms): broker {lost.leader_now} leads now and its log "
+            "does not hold it.",
+            style="failure",
+        )
+        for lost in acknowledged_then_lost(trace)
+    ]
 
 
 def _has_node_failure(trace: Trace) -> bool:

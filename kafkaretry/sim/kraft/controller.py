@@ -126,6 +126,7 @@ class MetadataLog:
                     after.leader_epoch,
                     after.isr,
                     offset,
+                    after.leader != views.NO_LEADER and after.leader not in before.isr,
                 )
             )
         elif added := sorted(set(after.isr) - set(before.isr)):

@@ -202,6 +202,8 @@ class PartitionLeaderElected:
     leader_epoch: int
     isr_after: tuple[int, ...]
     offset: int
+    # unclean.leader.election.enable chose a replica outside the ISR: it may lack committed data.
+    unclean: bool = False
 
 
 @dataclass(frozen=True, slots=True)

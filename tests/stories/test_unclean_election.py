@@ -1,0 +1,71 @@
+"""unclean-election: an out-of-sync replica may lead only when the setting allows it."""
+
+from __future__ import annotations
+
+import pytest
+
+from kafkaretry.sim import events as ev
+from kafkaretry.sim.kraft import events as k
+from kafkaretry.sim.kraft.views import NO_LEADER
+from kafkaretry.sim.trace import Trace
+from tests.conftest import assert_golden
+from tests.stories.common import SEEDS, cli, story, story_json
+
+
+def _elected(trace: Trace) -> list[k.PartitionLeaderElected]:
+    return [e for _, e in trace.of_type(k.PartitionLeaderElected) if e.partition == 0]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_enabled_an_out_of_sync_replica_leads_and_a_committed_record_is_lost(seed: int) -> None:
+    trace = story("unclean-election", seed)
+    data = story_json("unclean-election", seed)
+    shrink = [e for _, e in trace.of_type(ev.AlterPartitionSent) if e.out_of_sync]
+    assert [e.out_of_sync for e in shrink] == [(6,)]  # broker 6 left the ISR first
+    acked = {e.record: (e.offset, e.broker) for _, e in trace.of_type(ev.RecordAcknowledged)}
+    assert acked == {0: (0, 4), 1: (1, 4)}
+    last = _elected(trace)[-1]
+    assert (last.new_leader, last.unclean, last.isr_after) == (6, True, (6,))
+    assert all(not e.unclean for e in _elected(trace)[:-1])
+    # Record 1 was committed (the high watermark passed it on broker 4) and acknowledged.
+    committed = [
+        e.high_watermark
+        for _, e in trace.of_type(ev.HighWatermarkAdvanced)
+        if (e.broker, e.partition) == (4, 0)
+    ]
+    assert max(committed) == 2
+    ack = trace.acknowledgement(1)
+    assert ack is not None
+    assert data["acknowledged_then_lost"] == [
+        {
+            "record": 1,
+            "partition": 0,
+            "offset": 1,
+            "acknowledged_by": 4,
+            "acknowledged_at_ms": ack[0],
+            "leader_now": 6,
+        }
+    ]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_disabled_the_partition_stays_offline_and_nothing_acknowledged_is_lost(seed: int) -> None:
+    trace = story("unclean-election", seed, unclean_leader_election_enable="false")
+    data = story_json("unclean-election", seed, unclean_leader_election_enable="false")
+    last = _elected(trace)[-1]
+    assert (last.new_leader, last.unclean) == (NO_LEADER, False)
+    assert last.isr_after in ((4,), (5,))  # the last member stays: never emptied (ELR off)
+    final = trace.final.control
+    assert final is not None
+    assert [p.leader for p in final.partitions if p.partition == 0] == [NO_LEADER]
+    assert data["acknowledged_then_lost"] == []
+    assert sorted(e.record for _, e in trace.of_type(ev.RecordAcknowledged)) == [0, 1]
+
+
+def test_golden_unclean_election() -> None:
+    assert_golden("simulate-unclean-election.txt", cli("unclean-election").stdout)
+
+
+def test_golden_unclean_election_disabled() -> None:
+    result = cli("unclean-election", "--set", "unclean.leader.election.enable=false")
+    assert_golden("simulate-unclean-election-disabled.txt", result.stdout)
