@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from kafkaretry.losses import acknowledged_then_lost
+from kafkaretry.ordering import out_of_send_order
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.events import TraceEvent
 from kafkaretry.sim.kraft import events as k
@@ -83,6 +84,10 @@ def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
         "ack_at_ms": s.ack_at_ms,
         **failover_json(trace, record),
         "acknowledged_then_lost": [asdict(lost) for lost in acknowledged_then_lost(trace)],
+        "out_of_send_order": [
+            {**asdict(late), "overtaken_by": list(late.overtaken_by)}
+            for late in out_of_send_order(trace)
+        ],
         "events": [event_json(at, e) for at, e in trace.timed_events()],
     }
 

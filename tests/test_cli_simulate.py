@@ -44,6 +44,7 @@ def test_json_fields_for_the_default_run() -> None:
         "metadata_refreshes",
         "ack_broker",
         "acknowledged_then_lost",
+        "out_of_send_order",
         "events",
     ]
     assert data["failed"] == {"broker": None, "controller": None, "isolated": None}
@@ -54,6 +55,7 @@ def test_json_fields_for_the_default_run() -> None:
     ]
     assert data["ack_broker"] == 4
     assert data["acknowledged_then_lost"] == []
+    assert data["out_of_send_order"] == []
     assert data["scenario"] == "ack-loss"
     assert data["seed"] == 0
     assert data["settings"]["enable.idempotence"] is True

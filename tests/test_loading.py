@@ -132,6 +132,7 @@ def test_the_shipped_file_is_valid_and_mirrors_the_lab() -> None:
         "broker-unreachable",
         "lagging-follower",
         "min-isr",
+        "reordering",
         "unclean-election",
     ]
 

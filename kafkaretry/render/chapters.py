@@ -26,6 +26,8 @@ class Context:
     leader: int = -1
     unresolved: int = 0
     down: frozenset[int] = frozenset()
+    first_resolved: bool = False  # record 0 (the story's record) acknowledged, failed or expired
+    last_appended: int = 0  # the highest batch id the leader of that partition appended
 
 
 def follow(context: Context, event: ev.TraceEvent) -> Context:
@@ -34,7 +36,13 @@ def follow(context: Context, event: ev.TraceEvent) -> Context:
         case ev.RecordPartitioned():
             return replace(context, unresolved=context.unresolved + 1)
         case ev.RecordAcknowledged() | ev.RecordExpired() | ev.RecordFailed():
-            return replace(context, unresolved=context.unresolved - 1)
+            first = context.first_resolved or event.record == 0
+            return replace(context, unresolved=context.unresolved - 1, first_resolved=first)
+        case ev.RecordAppended(topic=t, partition=p, batch=b) if (t, p) == (
+            context.topic,
+            context.partition,
+        ):
+            return replace(context, last_appended=max(context.last_appended, b))
         case k.BrokerCrashed(broker=b):
             return replace(context, down=context.down | {b})
         case k.PartitionLeaderElected(topic=t, partition=p, new_leader=new) if (t, p) == (
@@ -203,7 +211,46 @@ RULES: tuple[ChapterRule, ...] = (
         lambda e: "No answer within request.timeout.ms: the producer retries the same batch",
         show_cluster=False,
     ),
-    ChapterRule(ev.RecordAcknowledged, lambda e: f"Broker {e.broker} acknowledges the record"),
+    ChapterRule(
+        ev.RequestDropped,
+        lambda e: (
+            f"The request of batch {e.batch} is lost on its way to broker {e.broker}: nothing "
+            "is appended, and only request.timeout.ms will tell the producer"
+        ),
+        show_cluster=False,
+    ),
+    ChapterRule(
+        ev.ProduceResponseReceived,
+        lambda e: (
+            f"Broker {e.broker} refuses batch {e.batch}: its sequence number skips a batch it "
+            "has not received (OUT_OF_ORDER_SEQUENCE_NUMBER); later batches wait for the retry"
+        ),
+        when=lambda e, c: e.error == "OUT_OF_ORDER_SEQUENCE_NUMBER",
+        show_cluster=False,
+    ),
+    ChapterRule(
+        ev.RecordAcknowledged,
+        lambda e: (
+            f"Broker {e.broker} acknowledges record {e.record}, sent after record 0, which "
+            "still waits for an answer"
+        ),
+        when=lambda e, c: e.record != 0 and not c.first_resolved,
+        show_cluster=False,
+    ),
+    ChapterRule(
+        ev.RecordAppended,
+        lambda e: (
+            f"Batch {e.batch}'s retry lands at offset {e.base_offset}, after batches sent later: "
+            "the log is out of send order"
+        ),
+        when=lambda e, c: e.batch < c.last_appended,
+        show_cluster=False,
+    ),
+    ChapterRule(
+        ev.RecordAcknowledged,
+        lambda e: f"Broker {e.broker} acknowledges the record",
+        when=lambda e, c: e.record == 0,
+    ),
 )
 
 

@@ -11,6 +11,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from kafkaretry.losses import acknowledged_then_lost
+from kafkaretry.ordering import out_of_send_order
 from kafkaretry.partitioning.keys import display_key
 from kafkaretry.partitioning.placement import KeyPlacement
 from kafkaretry.render.chapters import ChapterTracker, Context
@@ -100,7 +101,12 @@ def story_stages(
     )
     stages.append(final)
     summary = summarize(trace, key_type)
-    verdict = [_verdict(summary.copies, summary.idempotence), *_losses(trace)]
+    deduplicated = any(a.outcome == "deduplicated" for a in summary.attempts)
+    verdict = [
+        _verdict(summary.copies, summary.idempotence and deduplicated),
+        *_losses(trace),
+        *_order(trace),
+    ]
     stages.append(Group(summary_table(summary), *verdict))
     stages.append(timeline_table(trace))
     if _has_node_failure(trace):
@@ -194,8 +200,8 @@ def _collapsed(
     return [*shown, summary]
 
 
-def _verdict(copies: int, idempotence: bool) -> Text:
-    if copies == 1 and idempotence:
+def _verdict(copies: int, deduplicated: bool) -> Text:
+    if copies == 1 and deduplicated:
         return Text(
             "One copy: the broker recognised the retry by producer id + sequence number "
             "and answered with the original offset.",
@@ -220,6 +226,26 @@ def _losses(trace: Trace) -> list[Text]:
             style="failure",
         )
         for lost in acknowledged_then_lost(trace)
+    ]
+
+
+def _order(trace: Trace) -> list[Text]:
+    settings = trace.settings
+    why = (
+        f"its batch was retried while later batches were in flight "
+        f"(max.in.flight.requests.per.connection={settings.max_in_flight}) and, without "
+        "idempotence, the leader appends whatever arrives"
+        if not settings.idempotence
+        else "it was appended after them"
+    )
+    return [
+        Text(
+            f"Out of send order: record {late.record} (partition {late.partition}, offset "
+            f"{late.offset}) was sent before record(s) {', '.join(map(str, late.overtaken_by))} "
+            f"but sits after them: {why}.",
+            style="failure",
+        )
+        for late in out_of_send_order(trace)
     ]
 
 
