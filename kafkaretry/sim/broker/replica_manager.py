@@ -108,6 +108,9 @@ class ReplicaManager:
             if replica.broker == leader:
                 replica.follower_leo = {b: 0 for b in replica.replicas if b != leader}
                 self.isr.became_leader(replica)
+                # Partition.makeLeader: the ISR may be down to the leader alone (an unclean
+                # election), so the high watermark may move at once.
+                self._maybe_advance_hw(replica)
         for follower in self._followers(topic, partition, leader):
             self._fetchers.fetch(follower, follower.log_end_offset)
 

@@ -50,6 +50,9 @@ def _after_followers_copied(sim: FaultTarget, broker: int, cut: Callable[[int], 
         for p in topic.partitions:
             if p.replicas and p.leader == broker:
                 followers[f"{topic.name}/{p.id}"] = frozenset(p.replicas) - {broker}
+    if not followers:
+        cut(broker)  # it leads nothing: no follower has anything to copy from it
+        return
     waiting: set[int] = set()
     produced = False
 
