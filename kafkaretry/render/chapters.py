@@ -95,16 +95,16 @@ RULES: tuple[ChapterRule, ...] = (
     ChapterRule(
         k.BrokerCrashed,
         lambda e: (
-            f"Broker {e.broker}, a follower, fails. The leader goes on; acks=all waits for "
-            "every ISR member until the controller fences it"
+            f"Broker {e.broker}, a follower, fails. The leader goes on; the dead broker stays "
+            "in the ISR until the controller fences it"
         ),
         when=lambda e, c: not _leader_of_record(e.broker, c) and c.leader not in c.down,
     ),
     ChapterRule(
         k.BrokerIsolated,
         lambda e: (
-            f"Broker {e.broker}'s host drops off the network. No TCP reset: the producer "
-            "waits for answers that cannot come"
+            f"Broker {e.broker}'s host drops off the network. No TCP reset: nobody is told, "
+            "every answer from it will simply never come"
         ),
     ),
     ChapterRule(
@@ -142,7 +142,7 @@ RULES: tuple[ChapterRule, ...] = (
         k.PartitionLeaderElected,
         lambda e: (
             f"Unclean leader election: broker {e.new_leader}, not in the ISR, leads partition "
-            f"{e.partition}; committed records it never fetched are gone"
+            f"{e.partition} (unclean.leader.election.enable=true)"
         ),
         when=lambda e, c: e.unclean and (e.topic, e.partition) == (c.topic, c.partition),
         cluster_on=k.MetadataRecordCommitted,
@@ -167,16 +167,17 @@ RULES: tuple[ChapterRule, ...] = (
     ChapterRule(
         ev.ReplicaFetchesDelayed,
         lambda e: (
-            f"Broker {e.broker} falls behind: its replica fetches arrive late, its heartbeats "
-            "do not. acks=all waits for every member of the ISR"
+            f"Broker {e.broker} falls behind: its replica fetches reach the leader late, while "
+            "its heartbeats stay on time"
         ),
         when=lambda e, c: e.delay_ms > 0,
     ),
     ChapterRule(
         ev.AlterPartitionSent,
         lambda e: (
-            f"Broker {e.broker} removes broker {', '.join(map(str, e.out_of_sync))} from the "
-            "ISR after replica.lag.time.max.ms, through the controller (AlterPartition)"
+            f"Broker {e.broker} asks the controller to remove broker "
+            f"{', '.join(map(str, e.out_of_sync))} from the ISR: not caught up for "
+            "replica.lag.time.max.ms (AlterPartition)"
         ),
         when=lambda e, c: bool(e.out_of_sync),
         cluster_on=ev.LeaderIsrUpdated,
@@ -184,8 +185,8 @@ RULES: tuple[ChapterRule, ...] = (
     ChapterRule(
         ev.AlterPartitionSent,
         lambda e: (
-            f"Broker {next(r for r in e.proposed if r not in e.isr)} has caught up and rejoins "
-            "the ISR (AlterPartition again)"
+            f"Broker {next(r for r in e.proposed if r not in e.isr)} has caught up with the "
+            "high watermark and rejoins the ISR (AlterPartition)"
         ),
         when=lambda e, c: not e.out_of_sync,
         cluster_on=k.IsrExpanded,
@@ -222,8 +223,8 @@ RULES: tuple[ChapterRule, ...] = (
     ChapterRule(
         ev.ProduceResponseReceived,
         lambda e: (
-            f"Broker {e.broker} refuses batch {e.batch}: its sequence number skips a batch it "
-            "has not received (OUT_OF_ORDER_SEQUENCE_NUMBER); later batches wait for the retry"
+            f"Broker {e.broker} refuses batch {e.batch}: its sequence number skips a batch the "
+            "broker has not received (OUT_OF_ORDER_SEQUENCE_NUMBER)"
         ),
         when=lambda e, c: e.error == "OUT_OF_ORDER_SEQUENCE_NUMBER",
         show_cluster=False,
@@ -243,7 +244,7 @@ RULES: tuple[ChapterRule, ...] = (
             f"Batch {e.batch}'s retry lands at offset {e.base_offset}, after batches sent later: "
             "the log is out of send order"
         ),
-        when=lambda e, c: e.batch < c.last_appended,
+        when=lambda e, c: e.batch < c.last_appended and e.attempt > 1,
         show_cluster=False,
     ),
     ChapterRule(
