@@ -21,7 +21,12 @@ def story(name: str, seed: int = 0, **sets: str) -> Trace:
 
 
 def story_json(name: str, seed: int = 0, **sets: str) -> dict[str, Any]:
-    return trace_json(story(name, seed, **sets), "int")
+    return as_json(story(name, seed, **sets))
+
+
+def as_json(trace: Trace) -> dict[str, Any]:
+    """The --json document of a run (every shipped story uses int keys)."""
+    return trace_json(trace, "int")
 
 
 def cli(*args: str) -> Any:

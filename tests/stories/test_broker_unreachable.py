@@ -13,7 +13,7 @@ from kafkaretry.sim.settings import Heal
 from kafkaretry.sim.simulation import Simulation
 from tests.conftest import assert_golden
 from tests.sim.helpers import book
-from tests.stories.common import SEEDS, cli, story, story_json
+from tests.stories.common import SEEDS, as_json, cli, story
 
 SESSION_MS, REQUEST_MS = 9_000, 30_000
 
@@ -23,7 +23,7 @@ def test_the_ack_waits_request_timeout_although_the_leader_moved_after_the_sessi
     seed: int,
 ) -> None:
     trace = story("broker-unreachable", seed)
-    data = story_json("broker-unreachable", seed)
+    data = as_json(trace)
     cut_at = trace.of_type(k.BrokerIsolated)[0][0]
     assert data["failed"] == {"broker": None, "controller": None, "isolated": 4}
     moved = data["leader_election"]

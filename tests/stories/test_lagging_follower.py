@@ -7,7 +7,7 @@ import pytest
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.kraft import events as k
 from tests.conftest import assert_golden
-from tests.stories.common import SEEDS, cli, story, story_json
+from tests.stories.common import SEEDS, as_json, cli, story, story_json
 
 LAG_MS = 30_000  # replica.lag.time.max.ms, checked every LAG_MS / 2
 
@@ -15,7 +15,7 @@ LAG_MS = 30_000  # replica.lag.time.max.ms, checked every LAG_MS / 2
 @pytest.mark.parametrize("seed", SEEDS)
 def test_acks_all_stalls_until_the_isr_shrinks_then_the_follower_rejoins(seed: int) -> None:
     trace = story("lagging-follower", seed)
-    data = story_json("lagging-follower", seed)
+    data = as_json(trace)
     asked = [(at, e) for at, e in trace.of_type(ev.AlterPartitionSent) if e.out_of_sync]
     assert len(asked) == 1
     at, shrink = asked[0]

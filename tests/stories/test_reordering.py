@@ -7,7 +7,7 @@ import pytest
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.protocol import OUT_OF_ORDER_SEQUENCE_NUMBER
 from tests.conftest import assert_golden
-from tests.stories.common import SEEDS, cli, story, story_json
+from tests.stories.common import SEEDS, as_json, cli, story
 
 
 def _log(name: str, seed: int, **sets: str) -> list[int]:
@@ -20,7 +20,7 @@ def _log(name: str, seed: int, **sets: str) -> list[int]:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_without_idempotence_the_retried_batch_lands_after_later_ones(seed: int) -> None:
     trace = story("reordering", seed)
-    data = story_json("reordering", seed)
+    data = as_json(trace)
     assert data["settings"]["enable.idempotence"] is False
     assert data["settings"]["max.in.flight.requests.per.connection"] == 5
     # Batches 2 and 3 went out while batch 1 (whose request was lost) was still in flight.
@@ -38,7 +38,7 @@ def test_without_idempotence_the_retried_batch_lands_after_later_ones(seed: int)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_with_idempotence_the_order_holds_across_the_retry(seed: int) -> None:
     trace = story("reordering", seed, enable_idempotence="true")
-    data = story_json("reordering", seed, enable_idempotence="true")
+    data = as_json(trace)
     refused = [
         e.batch
         for _, e in trace.of_type(ev.ProduceResponseReceived)

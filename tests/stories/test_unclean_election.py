@@ -9,7 +9,7 @@ from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.kraft.views import NO_LEADER
 from kafkaretry.sim.trace import Trace
 from tests.conftest import assert_golden
-from tests.stories.common import SEEDS, cli, story, story_json
+from tests.stories.common import SEEDS, as_json, cli, story
 
 
 def _elected(trace: Trace) -> list[k.PartitionLeaderElected]:
@@ -19,7 +19,7 @@ def _elected(trace: Trace) -> list[k.PartitionLeaderElected]:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_enabled_an_out_of_sync_replica_leads_and_a_committed_record_is_lost(seed: int) -> None:
     trace = story("unclean-election", seed)
-    data = story_json("unclean-election", seed)
+    data = as_json(trace)
     shrink = [e for _, e in trace.of_type(ev.AlterPartitionSent) if e.out_of_sync]
     assert [e.out_of_sync for e in shrink] == [(6,)]  # broker 6 left the ISR first
     acked = {e.record: (e.offset, e.broker) for _, e in trace.of_type(ev.RecordAcknowledged)}
@@ -51,7 +51,7 @@ def test_enabled_an_out_of_sync_replica_leads_and_a_committed_record_is_lost(see
 @pytest.mark.parametrize("seed", SEEDS)
 def test_disabled_the_partition_stays_offline_and_nothing_acknowledged_is_lost(seed: int) -> None:
     trace = story("unclean-election", seed, unclean_leader_election_enable="false")
-    data = story_json("unclean-election", seed, unclean_leader_election_enable="false")
+    data = as_json(trace)
     last = _elected(trace)[-1]
     assert (last.new_leader, last.unclean) == (NO_LEADER, False)
     assert last.isr_after in ((4,), (5,))  # the last member stays: never emptied (ELR off)
