@@ -53,6 +53,17 @@ CASES: list[tuple[str, Callable[[Data], object], str]] = [
      lambda d: d["scenarios"]["broker-down"]["faults"][0].update(broker="four"),
      "scenarios.broker-down.faults[0].broker: expected a node id (an integer >= 0) or "
      "'partition-leader' (got 'four')"),
+    ("slow an unknown broker",
+     lambda d: d["scenarios"]["lagging-follower"]["faults"][0].update(broker=9),
+     "scenarios.lagging-follower.faults[0].broker: 9 is not a broker (brokers: [4, 5, 6])"),
+    ("slow by nothing",
+     lambda d: d["scenarios"]["lagging-follower"]["faults"][0].update(delay_ms=0),
+     "scenarios.lagging-follower.faults[0].delay_ms: Input should be greater than or equal "
+     "to 1 (got 0)"),
+    ("isolate on an unknown trigger",
+     lambda d: d["scenarios"]["broker-unreachable"]["faults"][0].update(when="later"),
+     "scenarios.broker-unreachable.faults[0].when: Input should be 'followers-copied' "
+     "(got 'later')"),
     ("record on an unknown topic",
      lambda d: d["scenarios"]["ack-loss"]["record"].update(topic="nope"),
      "scenarios.ack-loss.record.topic: unknown topic (topics: kafka-study-topic)"),
