@@ -30,8 +30,10 @@ class AlterPartitionHandler:
     _log: MetadataLog
     _hop: int
 
-    def _awaiting_commit(self) -> list[tuple[int, Isr, Answer]]:
-        waiting: list[tuple[int, Isr, Answer]] | None = getattr(self, "_alter_waiting", None)
+    def _awaiting_commit(self) -> list[tuple[int, PartitionChangeRecord, Answer]]:
+        waiting: list[tuple[int, PartitionChangeRecord, Answer]] | None = getattr(
+            self, "_alter_waiting", None
+        )
         if waiting is None:
             waiting = []
             self._alter_waiting = waiting
@@ -57,8 +59,9 @@ class AlterPartitionHandler:
             elif isr == view.isr:
                 reply(isr)
             else:
-                offset = self._log.write([PartitionChangeRecord(topic, partition, None, isr)])
-                self._awaiting_commit().append((offset, isr, answer))
+                record = PartitionChangeRecord(topic, partition, None, isr)
+                offset = self._log.write([record])
+                self._awaiting_commit().append((offset, record, answer))
 
         self._queue.after(self._hop, arrive)
 
@@ -67,5 +70,8 @@ class AlterPartitionHandler:
         waiting = self._awaiting_commit()
         done = [w for w in waiting if w[0] <= self._log.high_watermark]
         waiting[:] = [w for w in waiting if w[0] > self._log.high_watermark]
-        for _, isr, answer in done:
-            self._queue.after(self._hop, partial(answer, isr))
+        for offset, record, answer in done:
+            # A new active controller drops its predecessor's uncommitted records: the
+            # offset then holds another record and the request failed (NOT_CONTROLLER).
+            kept = self._log.records[offset] is record
+            self._queue.after(self._hop, partial(answer, record.isr if kept else None))
