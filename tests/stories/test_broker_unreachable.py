@@ -28,8 +28,9 @@ def test_the_ack_waits_request_timeout_although_the_leader_moved_after_the_sessi
     assert data["failed"] == {"broker": None, "controller": None, "isolated": 4}
     moved = data["leader_election"]
     assert (moved["old_leader"], moved["new_leader"]) == (4, 5)
-    # Fenced broker.session.timeout.ms after its last heartbeat (one every 2 s) arrived.
-    assert SESSION_MS - 2_000 <= moved["at_ms"] - cut_at <= SESSION_MS
+    # Fenced broker.session.timeout.ms after its last heartbeat (one every 2 s) arrived,
+    # by a check that may run up to 1125 ms later in 4.1 (QuorumController's periodic fence).
+    assert SESSION_MS - 2_000 <= moved["at_ms"] - cut_at <= SESSION_MS + 1_125
     first, retry = data["attempts"]
     assert (first["broker"], first["outcome"]) == (4, "timed-out")
     assert (retry["broker"], retry["outcome"]) == (5, "deduplicated")

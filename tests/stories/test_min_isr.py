@@ -26,11 +26,11 @@ def test_one_failure_is_absorbed_the_second_refuses_writes_until_they_expire(see
     assert [b for _, b in fenced] == [6, 5]
     acked = {e.record: at for at, e in trace.of_type(ev.RecordAcknowledged)}
     expired = {e.record: at for at, e in trace.of_type(ev.RecordExpired)}
-    # Record 1 (10 s) after the first failure: ISR [4, 5] still meets min.insync.replicas.
+    # Record 1 (15 s) after the first failure: ISR [4, 5] still meets min.insync.replicas.
     assert sorted(acked) == [0, 1]
-    assert fenced[0][0] < acked[1] < 10_100
-    # Records 2 (20 s) and 3 (30 s) after the second failure: never acknowledged.
-    assert expired == {2: 20_000 + DELIVERY_MS, 3: 30_000 + DELIVERY_MS}
+    assert fenced[0][0] < acked[1] < 15_100
+    # Records 2 (30 s) and 3 (45 s) after the second failure: never acknowledged.
+    assert expired == {2: 30_000 + DELIVERY_MS, 3: 45_000 + DELIVERY_MS}
     # Record 2 was appended while broker 5 was still in the ISR: it waits in purgatory and
     # times out (the HW cannot pass it below min ISR), then its retries are refused.
     appended = [e.batch for _, e in trace.of_type(ev.RecordAppended)]
@@ -38,7 +38,7 @@ def test_one_failure_is_absorbed_the_second_refuses_writes_until_they_expire(see
     assert _answers(trace, 3)[0] == REQUEST_TIMED_OUT  # DelayedProduce expired in purgatory
     assert set(_answers(trace, 3)[1:]) == {NOT_ENOUGH_REPLICAS}
     timed_out = trace.of_type(ev.ProduceRequestTimedOut)
-    assert [(at - 20_005, e.batch) for at, e in timed_out] == [(REQUEST_MS, 3)]
+    assert [(at - 30_005, e.batch) for at, e in timed_out] == [(REQUEST_MS, 3)]
     # Record 3 is refused before any append, from its first attempt.
     assert set(_answers(trace, 4)) == {NOT_ENOUGH_REPLICAS}
     refused = trace.of_type(ev.NotEnoughReplicas)
