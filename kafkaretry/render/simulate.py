@@ -10,12 +10,12 @@ from rich.console import Group, RenderableType
 from rich.rule import Rule
 from rich.text import Text
 
-from kafkaretry.losses import acknowledged_then_lost
-from kafkaretry.ordering import out_of_send_order
 from kafkaretry.partitioning.keys import display_key
 from kafkaretry.partitioning.placement import KeyPlacement
-from kafkaretry.render.chapters import ChapterTracker, Context
+from kafkaretry.render.chapters import RULES, ChapterTracker, Context
 from kafkaretry.render.cluster import cluster_tree
+from kafkaretry.render.failure_chapters import FAILURE_RULES
+from kafkaretry.render.findings import finding_lines
 from kafkaretry.render.myths import corrections_table
 from kafkaretry.render.overview import overview_tree
 from kafkaretry.render.partition import partition_tree, stage_table
@@ -104,8 +104,7 @@ def story_stages(
     deduplicated = any(a.outcome == "deduplicated" for a in summary.attempts)
     verdict = [
         _verdict(summary.copies, summary.idempotence and deduplicated),
-        *_losses(trace),
-        *_order(trace),
+        *finding_lines(trace),
     ]
     stages.append(Group(summary_table(summary), *verdict))
     stages.append(timeline_table(trace))
@@ -122,7 +121,8 @@ def _moments(
     first = trace.of_type(ev.MetadataReceived)
     seen = [(lead, e) for p, lead, e in first[0][1].leaders if p == partition] if first else []
     leader, epoch = seen[0] if seen else (-1, 0)
-    tracker = ChapterTracker(Context(topic, partition, epoch, leader=leader))
+    rules = (*RULES, *FAILURE_RULES)
+    tracker = ChapterTracker(Context(topic, partition, epoch, leader=leader), rules)
     shown: ClusterSnapshot | None = None  # the last overview: "changed" is relative to it
     before: ClusterSnapshot | None = None  # the cluster just before this moment
     out: list[RenderableType] = []
@@ -214,39 +214,6 @@ def _verdict(copies: int, deduplicated: bool) -> Text:
             style="failure",
         )
     return Text(f"{copies} cop{'y' if copies == 1 else 'ies'} of the record in the log.")
-
-
-def _losses(trace: Trace) -> list[Text]:
-    return [
-        Text(
-            f"Acknowledged, then lost: record {lost.record} (partition {lost.partition}, offset "
-            f"{lost.offset}, acknowledged by broker {lost.acknowledged_by} at "
-            f"{lost.acknowledged_at_ms} ms): broker {lost.leader_now} leads now and its log "
-            "does not hold it.",
-            style="failure",
-        )
-        for lost in acknowledged_then_lost(trace)
-    ]
-
-
-def _order(trace: Trace) -> list[Text]:
-    settings = trace.settings
-    why = (
-        f"its batch was retried while later batches were in flight "
-        f"(max.in.flight.requests.per.connection={settings.max_in_flight}) and, without "
-        "idempotence, the leader appends whatever arrives"
-        if not settings.idempotence
-        else "it was appended after them"
-    )
-    return [
-        Text(
-            f"Out of send order: record {late.record} (partition {late.partition}, offset "
-            f"{late.offset}) was sent before record(s) {', '.join(map(str, late.overtaken_by))} "
-            f"but sits after them: {why}.",
-            style="failure",
-        )
-        for late in out_of_send_order(trace)
-    ]
 
 
 def _has_node_failure(trace: Trace) -> bool:
