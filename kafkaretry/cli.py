@@ -6,17 +6,27 @@ commands that use them, so `--help` and `partition` start fast (PERF-NOTES.md §
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from kafkaretry import __version__
+from kafkaretry import __version__, cli_quiz, cli_start, cli_whatif
+from kafkaretry.cli_support import (
+    LONG_MAX,
+    JsonOption,
+    ListsScenarios,
+    ScenariosOption,
+    SetOption,
+    console,
+    count_option,
+    int_option,
+    long_option,
+    print_json,
+    reported_errors,
+    scenarios_path,
+)
 from kafkaretry.errors import KafkaRetryError
 
 app = typer.Typer(
@@ -41,54 +51,15 @@ class KeyType(StrEnum):
     bytes = "bytes"
 
 
-class Client(StrEnum):
-    java = "java"
-    librdkafka = "librdkafka"
-    sarama = "sarama"
-    kafkajs = "kafkajs"
-    all = "all"
-
-
-ScenariosOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--scenarios",
-        help="Scenario file to load [default: ./scenarios.yaml, else the packaged one].",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 KeyTypeOption = Annotated[
     KeyType,
     typer.Option("--key-type", help="Java serializer for the key (bytes: give the key as hex)."),
 ]
 
 
-@contextmanager
-def reported_errors() -> Iterator[None]:
-    """The one error funnel: expected failures become `error: …` on stderr and exit 2."""
-    try:
-        yield
-    except KafkaRetryError as exc:
-        from rich.text import Text
-
-        from kafkaretry.render.console import make_console
-
-        # soft_wrap: the message is a line to read or grep, not a paragraph to reflow.
-        make_console(stderr=True).print(
-            Text("error: ", style="failure") + Text(exc.message), soft_wrap=True
-        )
-        raise typer.Exit(code=int(exc.exit_code)) from None
-
-
-def _scenarios_path(path: Path | None) -> Path:
-    from kafkaretry.loading import default_scenarios_path
-
-    return path if path is not None else default_scenarios_path()
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+_scenarios_path = scenarios_path
+_print_json = print_json
+_console = console
 
 
 def _version(value: bool) -> None:
@@ -121,11 +92,17 @@ def partition(
     ] = None,
     partitions: Annotated[
         int | None,
-        typer.Option(min=1, help="Partition count to use instead of the topic's (a resize)."),
+        count_option(help="Partition count instead of the topic's (a resize; at most 100000)."),
     ] = None,
     client: Annotated[
-        list[Client] | None,
-        typer.Option(help="Also show this client's default partitioner (repeatable; all)."),
+        list[str] | None,
+        typer.Option(
+            metavar="CLIENT[:VARIANT]",
+            help="Also show this client's partitioner (repeatable): java, librdkafka, kafka-go, "
+            "franz-go, kafka-python, kafkajs, sarama, or CLIENT:VARIANT such as "
+            "librdkafka:murmur2_random; all = every client's default, every = every variant.",
+            show_default=False,
+        ),
     ] = None,
     no_key: Annotated[
         bool, typer.Option("--no-key", help="Explain where a record with a null key goes.")
@@ -134,24 +111,28 @@ def partition(
         str | None,
         typer.Option(
             "--keys-file",
-            help="Place every key of this file (one per line; - reads stdin).",
+            help="Place every key of this file: one per line (- reads stdin), CSV, Parquet or "
+            "Arrow IPC.",
             show_default=False,
         ),
     ] = None,
     csv_column: Annotated[
         str | None,
-        typer.Option(help="With --keys-file: take keys from this CSV column.", show_default=False),
+        typer.Option(
+            "--column",
+            "--csv-column",
+            help="With --keys-file: take keys from this column (CSV header, Parquet, Arrow IPC).",
+            show_default=False,
+        ),
     ] = None,
     resize: Annotated[
         list[int] | None,
-        typer.Option(
-            min=1, help="With --keys-file: what moves at this partition count (repeatable)."
-        ),
+        count_option(help="With --keys-file: what moves at this partition count (repeatable)."),
     ] = None,
-    top: Annotated[int, typer.Option(min=0, help="With --keys-file: hottest keys to list.")] = 10,
+    top: Annotated[int, int_option(low=0, help="With --keys-file: hottest keys to list.")] = 10,
     max_distinct: Annotated[
         int,
-        typer.Option(min=2, help="With --keys-file: distinct keys counted exactly (memory bound)."),
+        int_option(low=2, help="With --keys-file: distinct keys counted exactly (memory bound)."),
     ] = 2_000_000,
     scenarios: ScenariosOption = None,
     as_json: JsonOption = False,
@@ -165,7 +146,7 @@ def partition(
             key_type.value,
             topic,
             partitions,
-            tuple(c.value for c in client or ()),
+            tuple(client or ()),
             no_key,
             keys_file,
             csv_column,
@@ -180,78 +161,51 @@ def partition(
             _console().print(view())
 
 
-def _console() -> Any:
-    from kafkaretry.render.console import make_console
-
-    return make_console()
-
-
-@app.command()
-def scenarios(
-    scenarios: ScenariosOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """List the scenarios in the scenario file, with their faults."""
-    with reported_errors():
-        from kafkaretry.loading import load_scenario_book
-
-        path = _scenarios_path(scenarios)
-        book = load_scenario_book(path)
-        rows = [
-            {
-                "name": name,
-                "description": s.description,
-                "faults": [f.kind for f in s.faults],
-            }
-            for name, s in book.scenarios.items()
-        ]
-        if as_json:
-            _print_json({"file": str(path), "scenarios": rows})
-            return
-        from kafkaretry.render.listing import scenarios_table
-
-        _console().print(scenarios_table(str(path), rows))
-
-
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        metavar="NAME=VALUE",
-        help="Override a Kafka setting by its Kafka name, e.g. --set enable.idempotence=false "
-        "(repeatable).",
-        show_default=False,
-    ),
-]
-
-
-@app.command()
+@app.command(cls=ListsScenarios)
 def simulate(
     name: Annotated[str, typer.Argument(help="Scenario name from the scenario file.")],
     key: Annotated[
-        str | None, typer.Option(help="Record key [default: the scenario's].", show_default=False)
+        str | None,
+        typer.Option(
+            help="Record key [default: the scenario's]. Without --key-type it is a String "
+            "key, as `kafkaretry partition KEY` reads it.",
+            show_default=False,
+        ),
     ] = None,
     key_type: Annotated[
         KeyType | None,
-        typer.Option("--key-type", help="Java serializer for the key [default: the scenario's]."),
+        typer.Option(
+            "--key-type",
+            help="Java serializer for the key [default: string with --key, else the scenario's].",
+        ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the simulation's random streams.")] = 0,
+    no_key: Annotated[
+        bool, typer.Option("--no-key", help="Send the records with a null key (keyless path).")
+    ] = False,
+    seed: Annotated[
+        int,
+        long_option(low=~LONG_MAX, help="Seed of the simulation's random streams."),
+    ] = 0,
     settings: SetOption = None,
     scenarios: ScenariosOption = None,
     as_json: JsonOption = False,
     step: Annotated[
         bool, typer.Option("--step", help="Pause after each stage until Enter (terminals only).")
     ] = False,
+    brief: Annotated[
+        bool,
+        typer.Option("--brief", help="Only the stage headings, the summary and the verdict."),
+    ] = False,
     broker: Annotated[
         int | None,
-        typer.Option(
-            help="The broker the scenario's crash-broker fault kills.", show_default=False
+        int_option(
+            low=0, help="The broker the scenario's crash-broker fault kills.", show_default=False
         ),
     ] = None,
     at_ms: Annotated[
         int | None,
-        typer.Option(
-            "--at-ms", min=0, help="When the crash-broker fault strikes.", show_default=False
+        long_option(
+            "--at-ms", low=0, help="When the crash-broker fault strikes.", show_default=False
         ),
     ] = None,
     with_controller: Annotated[
@@ -260,34 +214,64 @@ def simulate(
             "--with-controller", help="Also crash the active controller when the broker dies."
         ),
     ] = False,
+    compare: cli_whatif.CompareOption = None,
+    export: cli_whatif.ExportOption = None,
+    mermaid: cli_whatif.MermaidOption = False,
 ) -> None:
     """Run a scenario through the deterministic simulator and tell the story stage by stage."""
     with reported_errors():
         from kafkaretry.runner import run_scenario
         from kafkaretry.scenario import FaultPlan
 
+        if no_key and (key is not None or key_type is not None):
+            raise KafkaRetryError("--no-key takes neither --key nor --key-type")
+        chosen_type = key_type.value if key_type else ("string" if key is not None else None)
+        extras = (compare, export, mermaid)
+        plan = (broker, at_ms, with_controller)
+        path = _scenarios_path(scenarios)
+        overrides = settings or []
+        if no_key and any(extras):
+            raise KafkaRetryError("--no-key does not combine with --compare, --export or --mermaid")
+        if cli_whatif.simulate_extras(
+            name,
+            path,
+            extras,
+            key=(key, chosen_type),
+            seed=seed,
+            overrides=overrides,
+            plan=plan,
+            as_json=as_json,
+        ):
+            return
         run = run_scenario(
-            _scenarios_path(scenarios),
+            path,
             name,
             key=key,
-            key_type=key_type.value if key_type else None,
-            overrides=settings or [],
+            key_type=chosen_type,
+            no_key=no_key,
+            overrides=overrides,
             seed=seed,
-            plan=FaultPlan(broker, at_ms, with_controller),
+            plan=FaultPlan(*plan),
         )
         if as_json:
-            _print_json(run.json())
+            run.write_json(sys.stdout)
             return
-        _show(run.stages(), pause=step and sys.stdin.isatty())
+        _show(run.stages(brief=brief), pause=step and sys.stdin.isatty())
 
 
 def _show(stages: list[Any], *, pause: bool) -> None:
-    console = _console()
-    for index, stage in enumerate(stages):
-        console.print(stage)
-        console.print()
-        if pause and index + 1 < len(stages):
-            console.input("[muted]Enter for the next stage…[/muted]")
+    from kafkaretry.render.console import show_stages
+
+    if not show_stages(_console(), stages, pause=pause):
+        raise typer.Exit(130)  # Ctrl-C: quietly, with the shell's code for SIGINT
+
+
+app.command(cls=ListsScenarios)(cli_whatif.sweep)
+app.command(cls=ListsScenarios)(cli_whatif.compare)
+app.command()(cli_start.scenarios)
+app.command()(cli_start.settings)
+app.command(cls=ListsScenarios)(cli_whatif.export)
+app.command(cls=ListsScenarios)(cli_quiz.quiz)
 
 
 def main() -> None:

@@ -58,9 +58,13 @@ def unknown_name(kind: str, name: str, known: list[str]) -> UnknownNameError:
     """`unknown scenario 'ack-los'; did you mean 'ack-loss'?` with the known names as fallback."""
     import difflib
 
-    close = difflib.get_close_matches(name, known, n=3)
+    from kafkaretry.javanum import shown
+
+    close = difflib.get_close_matches(name[:200], known, n=3)
     if close:
         hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    elif len(known) > 8:  # one short line: a few names and how many more there are
+        hint = f"known: {', '.join(known[:8])} and {len(known) - 8} more"
     else:
         hint = "known: " + (", ".join(known) if known else "(none)")
-    return UnknownNameError(f"unknown {kind} '{name}'; {hint}")
+    return UnknownNameError(f"unknown {kind} {shown(name)}; {hint}")

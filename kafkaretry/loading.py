@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,26 +27,58 @@ if TYPE_CHECKING:
     from kafkaretry.config import ScenarioBook
 
 SCENARIOS_FILE = "scenarios.yaml"
+# A scenario file is written by hand: these bounds refuse a runaway file in well under a
+# second instead of parsing and validating it for minutes.
+MAX_FILE_BYTES = 1 << 20
+MAX_VALUES = 100_000  # lines plus list items (commas): counted before the YAML is parsed
+MAX_LIST_ITEMS = 10_000
+MAX_PROBLEMS_SHOWN = 5
 _CACHE_FORMAT = 1  # bump when Topology.to_json changes shape
 
 
 def default_scenarios_path() -> Path:
     """./scenarios.yaml when present (a checkout, or a user's own), else the packaged copy."""
     here = Path(SCENARIOS_FILE)
-    if here.is_file():
-        return here
+    return here if here.is_file() else packaged_scenarios_path()
+
+
+def packaged_scenarios_path() -> Path:
+    """The scenarios.yaml shipped with kafkaretry (`scenarios init` copies it)."""
     package = Path(__file__).resolve().parent
     packaged = package / SCENARIOS_FILE  # inside an installed wheel
     return packaged if packaged.is_file() else package.parent / SCENARIOS_FILE  # editable
 
 
 def _read(path: Path) -> bytes:
+    """The file's bytes; a FIFO, a directory or a device is refused (reading may never end)."""
     try:
-        return path.read_bytes()
+        with open(path, "rb", opener=_open_nonblocking) as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise ScenarioFileError(
+                    f"scenarios file '{path}' is not a regular file (a pipe, a directory or "
+                    "a device); give a file, or --scenarios with a path to one"
+                )
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ScenarioFileError(
             f"cannot read scenarios file '{path}': {exc.strerror or exc}"
         ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioFileError(
+            f"scenarios file '{path}' is larger than {MAX_FILE_BYTES >> 20} MiB; "
+            "a scenario file describes a cluster and a few stories"
+        )
+    if raw.count(b"\n") + raw.count(b",") > MAX_VALUES:
+        raise ScenarioFileError(
+            f"scenarios file '{path}' holds more than {MAX_VALUES} lines and list items; "
+            "a scenario file describes a cluster and a few stories"
+        )
+    return raw
+
+
+def _open_nonblocking(name: str, flags: int) -> int:
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def load_scenario_book(path: Path) -> ScenarioBook:
@@ -57,18 +90,27 @@ def _validate(path: Path, raw: bytes) -> ScenarioBook:
     import yaml
     from pydantic import ValidationError
 
+    from kafkaretry import yamlstrict
     from kafkaretry.config import InvalidReference, ScenarioBook
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(raw, Loader=loader)  # a SafeLoader: no arbitrary objects
+        data = yamlstrict.load(raw)  # a SafeLoader: no arbitrary objects, no duplicate keys
     except yaml.YAMLError as exc:
         raise ScenarioFileError(f"{path}: {_yaml_problem(exc)}") from None
+    long_list = _long_list(data, ())
+    if long_list is not None:
+        where, count = long_list
+        raise ScenarioFileError(
+            f"{path}: {format_loc(where) or '(top level)'}: {count} items; "
+            f"a scenario file's lists hold at most {MAX_LIST_ITEMS}"
+        )
     if not isinstance(data, dict):
         raise ScenarioFileError(
             f"{path}: expected a mapping with keys cluster, topics, producer, scenarios; "
             f"got {type(data).__name__}"
         )
+    if not {"cluster", "scenarios"} & data.keys():
+        raise ScenarioFileError(_not_a_scenario_file(path))
     try:
         return ScenarioBook.model_validate(data)
     except ValidationError as exc:
@@ -77,7 +119,39 @@ def _validate(path: Path, raw: bytes) -> ScenarioBook:
         problems = [f"{format_loc(exc.loc)}: {exc.message}"]
     if len(problems) == 1:
         raise ScenarioFileError(f"{path}: {problems[0]}")
-    raise ScenarioFileError(f"{path}: {len(problems)} problems\n  " + "\n  ".join(problems))
+    shown = problems[:MAX_PROBLEMS_SHOWN]
+    if len(problems) > len(shown):
+        shown.append(f"... and {len(problems) - len(shown)} more")
+    raise ScenarioFileError(f"{path}: {len(problems)} problems\n  " + "\n  ".join(shown))
+
+
+def _long_list(data: Any, where: tuple[int | str, ...]) -> tuple[tuple[int | str, ...], int] | None:
+    """The place and length of the first list longer than MAX_LIST_ITEMS, if any."""
+    if isinstance(data, list):
+        if len(data) > MAX_LIST_ITEMS:
+            return where, len(data)
+        items: Any = enumerate(data)
+    elif isinstance(data, dict):
+        items = data.items()
+    else:
+        return None
+    for key, value in items:
+        if isinstance(value, list | dict):
+            found = _long_list(value, (*where, key if isinstance(key, int) else str(key)))
+            if found is not None:
+                return found
+    return None
+
+
+def _not_a_scenario_file(path: Path) -> str:
+    message = f"{path}: not a kafkaretry scenario file (it has no 'cluster' or 'scenarios' key)"
+    if path == Path(SCENARIOS_FILE):  # most likely picked because it sits in this directory
+        message += (
+            "; kafkaretry reads ./scenarios.yaml from the current directory unless "
+            "--scenarios PATH names another file (`kafkaretry scenarios init PATH` writes a "
+            "copy of the packaged one)"
+        )
+    return message
 
 
 def _yaml_problem(exc: Exception) -> str:
@@ -121,8 +195,9 @@ def validation_problems(exc: ValidationError) -> list[str]:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    from kafkaretry.config.base import shown
+
+    return shown(value)
 
 
 def _cache_dir() -> Path:

@@ -13,7 +13,7 @@ from typing import Any
 
 from kafkaretry.errors import KafkaRetryError
 from kafkaretry.loading import load_topology
-from kafkaretry.partitioning.clients import CLIENTS
+from kafkaretry.partitioning.clients import client_names
 from kafkaretry.topology import TopicSpec
 
 
@@ -23,7 +23,7 @@ class PartitionRequest:
     key_type: str
     topic: str | None
     partitions: int | None
-    clients: tuple[str, ...]  # may contain "all"
+    clients: tuple[str, ...]  # as given: CLIENT, CLIENT:VARIANT, all, every
     no_key: bool
     keys_file: str | None
     csv_column: str | None
@@ -36,12 +36,6 @@ class PartitionRequest:
 Output = tuple[Any, Callable[[], Any] | None]
 
 
-def client_names(clients: tuple[str, ...]) -> list[str]:
-    if "all" in clients:
-        return list(CLIENTS)
-    return list(dict.fromkeys(clients))
-
-
 def run_partition(request: PartitionRequest, scenarios: Path, *, as_json: bool) -> Output:
     topic = load_topology(scenarios).topic(request.topic)
     count = request.partitions or len(topic.partitions)
@@ -51,28 +45,35 @@ def run_partition(request: PartitionRequest, scenarios: Path, *, as_json: bool) 
             raise KafkaRetryError("--keys-file takes no KEY arguments and no --no-key")
         return _keys_file(request, topic.name, count, names, as_json=as_json)
     if request.csv_column is not None or request.resizes:
-        raise KafkaRetryError("--csv-column and --resize need --keys-file")
+        raise KafkaRetryError("--column and --resize need --keys-file")
     if request.no_key or not request.keys:
-        return _keyless(request, topic, count, as_json=as_json)
+        return _keyless(request, topic, count, names, as_json=as_json)
     return _keys(request, topic, names, as_json=as_json)
 
 
-def _keyless(request: PartitionRequest, topic: TopicSpec, count: int, *, as_json: bool) -> Output:
+def _keyless(
+    request: PartitionRequest, topic: TopicSpec, count: int, names: list[str], *, as_json: bool
+) -> Output:
     if request.keys:
         raise KafkaRetryError("--no-key takes no KEY arguments")
     if not request.no_key:
         raise KafkaRetryError("give at least one KEY, or --no-key")
     if as_json:
-        from kafkaretry.partitioning.placement import keyless_json
+        from kafkaretry.partitioning.keyless import keyless_json
 
-        return keyless_json(topic, count), None
+        return keyless_json(topic, count, _keyless_names(request, names)), None
 
     def view() -> Any:
         from kafkaretry.render.partition import keyless_view
 
-        return keyless_view(topic, count)
+        return keyless_view(topic, count, _keyless_names(request, names))
 
     return None, view
+
+
+def _keyless_names(request: PartitionRequest, names: list[str]) -> list[str]:
+    """The clients asked for; with none, every client's default (the usual question)."""
+    return names if request.clients else client_names(["all"])
 
 
 def _keys(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from typing import Any
 
-from kafkaretry.losses import acknowledged_then_lost
-from kafkaretry.ordering import out_of_send_order
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.analysis import RunAnalysis, analyse, analysis_json
 from kafkaretry.sim.events import TraceEvent
 from kafkaretry.sim.kraft import events as k
-from kafkaretry.sim.trace import Attempt, Trace
+from kafkaretry.sim.trace import Attempt, Fate, Trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class RunSummary:
     acked: bool
     ack_offset: int | None
     ack_at_ms: int | None
+    fate: Fate
 
 
 def summarize(trace: Trace, key_type: str, record: int = 0) -> RunSummary:
@@ -41,6 +42,7 @@ def summarize(trace: Trace, key_type: str, record: int = 0) -> RunSummary:
         acked=ack is not None,
         ack_offset=None if ack is None else ack[1].offset,
         ack_at_ms=None if ack is None else ack[0],
+        fate=trace.fate(record),
     )
 
 
@@ -60,7 +62,18 @@ def event_json(at_ms: int, event: TraceEvent) -> dict[str, Any]:
 
 def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
     """The --json document (its fields are documented in the README), then the full event trace."""
+    return {**trace_json_head(trace, key_type, record), "events": list(events_json(trace))}
+
+
+def events_json(trace: Trace) -> Iterator[dict[str, Any]]:
+    """The `events` of the --json document, one at a time (a long run has millions)."""
+    return (event_json(at, e) for at, e in trace.timed_events())
+
+
+def trace_json_head(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
+    """The --json document without its last field, `events`."""
     s = summarize(trace, key_type, record)
+    analysis = analyse(trace)
     return {
         "scenario": trace.scenario,
         "seed": trace.seed,
@@ -82,33 +95,34 @@ def trace_json(trace: Trace, key_type: str, record: int = 0) -> dict[str, Any]:
         "acked": s.acked,
         "ack_offset": s.ack_offset,
         "ack_at_ms": s.ack_at_ms,
-        **failover_json(trace, record),
-        "acknowledged_then_lost": [asdict(lost) for lost in acknowledged_then_lost(trace)],
-        "out_of_send_order": [
-            {**asdict(late), "overtaken_by": list(late.overtaken_by)}
-            for late in out_of_send_order(trace)
-        ],
-        "events": [event_json(at, e) for at, e in trace.timed_events()],
+        "fate": {"outcome": s.fate.outcome, "at_ms": s.fate.at_ms, "error": s.fate.error},
+        **failover_json(trace, analysis, record),
+        **analysis_json(analysis),
     }
 
 
-def failover_json(trace: Trace, record: int = 0) -> dict[str, Any]:
-    """What a broker or controller failure did (each field null when there was none)."""
+def failover_json(trace: Trace, analysis: RunAnalysis, record: int = 0) -> dict[str, Any]:
+    """What a broker or controller failure did (each field null when there was none).
+
+    `leader_election` is the first change of the record's partition leader that the
+    controllers committed: one whose controller died before committing never took effect.
+    """
     topic, partition = trace.records[record].topic, trace.partition_of(record)
     brokers = trace.of_type(k.BrokerCrashed)
     controllers = [(at, e) for at, e in trace.of_type(k.ControllerCrashed) if e.was_active]
     elected = [(at, e) for at, e in trace.of_type(k.ControllerElected) if controllers]
     leaders = [
-        (at, e)
-        for at, e in trace.of_type(k.PartitionLeaderElected)
-        if (e.topic, e.partition) == (topic, partition)
+        change
+        for change in analysis.cluster.leader_changes
+        if (change.topic, change.partition) == (topic, partition)
     ]
     ack = trace.acknowledgement(record)
+    isolated = analysis.cluster.broker_isolations
     return {
         "failed": {
             "broker": brokers[0][1].broker if brokers else None,
             "controller": controllers[0][1].controller if controllers else None,
-            "isolated": next((e.broker for _, e in trace.of_type(k.BrokerIsolated)), None),
+            "isolated": isolated[0][1] if isolated else None,
         },
         "controller_election": None
         if not elected
@@ -122,11 +136,12 @@ def failover_json(trace: Trace, record: int = 0) -> dict[str, Any]:
         if not leaders
         else {
             "partition": partition,
-            "old_leader": leaders[0][1].old_leader,
-            "new_leader": leaders[0][1].new_leader,
-            "leader_epoch": leaders[0][1].leader_epoch,
-            "isr_after": list(leaders[0][1].isr_after),
-            "at_ms": leaders[0][0],
+            "old_leader": leaders[0].old_leader,
+            "new_leader": leaders[0].new_leader,
+            "leader_epoch": leaders[0].leader_epoch,
+            "isr_after": list(leaders[0].isr_after),
+            "at_ms": leaders[0].decided_at_ms,
+            "committed_at_ms": leaders[0].committed_at_ms,
         },
         "metadata_refreshes": [
             {

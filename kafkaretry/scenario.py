@@ -28,8 +28,10 @@ from kafkaretry.config import (
     ScenarioBook,
     ScenarioModel,
     SlowBroker,
+    Trigger,
 )
-from kafkaretry.errors import KafkaRetryError, unknown_name
+from kafkaretry.errors import KafkaRetryError, KeyParseError, unknown_name
+from kafkaretry.javanum import shown
 from kafkaretry.loading import validation_problems
 from kafkaretry.partitioning.keys import serialize_key
 from kafkaretry.sim import settings as sim
@@ -70,7 +72,7 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise SettingError(f"--set takes NAME=VALUE, got '{pair}'")
+            raise SettingError(f"--set takes NAME=VALUE, got {shown(pair)}")
         if name not in SETTING_OWNERS:
             raise unknown_name("setting", name, sorted(SETTING_OWNERS))
         out[name] = value.strip()
@@ -114,6 +116,7 @@ def producer_settings(cfg: ProducerConfig, explicit: frozenset[str]) -> sim.Prod
         reconnect_backoff_max_ms=cfg.reconnect_backoff_max_ms,
         metadata_max_age_ms=cfg.metadata_max_age_ms,
         explicit=explicit,
+        max_block_ms=cfg.max_block_ms,
         socket_connection_setup_timeout_ms=cfg.socket_connection_setup_timeout_ms,
         socket_connection_setup_timeout_max_ms=cfg.socket_connection_setup_timeout_max_ms,
     )
@@ -123,32 +126,49 @@ def cluster_settings(cfg: ClusterConfig) -> sim.ClusterSettings:
     return sim.ClusterSettings(**{name: getattr(cfg, name) for name in ClusterConfig.model_fields})
 
 
+def _when(trigger: Trigger | None) -> sim.When | None:
+    if trigger is None:
+        return None
+    return sim.When(trigger.event, trigger.attempt, trigger.record)
+
+
 def _fault(fault: Fault) -> sim.Fault:  # noqa: PLR0911 - one arm per fault kind
+    when = _when(fault.when)
     match fault:
         case DropResponse():
-            return sim.DropResponse(fault.attempt, fault.at_ms)
+            return sim.DropResponse(fault.attempt, fault.at_ms, when)
         case DropRequest():
-            return sim.DropRequest(fault.attempt, fault.at_ms)
+            return sim.DropRequest(fault.attempt, fault.at_ms, when)
         case CrashBroker():
-            return sim.CrashBroker(fault.broker, fault.at_ms)
+            return sim.CrashBroker(fault.broker, fault.at_ms, when)
         case RestartBroker():
-            return sim.RestartBroker(fault.broker, fault.at_ms)
+            return sim.RestartBroker(fault.broker, fault.at_ms, when)
         case CrashController():
-            return sim.CrashController(fault.controller, fault.at_ms)
+            return sim.CrashController(fault.controller, fault.at_ms, when)
         case RestartController():
-            return sim.RestartController(fault.controller, fault.at_ms)
+            return sim.RestartController(fault.controller, fault.at_ms, when)
         case IsolateBroker():
-            return sim.IsolateBroker(fault.broker, fault.at_ms, fault.when)
+            return sim.IsolateBroker(fault.broker, fault.at_ms, when)
         case Heal():
-            return sim.Heal(fault.broker, fault.at_ms)
+            return sim.Heal(fault.broker, fault.at_ms, when)
         case SlowBroker():
-            return sim.SlowBroker(fault.broker, fault.delay_ms, fault.duration_ms, fault.at_ms)
+            return sim.SlowBroker(
+                fault.broker, fault.delay_ms, fault.duration_ms, fault.at_ms, when
+            )
 
 
 def _records(
-    scenario: ScenarioModel, topic: str, key: str | None, key_type: str
+    scenario: ScenarioModel, topic: str, key: str | None, key_type: str | None, name: str
 ) -> list[sim.RecordSpec]:
-    data = None if key is None else serialize_key(key, key_type)
+    try:
+        data = (
+            None
+            if key is None
+            else serialize_key(key, key_type or scenario.record.key_type, _key_source(key_type))
+        )
+    except KeyParseError as exc:
+        # The scenario's own key was checked on loading: this is --key, or --key-type.
+        raise KeyParseError(f"scenario '{name}': {exc.message}") from None
     spec = scenario.record
     return [
         sim.RecordSpec(
@@ -156,6 +176,10 @@ def _records(
         )
         for i in range(spec.count)
     ]
+
+
+def _key_source(key_type: str | None) -> str:
+    return "--key-type" if key_type else "the scenario's key_type"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,15 +214,18 @@ def _planned(
     out: list[sim.Fault] = []
     for fault in faults:
         if isinstance(fault, sim.CrashBroker):
+            # --at-ms strikes at that millisecond, in place of any trigger the file gives.
             fault = sim.CrashBroker(  # noqa: PLW2901 - the planned version replaces it
                 fault.broker if plan.broker is None else plan.broker,
                 fault.at_ms if plan.at_ms is None else plan.at_ms,
+                fault.when if plan.at_ms is None else None,
             )
         out.append(fault)
     if plan.with_controller:
-        # The story's bonus: the active controller dies at the same moment as the broker.
+        # The story's bonus: the active controller dies at the same moment as the broker
+        # (on the same trigger, when the crash waits for one).
         first = next(f for f in out if isinstance(f, sim.CrashBroker))
-        out.append(sim.CrashController("active", first.at_ms))
+        out.append(sim.CrashController("active", first.at_ms, first.when))
     return tuple(out)
 
 
@@ -210,6 +237,7 @@ def scenario_inputs(
     key_type: str | None = None,
     overrides: dict[str, str] | None = None,
     plan: FaultPlan = FaultPlan(),
+    no_key: bool = False,
 ) -> sim.SimulationInputs:
     """The named scenario with --key/--key-type/--set applied; errors name what is wrong."""
     if name not in book.scenarios:
@@ -221,13 +249,13 @@ def scenario_inputs(
     network, _ = _merge(NetworkConfig, [book.network], sets)
     topology = book.topology()
     topic = topology.topic(scenario.record.topic).name
-    chosen_key = key if key is not None else scenario.record.key
+    chosen_key = None if no_key else (key if key is not None else scenario.record.key)
     return sim.SimulationInputs(
         scenario=name,
         topology=topology,
         producer=producer_settings(producer, explicit),
         cluster=cluster_settings(cluster),
-        records=_records(scenario, topic, chosen_key, key_type or scenario.record.key_type),
+        records=_records(scenario, topic, chosen_key, key_type, name),
         faults=_planned(name, tuple(_fault(f) for f in scenario.faults), plan, topology.brokers),
         latency_ms=network.latency_ms,
     )

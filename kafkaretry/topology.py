@@ -12,6 +12,12 @@ from typing import Any
 
 from kafkaretry.errors import unknown_name
 
+# The partition counts kafkaretry models. Kafka's only hard limit is Integer.MAX_VALUE, but
+# every partition costs each of its replicas open files and memory, and a KRaft cluster is
+# sized in hundreds of thousands of partitions in all; kafkaretry keeps counters per
+# partition, so a count far beyond any real topic would only cost time and memory.
+MAX_PARTITIONS = 100_000
+
 
 @dataclass(frozen=True, slots=True)
 class PartitionSpec:

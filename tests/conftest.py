@@ -6,9 +6,15 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from rich.console import Console, RenderableType
 
 from kafkaretry.render.theme import THEME
+
+# Speed is measured in benchmarks/, never in unit tests: a busy machine must not fail a
+# property because one example took longer than Hypothesis' default 200 ms deadline.
+settings.register_profile("kafkaretry", deadline=None)
+settings.load_profile("kafkaretry")
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios.yaml"

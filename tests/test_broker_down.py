@@ -81,10 +81,43 @@ def test_with_controller_a_standby_wins_and_fencing_waits_for_fresh_sessions() -
     assert data["ack_broker"] == data["leader_election"]["new_leader"] == 5
 
 
-def test_session_timeout_moves_the_timeline() -> None:
-    default = trace_json(run(), "int")["leader_election"]["at_ms"]
-    shorter = trace_json(run(broker_session_timeout_ms="6000"), "int")["leader_election"]["at_ms"]
-    assert default - shorter == 3_000
+@pytest.mark.parametrize("seed", range(12))
+def test_with_controller_over_seeds_kafka_4_1_timing(seed: int) -> None:
+    trace = run(seed, plan=FaultPlan(with_controller=True))
+    # KAFKA-18345: a lost election never backs off; a timed-out Candidate retries at once.
+    prospective = {(at, e.controller) for at, e in trace.of_type(k.PreVoteStarted)}
+    for at, lost in trace.of_type(k.ElectionLost):
+        if not lost.pre_vote:
+            assert lost.wait_ms == 0 if lost.timed_out else lost.wait_ms < 2_000
+            if lost.timed_out:
+                assert (at, lost.controller) in prospective
+    # KIP-1166: every broker applies the committed leader change one hop after the commit.
+    ((elected_at, elected),) = [
+        (at, e) for at, e in trace.of_type(k.PartitionLeaderElected) if e.partition == 0
+    ]
+    committed = [
+        at for at, e in trace.of_type(k.MetadataRecordCommitted) if e.offset == elected.offset
+    ]
+    assert len(committed) == 1
+    applied = [
+        at
+        for at, e in trace.of_type(k.BrokerMetadataApplied)
+        if e.offset >= elected.offset and at >= committed[0]
+    ]
+    assert applied[:2] == [committed[0] + 1, committed[0] + 1]
+    # KAFKA-17793: the 8th periodic check after activation, i.e. 9 s after the fresh sessions.
+    ((expired_at, expired),) = trace.of_type(k.BrokerSessionExpired)
+    assert 0 <= expired_at - expired.last_contact_ms - 9_000 < 1_125
+    assert elected_at == expired_at
+
+
+@pytest.mark.parametrize(("timeout", "period"), [("9000", 1_125), ("6000", 750)])
+def test_session_timeout_moves_the_timeline(timeout: str, period: int) -> None:
+    trace = run(broker_session_timeout_ms=timeout)
+    ((at, expired),) = trace.of_type(k.BrokerSessionExpired)
+    # The periodic check (every timeout / 8) finds the session expired within one period.
+    assert 0 <= at - (expired.last_contact_ms + int(timeout)) < period
+    assert trace_json(trace, "int")["leader_election"]["at_ms"] == at
 
 
 def test_choosing_the_broker_and_the_time() -> None:

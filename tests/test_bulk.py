@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kafkaretry.partitioning import bulk_numpy as bn
-from kafkaretry.partitioning.clients import fnv1a_32, librdkafka_partition, sarama_partition
+from kafkaretry.partitioning.clients import PARTITIONERS, resolve
+from kafkaretry.partitioning.hashes import fnv1a_32
 from kafkaretry.partitioning.murmur2 import java_partition, murmur2
 from kafkaretry.partitioning.tally import Plan, PyKeyTable
 from kafkaretry.partitioning.tally_numpy import NumpyKeyTable
@@ -34,7 +35,7 @@ def _rows(keys: list[bytes]) -> dict[bytes, tuple[int, int, int]]:
     return out
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(KEYS)
 def test_kernels_match_single_key_functions(keys: list[bytes]) -> None:
     for key, (m, f, c) in _rows(keys).items():
@@ -69,11 +70,33 @@ def test_lines_batch_equals_list_batch() -> None:
     ] == keys
 
 
-@settings(max_examples=100)
+# One partitioner per kind of arithmetic (hash x reduction x empty-key rule x key ignored).
+KINDS = (
+    "librdkafka:consistent_random",
+    "librdkafka:fnv1a",
+    "kafka-go:round_robin",
+    "kafka-go:reference_hash",
+    "kafka-go:crc32",
+    "kafkajs:legacy",
+    "sarama:hash",
+)
+
+
+def test_every_variant_agrees_on_the_vector_keys() -> None:
+    from tests.test_client_vectors import cases
+
+    keys = sorted({key for key, _ in cases()})
+    for n in (1, 7, 100):
+        plan = Plan(n, (), ALL_VARIANTS)
+        fast, slow = NumpyKeyTable.from_chunk(keys), PyKeyTable.from_chunk(keys)
+        assert fast.summarize(plan) == slow.summarize(plan)
+
+
+@settings(max_examples=100, deadline=None)
 @given(KEYS, st.integers(1, 40), st.lists(st.integers(1, 40), max_size=2))
 def test_numpy_and_python_tables_agree(keys: list[bytes], n: int, resizes: list[int]) -> None:
     keys = keys + keys[: len(keys) // 2]  # some repeats
-    plan = Plan(n, tuple(dict.fromkeys(resizes)), ("librdkafka", "sarama", "kafkajs"))
+    plan = Plan(n, tuple(dict.fromkeys(resizes)), KINDS)
     fast, slow = NumpyKeyTable.from_chunk(keys), PyKeyTable.from_chunk(keys)
     assert fast.summarize(plan) == slow.summarize(plan)
     assert fast.top(5, n) == slow.top(5, n)
@@ -85,11 +108,14 @@ def test_numpy_and_python_tables_agree(keys: list[bytes], n: int, resizes: list[
         expected[java_partition(key, n)] += 1
     assert fast.summarize(plan).records.counts == expected
     if keys:
-        rdk = [librdkafka_partition(k, n) for k in keys]
-        sarama = [sarama_partition(k, n) for k in keys]
         records = fast.summarize(plan).records
-        assert records.client_random["librdkafka"] == rdk.count(None)
-        assert sum(records.client_counts["sarama"]) == len(sarama)
+        for name in KINDS:
+            placed = [resolve(name).place(k, n) for k in keys]
+            assert records.client_ignored[name] == placed.count(None), name
+            assert records.client_counts[name] == [placed.count(p) for p in range(n)], name
+
+
+ALL_VARIANTS = tuple(p.name for p in PARTITIONERS if p.client != "java")
 
 
 def test_unique_rows_survives_hash_collisions() -> None:
@@ -101,7 +127,7 @@ def test_unique_rows_survives_hash_collisions() -> None:
     assert got == [(b"\x01\x02", 3), (b"\x03\x04", 2), (b"\x05\x06", 1)]
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(
     st.lists(st.binary(min_size=3, max_size=3), min_size=1, max_size=80),
     st.integers(1, 5),
@@ -136,3 +162,23 @@ def test_misra_gries_prune_keeps_heavy_keys(table: type[NumpyKeyTable] | type[Py
     cut = t.prune(10)
     assert cut == 1
     assert [(h.key, h.count) for h in t.top(2, 3)] == [(b"hot", 49), (b"warm", 19)]
+
+
+def test_few_long_keys_are_hashed_row_by_row_with_the_same_answers() -> None:
+    from kafkaretry.partitioning.bulk_clients import kafkajs_legacy_rows
+    from kafkaretry.partitioning.hashes import kafkajs_legacy_murmur2
+
+    for length in (bn.ROWWISE_MIN_LENGTH, 1001):
+        keys = [bytes([i]) * length for i in (1, 200, 255)]
+        mat = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(3, length)
+        assert bn.rowwise(mat)
+        assert bn.murmur2_rows(mat).tolist() == [murmur2(k) & 0xFFFFFFFF for k in keys]
+        assert bn.fnv1a_rows(mat).tolist() == [fnv1a_32(k) for k in keys]
+        assert bn.crc32_rows(mat).tolist() == [zlib.crc32(k) for k in keys]
+        assert kafkajs_legacy_rows(mat).tolist() == [kafkajs_legacy_murmur2(k) for k in keys]
+        # The column kernels give the same numbers for as many rows as make them worth it.
+        wide = np.repeat(mat, bn.ROWWISE_MAX_ROWS // 3 + 1, axis=0)
+        assert not bn.rowwise(wide)
+        assert bn.murmur2_rows(wide)[:: bn.ROWWISE_MAX_ROWS // 3 + 1].tolist() == (
+            bn.murmur2_rows(mat).tolist()
+        )

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kafkaretry.cli import app
+from kafkaretry.partitioning.clients import resolve
 from tests.conftest import STABLE_ENV, assert_golden
 from tests.test_murmur2 import VECTORS, reference_murmur2
 
@@ -116,17 +117,54 @@ def test_client_vectors(
     assert out["clients"] == {
         "java": java[index],
         "librdkafka": rdk[index],
-        "sarama": sarama[index],
+        "kafka-go": None,  # RoundRobin ignores the key
+        "franz-go": java[index],
+        "kafka-python": java[index],
         "kafkajs": java[index],
+        "sarama": sarama[index],
     }
 
 
-def test_empty_key_is_random_for_librdkafka_but_hashed_by_java() -> None:
+def test_empty_key_is_unkeyed_for_librdkafka_but_hashed_by_java() -> None:
     out = run_json("partition", "", "--client", "librdkafka")
     assert out["clients"] == {"java": 0, "librdkafka": None}
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_clients_are_keyed_by_the_names_given() -> None:
+    out = run_json(
+        "partition", "key3", "--client", "librdkafka:murmur2_random", "--client", "kafka-go:hash"
+    )
+    assert out["clients"] == {"java": 1, "librdkafka:murmur2_random": 1, "kafka-go:hash": 0}
+    every = run_json("partition", "key3", "--client", "every")["clients"]
+    assert len(every) == 26
+    assert every["kafkajs:legacy"] == resolve("kafkajs:legacy").place(b"key3", 3)
+    assert every["librdkafka:consistent_random"] == every["sarama:consistent_crc"] == 0
+
+
+@pytest.mark.parametrize(
+    ("client", "message"),
+    [
+        (
+            "foo",
+            "error: --client 'foo': unknown client 'foo'; choose from java, librdkafka, "
+            "kafka-go, franz-go, kafka-python, kafkajs, sarama, all, every\n",
+        ),
+        (
+            "kafkajs:java",
+            "error: --client 'kafkajs:java': kafkajs has no partitioner 'java'; choose from "
+            "default, legacy\n",
+        ),
+    ],
+)
+def test_unknown_client_is_one_line(client: str, message: str) -> None:
+    result = run("partition", "k", "--client", client)
+    assert result.exit_code == 2
+    assert result.stderr == message
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=30), st.integers(min_value=1, max_value=100))
 def test_partition_in_range_and_topology_count_is_default(key: str, partitions: int) -> None:
     out = run_json("partition", "--partitions", str(partitions), "--", key)
@@ -193,7 +231,9 @@ def test_golden_no_key() -> None:
     assert_golden("partition-no-key.txt", run("partition", "--no-key").stdout)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.sampled_from([("int", 4), ("long", 8), ("short", 2)]).flatmap(
         lambda kind: st.tuples(
@@ -223,3 +263,27 @@ def test_a_smaller_count_describes_another_topic_not_a_shrink() -> None:
     assert (out["partition"], out["leader"], out["replicas"]) == (0, None, None)
     text = run("partition", "foobar", "--partitions", "2").stdout
     assert "Kafka cannot shrink a topic: 3 partitions stay 3." in " ".join(text.split())
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_numbers_are_never_cut_on_narrow_terminals(width: int) -> None:
+    env = {**STABLE_ENV, "COLUMNS": str(width)}
+    result = runner.invoke(app, ["partition", "--key-type", "int", "--", "-2147483648"], env=env)
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    results = [line.split()[-1] for line in result.stdout.splitlines() if "0x" in line]
+    assert "0x9747b288" in results  # the result column keeps whole values
+    for value in ("-65415266", "2082068382"):
+        assert value in result.stdout.split()
+
+
+def test_prose_stops_at_100_columns_and_long_keys_are_elided() -> None:
+    env = {**STABLE_ENV, "COLUMNS": "200"}
+    note = runner.invoke(app, ["partition", "--no-key"], env=env).stdout
+    assert max(len(line.rstrip()) for line in note.splitlines()) <= 100
+    key = "k" * 5000
+    out = runner.invoke(app, ["partition", key], env=env).stdout
+    assert len(out.splitlines()) < 40
+    assert "… 4,968 more bytes …" in out
+    assert "…(4,952 more characters)…" in out
+    assert key[:100] not in out

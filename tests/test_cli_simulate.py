@@ -38,15 +38,39 @@ def test_json_fields_for_the_default_run() -> None:
         "acked",
         "ack_offset",
         "ack_at_ms",
+        "fate",
         "failed",
         "controller_election",
         "leader_election",
         "metadata_refreshes",
         "ack_broker",
-        "acknowledged_then_lost",
-        "out_of_send_order",
+        "records",
+        "outcome",
+        "cluster",
         "events",
     ]
+    assert data["outcome"] == {"status": "acknowledged", "reason": "deduplicated-retry"}
+    [record] = data["records"]
+    assert record == {
+        "index": 0,
+        "key": "1",
+        "partition": 0,
+        "status": "acknowledged",
+        "attempts": data["attempts"],
+        "ack_offset": 0,
+        "acked_by": 4,
+        "ack_at_ms": data["ack_at_ms"],
+        "error": None,
+        "expired": False,
+        "copies": [0],
+        "committed": [0],
+        "in_final_log": True,
+        "final_leader": 4,
+        "lost": False,
+        "duplicated": False,
+        "reordered": False,
+        "kind": "deduplicated-retry",
+    }
     assert data["failed"] == {"broker": None, "controller": None, "isolated": None}
     assert (data["controller_election"], data["leader_election"]) == (None, None)
     assert data["metadata_refreshes"] == [
@@ -54,8 +78,7 @@ def test_json_fields_for_the_default_run() -> None:
         {"at_ms": 30013, "via_broker": 6, "leader_seen": 4},
     ]
     assert data["ack_broker"] == 4
-    assert data["acknowledged_then_lost"] == []
-    assert data["out_of_send_order"] == []
+    assert data["fate"] == {"outcome": "acknowledged", "at_ms": 30136, "error": None}
     assert data["scenario"] == "ack-loss"
     assert data["seed"] == 0
     assert data["settings"]["enable.idempotence"] is True
@@ -115,15 +138,29 @@ def test_acks_1_says_why_idempotence_is_off() -> None:
         ),
         (
             ["--set", "request.timeout.ms=-5"],
-            "error: --set request.timeout.ms: Input should be greater than 0 (got '-5')",
+            "error: --set request.timeout.ms: must be a Java INT from 1 to 2147483647 (got '-5')",
         ),
         (["--set", "acks"], "error: --set takes NAME=VALUE, got 'acks'"),
+        (
+            ["--set", "request.timeout.ms=200000", "--set", "delivery.timeout.ms=120000"],
+            "error: the KafkaProducer constructor throws ConfigException, so nothing is sent: "
+            "delivery.timeout.ms should be equal to or larger than linger.ms + "
+            "request.timeout.ms",
+        ),
     ],
 )
 def test_errors_exit_2_with_one_line(args: list[str], message: str) -> None:
     result = invoke("ack-loss", *args)
     assert result.exit_code == 2
     assert " ".join(result.stderr.split()) == message
+
+
+def test_an_unset_delivery_timeout_is_raised_as_kafka_does() -> None:
+    # The shipped file leaves delivery.timeout.ms at its default, unset: Kafka raises it to
+    # linger.ms + request.timeout.ms (KafkaProducer.configureDeliveryTimeout).
+    result = invoke("ack-loss", "--set", "request.timeout.ms=200000", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["settings"]["delivery.timeout.ms"] == 200_005
 
 
 def test_unknown_scenario_suggests() -> None:
@@ -171,3 +208,31 @@ def test_step_pauses_between_stages(
     assert len(answers) == 2  # after every stage but the last
     assert out.count("Enter for the next stage") == 2
     assert out.index("stage one") < out.index("Enter") < out.index("stage two")
+
+
+def test_a_split_vote_livelock_ends_and_says_what_kept_going() -> None:
+    data = as_json(
+        "broker-down",
+        "--with-controller",
+        "--set",
+        "controller.quorum.election.timeout.ms=1",
+        "--set",
+        "controller.quorum.election.backoff.max.ms=1",
+    )
+    # Kafka 4.1 has no backoff after a lost election: the standbys split every vote, nobody
+    # fences the dead leader and the record expires; the run then stops by itself.
+    stop = data["events"][-1]
+    assert (stop["type"], stop["reason"], stop["undecided"]) == ("RunStopped", "settled", 0)
+    assert {kind for kind, _ in stop["kept_going"]} >= {"PreVoteStarted", "ElectionLost"}
+    assert data["fate"]["outcome"] == "expired"
+
+
+def test_send_gives_up_after_max_block_ms() -> None:
+    data = as_json("ack-loss", "--set", "network.latency.ms=16000")
+    assert data["fate"] == {
+        "outcome": "failed",
+        "at_ms": 60000,
+        "error": "TimeoutException: Topic kafka-study-topic not present in metadata "
+        "after 60000 ms.",
+    }
+    assert data["settings"]["max.block.ms"] == 60000

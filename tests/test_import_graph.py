@@ -23,6 +23,8 @@ RENDER_MAY_IMPORT_FROM_SIM = frozenset(
         "kafkaretry.sim.kraft.views",
         "kafkaretry.sim.trace",
         "kafkaretry.sim.snapshot",
+        "kafkaretry.sim.analysis",
+        "kafkaretry.sim.analysis.model",
     }
 )
 

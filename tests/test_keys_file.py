@@ -57,7 +57,7 @@ def test_json_fields(backend: str) -> None:
     assert resize["moved_share"] == round(resize["moved_keys"] / 46, 6)
     assert sum(resize["after"]) == sum(resize["before"]) == 60
     clients = data["clients"]
-    assert clients["librdkafka"]["random"] == 1
+    assert clients["librdkafka"]["key_ignored"] == 1
 
 
 def test_bulk_partitions_match_single_key_command(backend: str) -> None:
@@ -158,7 +158,7 @@ def test_unreadable_and_misused_options(tmp_path: Path) -> None:
     assert _run("foo", "--resize", "6") == (
         2,
         "",
-        "error: --csv-column and --resize need --keys-file\n",
+        "error: --column and --resize need --keys-file\n",
     )
     assert _run("foo", "--keys-file", str(SMALL)) == (
         2,

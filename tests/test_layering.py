@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("rich", "typer", "yaml", "pydantic", "numpy")
+HEAVY = ("rich", "typer", "yaml", "pydantic", "numpy", "pyarrow", "duckdb")
 
 
 def _modules_after(statement: str) -> set[str]:
@@ -27,6 +27,10 @@ def _modules_after(statement: str) -> set[str]:
         "kafkaretry.loading",
         "kafkaretry.placing",
         "kafkaretry.sim.simulation",
+        "kafkaretry",
+        "kafkaretry.whatif.facts",
+        "kafkaretry.whatif.stats",
+        "kafkaretry.jsonstream",
     ],
 )
 def test_core_modules_import_no_ui_or_parsers(module: str) -> None:
@@ -43,7 +47,7 @@ def test_warm_partition_skips_yaml_and_pydantic(tmp_path: object) -> None:
     code = (
         "import sys, json\n"
         "from kafkaretry.cli import app\n"
-        "sys.argv = ['kafkaretry', 'partition', 'hello']\n"
+        "sys.argv = ['kafkaretry', 'partition', 'hello', '--client', 'every']\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
     )
@@ -57,6 +61,7 @@ def test_warm_partition_skips_yaml_and_pydantic(tmp_path: object) -> None:
     cold, warm = ({n.split(".")[0] for n in json.loads(r.stderr)} for r in runs)
     assert {"yaml", "pydantic"} <= cold  # the first run validates the file
     assert warm.isdisjoint({"yaml", "pydantic"})  # later runs use the cached topology
+    assert (cold | warm).isdisjoint({"numpy", "pyarrow", "duckdb"})  # one key needs no arrays
 
 
 def test_the_simulation_package_loads_no_ui_parser_or_numpy() -> None:

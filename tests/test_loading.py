@@ -27,7 +27,8 @@ def _partition(d: Data, index: int, **changes: Any) -> None:
 
 CASES: list[tuple[str, Callable[[Data], object], str]] = [
     ("negative time", lambda d: _fault(d, at_ms=-5),
-     "scenarios.ack-loss.faults[0].at_ms: Input should be greater than or equal to 0 (got -5)"),
+     "scenarios.ack-loss.faults[0].at_ms: must be a Java LONG from 0 to 9223372036854775807 "
+     "(got -5)"),
     ("unknown fault kind", lambda d: _fault(d, kind="explode"),
      "scenarios.ack-loss.faults[0]: Input tag 'explode' found using 'kind' does not match any "
      "of the expected tags: 'drop-response', 'drop-request', 'crash-broker', 'restart-broker', "
@@ -58,12 +59,13 @@ CASES: list[tuple[str, Callable[[Data], object], str]] = [
      "scenarios.lagging-follower.faults[0].broker: 9 is not a broker (brokers: [4, 5, 6])"),
     ("slow by nothing",
      lambda d: d["scenarios"]["lagging-follower"]["faults"][0].update(delay_ms=0),
-     "scenarios.lagging-follower.faults[0].delay_ms: Input should be greater than or equal "
-     "to 1 (got 0)"),
+     "scenarios.lagging-follower.faults[0].delay_ms: must be a Java INT from 1 to 2147483647 "
+     "(got 0)"),
     ("isolate on an unknown trigger",
-     lambda d: d["scenarios"]["broker-unreachable"]["faults"][0].update(when="later"),
-     "scenarios.broker-unreachable.faults[0].when: Input should be 'followers-copied' "
-     "(got 'later')"),
+     lambda d: d["scenarios"]["broker-unreachable"]["faults"][0].update(
+         when={"event": "later"}),
+     "scenarios.broker-unreachable.faults[0].when.event: Input should be 'sent', 'appended', "
+     "'replicated', 'acknowledged' or 'acknowledged-unreplicated' (got 'later')"),
     ("record on an unknown topic",
      lambda d: d["scenarios"]["ack-loss"]["record"].update(topic="nope"),
      "scenarios.ack-loss.record.topic: unknown topic (topics: kafka-study-topic)"),
@@ -106,7 +108,8 @@ def test_several_problems_are_listed(tmp_path: Path) -> None:
     assert caught.value.message == (
         f"{path}: 2 problems\n"
         "  producer.acks: Input should be 'all', '1' or '0' (got '2')\n"
-        "  scenarios.ack-loss.faults[0].at_ms: Input should be greater than or equal to 0 (got -1)"
+        "  scenarios.ack-loss.faults[0].at_ms: must be a Java LONG from 0 to "
+        "9223372036854775807 (got -1)"
     )
 
 

@@ -29,6 +29,7 @@ from kafkaretry.config.faults import (
     RestartBroker,
     RestartController,
     SlowBroker,
+    Trigger,
 )
 from kafkaretry.config.settings import ClusterConfig, NetworkConfig, ProducerConfig
 
@@ -54,4 +55,5 @@ __all__ = [
     "ScenarioModel",
     "SlowBroker",
     "TopicModel",
+    "Trigger",
 ]

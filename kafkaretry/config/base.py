@@ -3,18 +3,47 @@
 Kafka settings keep Kafka's own names (`request.timeout.ms`, `enable.idempotence`) through
 aliases, so the file teaches the real configuration keys; in Python each duration is an
 int whose name ends in `_ms`.
+
+Numbers and booleans are parsed as Kafka's ConfigDef.parseType parses them, from the file
+or from `--set` text: an INT or LONG is `Integer.parseInt`/`Long.parseLong` syntax (an
+optional sign and ASCII digits, nothing else: no `1_000`, no `1e3`, no `true`) within the
+Java type's range; a BOOLEAN is `true` or `false`, in any case (never `yes` or `1`).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-NonNegativeMs = Annotated[int, Field(ge=0)]
-PositiveMs = Annotated[int, Field(gt=0)]
-NodeId = Annotated[int, Field(ge=0)]
-INT_MAX = 2**31 - 1  # Java Integer.MAX_VALUE, ProducerConfig's default `retries`
+from kafkaretry.javanum import INT_MAX, LONG_MAX, parse_java_integer, shown
+
+__all__ = ["INT_MAX", "LONG_MAX", "Model", "shown"]
+
+
+def _java_number(kind: str, low: int, high: int) -> BeforeValidator:
+    return BeforeValidator(lambda value: parse_java_integer(value, kind, low, high))
+
+
+def _java_boolean(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text not in ("true", "false"):
+            raise ValueError("expected true or false (type BOOLEAN)")
+        return text == "true"
+    if value is not None and not isinstance(value, bool):
+        raise ValueError("expected true or false (type BOOLEAN)")
+    return value
+
+
+NonNegativeInt = Annotated[int, _java_number("INT", 0, INT_MAX)]
+PositiveInt = Annotated[int, _java_number("INT", 1, INT_MAX)]
+NonNegativeLong = Annotated[int, _java_number("LONG", 0, LONG_MAX)]
+PositiveLong = Annotated[int, _java_number("LONG", 1, LONG_MAX)]
+JavaBoolean = Annotated[bool, BeforeValidator(_java_boolean)]
+NonNegativeMs = NonNegativeInt
+PositiveMs = PositiveInt
+NodeId = NonNegativeInt  # node.id: an INT, at least 0
 
 
 class Model(BaseModel):

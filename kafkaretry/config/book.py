@@ -18,7 +18,8 @@ from pydantic import (
 from kafkaretry.config.base import Model, NodeId, NonNegativeMs
 from kafkaretry.config.faults import Fault
 from kafkaretry.config.settings import ClusterConfig, NetworkConfig, ProducerConfig
-from kafkaretry.partitioning.keys import KEY_TYPES
+from kafkaretry.errors import KeyParseError
+from kafkaretry.partitioning.keys import KEY_TYPES, serialize_key
 from kafkaretry.topology import PartitionSpec, TopicSpec, Topology
 
 _TOPIC_NAME = re.compile(r"[a-zA-Z0-9._-]{1,249}")  # Topic.validate: legal chars, max 249
@@ -157,6 +158,19 @@ class ScenarioBook(Model):
                 )
             for i, fault in enumerate(scenario.faults):
                 _check_fault_target(fault, (*where, "faults", i), brokers, controllers)
+            record = scenario.record
+            for i, fault in enumerate(scenario.faults):
+                if record.key is None and getattr(fault, "broker", None) == "partition-leader":
+                    raise InvalidReference(
+                        (*where, "faults", i, "broker"),
+                        "partition-leader needs a keyed record (a keyless record has no "
+                        "partition until the sticky partitioner picks one)",
+                    )
+            if record.key is not None:
+                try:
+                    serialize_key(record.key, record.key_type, "key_type")
+                except KeyParseError as exc:
+                    raise InvalidReference((*where, "record", "key"), exc.message) from None
         return self
 
     def topology(self) -> Topology:

@@ -10,25 +10,49 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BeforeValidator, Field
 
-from kafkaretry.config.base import Model, NodeId, NonNegativeMs
+from kafkaretry.config.base import (
+    INT_MAX,
+    Model,
+    NodeId,
+    NonNegativeLong,
+    PositiveInt,
+    PositiveLong,
+)
+
+
+class Trigger(Model):
+    """An event the fault waits for once it is armed at `at_ms` (it fires at most once).
+
+    sent: attempt `attempt` of the batch holding record `record` leaves the producer;
+    appended: its leader appends it; replicated: every live in-sync follower has copied
+    that append (with acks=all, before the leader can answer); acknowledged: the producer
+    gets record `record`'s acknowledgement; acknowledged-unreplicated: the producer gets an
+    acknowledgement, for record `record` or a later one, of an offset that no follower has
+    copied yet (possible with acks=1 only: acks=all waits for the ISR, acks=0 has no offset).
+    """
+
+    event: Literal["sent", "appended", "replicated", "acknowledged", "acknowledged-unreplicated"]
+    attempt: Annotated[int, Field(ge=1)] = 1
+    record: Annotated[int, Field(ge=0)] = 0
 
 
 class _Fault(Model):
-    at_ms: NonNegativeMs = 0
+    at_ms: NonNegativeLong = 0  # simulated time, a Java long like Kafka's clocks
+    when: Trigger | None = None  # None: strike at at_ms itself
 
 
 class DropResponse(_Fault):
     """The broker handles the request, but its response is lost on the way back."""
 
     kind: Literal["drop-response"]
-    attempt: Annotated[int, Field(ge=1)] = 1
+    attempt: PositiveInt = 1
 
 
 class DropRequest(_Fault):
     """The request is lost on the way to the broker: nothing is appended."""
 
     kind: Literal["drop-request"]
-    attempt: Annotated[int, Field(ge=1)] = 1
+    attempt: PositiveInt = 1
 
 
 def _node_or(symbol: str) -> Any:
@@ -36,7 +60,7 @@ def _node_or(symbol: str) -> Any:
 
     def check(value: Any) -> Any:
         if value == symbol or (
-            isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= INT_MAX
         ):
             return value
         raise ValueError(f"expected a node id (an integer >= 0) or '{symbol}'")
@@ -74,9 +98,6 @@ class IsolateBroker(_Fault):
     broker: Annotated[int | Literal["partition-leader"], _node_or("partition-leader")] = (
         "partition-leader"
     )
-    # followers-copied: from at_ms, wait until the broker's followers have fetched a batch
-    # the producer sent to it, and cut the host off before their next fetch reaches it.
-    when: Literal["followers-copied"] | None = None
 
 
 class Heal(_Fault):
@@ -91,8 +112,8 @@ class SlowBroker(_Fault):
 
     kind: Literal["slow-broker"]
     broker: NodeId
-    delay_ms: Annotated[int, Field(ge=1)]
-    duration_ms: Annotated[int, Field(ge=1)] | None = None  # None: to the end of the run
+    delay_ms: PositiveInt
+    duration_ms: PositiveLong | None = None  # None: to the end of the run
 
 
 Fault = Annotated[

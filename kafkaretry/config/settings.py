@@ -6,11 +6,21 @@ the simulation reads these models and never mutates them.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from kafkaretry.config.base import INT_MAX, Model, NonNegativeMs, PositiveMs
+from kafkaretry.config.base import (
+    INT_MAX,
+    JavaBoolean,
+    Model,
+    NonNegativeInt,
+    NonNegativeLong,
+    NonNegativeMs,
+    PositiveInt,
+    PositiveLong,
+    PositiveMs,
+)
 
 
 class ProducerConfig(Model):
@@ -18,28 +28,28 @@ class ProducerConfig(Model):
 
     acks: Literal["all", "1", "0"] = "all"  # KIP-679: `all` since 3.0
     # None = not set by the user; Kafka then enables idempotence unless acks/retries conflict.
-    enable_idempotence: bool | None = Field(None, alias="enable.idempotence")
-    retries: Annotated[int, Field(ge=0, le=INT_MAX)] = INT_MAX
-    max_in_flight: Annotated[int, Field(ge=1)] = Field(
-        5, alias="max.in.flight.requests.per.connection"
-    )
+    enable_idempotence: JavaBoolean | None = Field(None, alias="enable.idempotence")
+    retries: NonNegativeInt = INT_MAX
+    max_in_flight: PositiveInt = Field(5, alias="max.in.flight.requests.per.connection")
     request_timeout_ms: PositiveMs = Field(30_000, alias="request.timeout.ms")
     delivery_timeout_ms: PositiveMs = Field(120_000, alias="delivery.timeout.ms")
-    linger_ms: NonNegativeMs = Field(5, alias="linger.ms")  # KIP-1030: 5 since 4.0
-    batch_size: Annotated[int, Field(ge=0)] = Field(16_384, alias="batch.size")
-    retry_backoff_ms: NonNegativeMs = Field(100, alias="retry.backoff.ms")
-    retry_backoff_max_ms: NonNegativeMs = Field(1_000, alias="retry.backoff.max.ms")  # KIP-580
-    reconnect_backoff_ms: NonNegativeMs = Field(50, alias="reconnect.backoff.ms")
-    reconnect_backoff_max_ms: NonNegativeMs = Field(1_000, alias="reconnect.backoff.max.ms")
+    linger_ms: NonNegativeLong = Field(5, alias="linger.ms")  # KIP-1030: 5 since 4.0
+    batch_size: NonNegativeInt = Field(16_384, alias="batch.size")
+    retry_backoff_ms: NonNegativeLong = Field(100, alias="retry.backoff.ms")
+    retry_backoff_max_ms: NonNegativeLong = Field(1_000, alias="retry.backoff.max.ms")  # KIP-580
+    reconnect_backoff_ms: NonNegativeLong = Field(50, alias="reconnect.backoff.ms")
+    reconnect_backoff_max_ms: NonNegativeLong = Field(1_000, alias="reconnect.backoff.max.ms")
     # ClusterConnectionStates: a connection attempt that gets no answer is abandoned after
     # this, doubling per failed attempt (±20 % jitter) up to the .max.ms (CommonClientConfigs).
-    socket_connection_setup_timeout_ms: PositiveMs = Field(
+    socket_connection_setup_timeout_ms: PositiveLong = Field(
         10_000, alias="socket.connection.setup.timeout.ms"
     )
-    socket_connection_setup_timeout_max_ms: PositiveMs = Field(
+    socket_connection_setup_timeout_max_ms: PositiveLong = Field(
         30_000, alias="socket.connection.setup.timeout.max.ms"
     )
-    metadata_max_age_ms: PositiveMs = Field(300_000, alias="metadata.max.age.ms")
+    metadata_max_age_ms: PositiveLong = Field(300_000, alias="metadata.max.age.ms")
+    # How long send() may block in KafkaProducer.waitOnMetadata (ConfigDef: long, >= 0).
+    max_block_ms: NonNegativeLong = Field(60_000, alias="max.block.ms")
 
     @field_validator("acks", mode="before")
     @classmethod
@@ -69,12 +79,14 @@ class ClusterConfig(Model):
     # another voter after this backoff, which is how brokers find a new active controller.
     quorum_retry_backoff_ms: NonNegativeMs = Field(20, alias="controller.quorum.retry.backoff.ms")
     # KRaftConfigs.METADATA_MAX_IDLE_INTERVAL_MS_DEFAULT: the active controller appends a NoOpRecord
-    # this often, so parked metadata fetches return and brokers learn the new high watermark.
+    # this often, so the voters' fetches keep returning (their fetch timeout measures from it).
     metadata_max_idle_interval_ms: PositiveMs = Field(500, alias="metadata.max.idle.interval.ms")
-    replica_lag_time_max_ms: PositiveMs = Field(30_000, alias="replica.lag.time.max.ms")
+    replica_lag_time_max_ms: PositiveLong = Field(30_000, alias="replica.lag.time.max.ms")
     replica_fetch_wait_max_ms: NonNegativeMs = Field(500, alias="replica.fetch.wait.max.ms")
-    min_insync_replicas: Annotated[int, Field(ge=1)] = Field(1, alias="min.insync.replicas")
-    unclean_leader_election_enable: bool = Field(False, alias="unclean.leader.election.enable")
+    min_insync_replicas: PositiveInt = Field(1, alias="min.insync.replicas")
+    unclean_leader_election_enable: JavaBoolean = Field(
+        False, alias="unclean.leader.election.enable"
+    )
 
 
 class NetworkConfig(Model):

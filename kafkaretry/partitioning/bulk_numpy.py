@@ -9,13 +9,16 @@ Only imported when numpy is installed (`pip install 'kafkaretry[fast]'`).
 from __future__ import annotations
 
 import itertools
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from kafkaretry.partitioning.murmur2 import SEED, M
+from kafkaretry.partitioning.hashes import fnv1a_32
+from kafkaretry.partitioning.murmur2 import SEED, M, murmur2
 
 U8 = NDArray[np.uint8]
 U32 = NDArray[np.uint32]
@@ -101,8 +104,25 @@ def gather(batch: KeyBatch, starts: I64, length: int) -> U8:
     return items[starts].view(np.uint8).reshape(-1, length)
 
 
+# A column-at-a-time kernel pays NumPy's per-call overhead (~µs) once per column, so for a
+# few very long keys it is ~20x slower than hashing each key in plain Python, which is
+# linear in the bytes. Such groups are hashed row by row.
+ROWWISE_MAX_ROWS = 64
+ROWWISE_MIN_LENGTH = 256
+
+
+def rowwise(mat: U8) -> bool:
+    return bool(mat.shape[0] < ROWWISE_MAX_ROWS and mat.shape[1] >= ROWWISE_MIN_LENGTH)
+
+
+def each_row(mat: U8, fn: Callable[[bytes], int]) -> U32:
+    return np.array([fn(row.tobytes()) for row in mat], dtype=np.uint32)
+
+
 def murmur2_rows(mat: U8) -> U32:
     """Utils.murmur2 of every row of an (n, L) byte matrix, as uint32 bit patterns."""
+    if rowwise(mat):
+        return each_row(mat, lambda data: murmur2(data) & 0xFFFFFFFF)
     n, length = mat.shape
     h = np.full(n, (SEED ^ length) & 0xFFFFFFFF, dtype=np.uint32)
     body = length & ~3
@@ -130,6 +150,8 @@ def murmur2_rows(mat: U8) -> U32:
 
 def fnv1a_rows(mat: U8) -> U32:
     """FNV-1a 32 of every row: xor the byte, then multiply, byte by byte."""
+    if rowwise(mat):
+        return each_row(mat, fnv1a_32)
     h = np.full(mat.shape[0], _FNV_OFFSET, dtype=np.uint32)
     for j in range(mat.shape[1]):
         h ^= mat[:, j]
@@ -139,6 +161,8 @@ def fnv1a_rows(mat: U8) -> U32:
 
 def crc32_rows(mat: U8) -> U32:
     """zlib.crc32 of every row, table-driven one byte column at a time."""
+    if rowwise(mat):
+        return each_row(mat, zlib.crc32)
     h = np.full(mat.shape[0], 0xFFFFFFFF, dtype=np.uint32)
     for j in range(mat.shape[1]):
         h = _CRC_TABLE[(h ^ mat[:, j]) & np.uint32(0xFF)] ^ (h >> np.uint32(8))

@@ -17,7 +17,7 @@ from typing import Any, Protocol, Self
 
 from kafkaretry.errors import KeyFileError
 from kafkaretry.partitioning.keysource import Chunk, KeySource
-from kafkaretry.partitioning.stats import chi2_uniform
+from kafkaretry.partitioning.skew import UNEVEN_P, SkewDiagnosis, diagnose
 from kafkaretry.partitioning.tally import HotKey, Plan, PyKeyTable, Summaries, Summary
 
 MAX_DISTINCT = 2_000_000  # ~70 MB as numpy rows, ~300 MB as a Python Counter
@@ -60,6 +60,8 @@ class Distribution:
     distinct_min: int
     hot: list[HotKey]
     hot_error: int
+    ranked: list[HotKey]  # the most frequent keys, at least every heavy one (skew.py)
+    null_keys: int = 0  # Parquet/Arrow cells without a key: not hashed, not counted
 
     @property
     def distinct(self) -> int | None:
@@ -73,17 +75,22 @@ class Distribution:
     def skew(self) -> float:
         return max(self.records.counts) / self.expected
 
+    def diagnosis(self) -> SkewDiagnosis:
+        keys = self.keys.counts if self.keys else None
+        return diagnose(self.records.counts, keys, self.ranked)
+
     def to_json(self) -> dict[str, Any]:
         from kafkaretry.partitioning.keys import key_text
 
-        chi2 = chi2_uniform(self.records.counts)
-        keys_chi2 = chi2_uniform(self.keys.counts) if self.keys else None
+        diag = self.diagnosis()
+        chi2, keys_chi2 = diag.records_chi2, diag.distinct_chi2
         return {
             "topic": self.topic,
             "partitions": self.plan.partitions,
             "key_type": self.key_type,
             "source": self.source,
             "keys": self.records.total,
+            "null_keys": self.null_keys,
             "distinct_keys": self.distinct,
             "distinct_keys_min": self.distinct_min,
             "counts": self.records.counts,
@@ -91,7 +98,15 @@ class Distribution:
             "skew": round(self.skew, 4),
             "chi2": round(chi2[0], 3) if chi2 else None,
             "chi2_p": chi2[1] if chi2 else None,
+            "distinct_chi2": round(keys_chi2[0], 3) if keys_chi2 else None,
             "distinct_chi2_p": keys_chi2[1] if keys_chi2 else None,
+            "spread": spread(diag),
+            "heavy_key_min": diag.heavy_min,
+            "heavy_keys": len(diag.heavy),
+            "heavy_share": _share(diag.heavy_records, diag.records),
+            "skew_without_heavy": (
+                None if diag.skew_without_heavy is None else round(diag.skew_without_heavy, 4)
+            ),
             "hot_keys": [
                 {"key": key_text(h.key, self.key_type), "count": h.count, "partition": h.partition}
                 for h in self.hot
@@ -100,6 +115,16 @@ class Distribution:
             "resize": [resize_json(self, m) for m in self.plan.resizes],
             "clients": clients_json(self),
         }
+
+
+def spread(diag: SkewDiagnosis) -> str:
+    """even, heavy_keys (a few keys carry the imbalance) or uneven_keys (the hash's spread)."""
+    if diag.heavy_carry:
+        return "heavy_keys"
+    even = diag.even_keys
+    if even is None:  # distinct keys overflowed: only the record-level test is left
+        even = diag.records_chi2 is None or diag.records_chi2[1] >= UNEVEN_P
+    return "even" if even else "uneven_keys"
 
 
 def _share(part: int, whole: int | None) -> float | None:
@@ -129,7 +154,7 @@ def clients_json(dist: Distribution) -> dict[str, Any]:
         rec, keys = dist.records, dist.keys
         out[name] = {
             "counts": rec.client_counts[name],
-            "random": rec.client_random[name],
+            "key_ignored": rec.client_ignored[name],
             "differs_keys": keys.client_differs[name] if keys else None,
             "differs_records": rec.client_differs[name],
             "differs_share": _share(rec.client_differs[name], rec.total),
@@ -169,6 +194,8 @@ def analyse(
     if table is None or (streamed is None and table.size() == 0):
         raise KeyFileError(f"{source.name} has no keys: put one key per line")
     summaries = table.summarize(plan) if streamed is None else None
+    # Every heavy key holds >= 1/(10n) of the records, so there are at most 10n of them.
+    ranked = table.top(max(top, 10 * plan.partitions), plan.partitions)
     return Distribution(
         topic=topic,
         key_type=source.key_type,
@@ -177,6 +204,8 @@ def analyse(
         records=summaries.records if summaries else streamed,  # type: ignore[arg-type]
         keys=summaries.keys if summaries else None,
         distinct_min=summaries.keys.total if summaries else distinct_min,
-        hot=table.top(top, plan.partitions),
+        hot=ranked[:top],
         hot_error=hot_error,
+        ranked=ranked,
+        null_keys=source.null_keys,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from kafkaretry.errors import KeyParseError
+from kafkaretry.javanum import shown
 
 _INTEGER: Final = re.compile(r"[+-]?[0-9]+")  # Java's Integer.parseInt / Long.parseLong syntax
 _UUID: Final = re.compile(
@@ -37,45 +38,51 @@ KEY_TYPES: Final[dict[str, KeyType]] = {
 }
 
 
-def serialize_key(text: str, key_type: str) -> bytes:
-    """The bytes Kafka's serializer for `key_type` produces for `text`, or KeyParseError."""
+_DIGITS_MAX = 30  # more than a Java long has: refused before Python parses it
+
+
+def serialize_key(text: str, key_type: str, source: str = "--key-type") -> bytes:
+    """The bytes Kafka's serializer for `key_type` produces for `text`, or KeyParseError.
+
+    `source` names where the key type was given (the `--key-type` flag by default, or a
+    scenario's `key_type`), so the message blames what the user really wrote.
+    """
     kind = KEY_TYPES[key_type]
     if kind.width:
-        return _serialize_integer(text, kind)
+        return _serialize_integer(text, kind, source)
     if key_type == "uuid":
         if not _UUID.fullmatch(text.strip()):
-            raise KeyParseError(f"key {text!r} is not a UUID (expected 8-4-4-4-12 hex digits)")
+            raise KeyParseError(f"key {shown(text)} is not a UUID (expected 8-4-4-4-12 hex digits)")
         # UUIDSerializer writes UUID.toString(): lower-case, hyphenated.
         return str(uuid.UUID(text.strip())).encode()
     if key_type == "bytes":
-        return _parse_hex(text)
+        return _parse_hex(text, source)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:  # lone surrogates from a badly decoded argv
-        raise KeyParseError(f"key {text!r} cannot be encoded as UTF-8: {exc.reason}") from None
+        raise KeyParseError(f"key {shown(text)} cannot be encoded as UTF-8: {exc.reason}") from None
 
 
-def _serialize_integer(text: str, kind: KeyType) -> bytes:
+def _serialize_integer(text: str, kind: KeyType, source: str) -> bytes:
     stripped = text.strip()
-    if not _INTEGER.fullmatch(stripped):
-        raise KeyParseError(f"key {text!r} is not an integer (--key-type {kind.name})")
-    value = int(stripped)
     bits = kind.width * 8
     low, high = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
-    if not low <= value <= high:
+    if not _INTEGER.fullmatch(stripped[: _DIGITS_MAX + 1]):
+        raise KeyParseError(f"key {shown(text)} is not an integer ({source} {kind.name})")
+    if len(stripped) > _DIGITS_MAX or not low <= int(stripped) <= high:
         raise KeyParseError(
-            f"key {text!r} is out of range for --key-type {kind.name} ({low} to {high})"
+            f"key {shown(text)} is out of range for {source} {kind.name} ({low} to {high})"
         )
-    return value.to_bytes(kind.width, "big", signed=True)
+    return int(stripped).to_bytes(kind.width, "big", signed=True)
 
 
-def _parse_hex(text: str) -> bytes:
+def _parse_hex(text: str, source: str) -> bytes:
     cleaned = text.strip().removeprefix("0x").removeprefix("0X").replace(" ", "").replace(":", "")
     try:
         return bytes.fromhex(cleaned)
     except ValueError:
         raise KeyParseError(
-            f"key {text!r} is not hex bytes (--key-type bytes takes e.g. 0a1b or 0a:1b)"
+            f"key {shown(text)} is not hex bytes ({source} bytes takes e.g. 0a1b or 0a:1b)"
         ) from None
 
 

@@ -1,4 +1,5 @@
-"""Reading a keys file in bounded chunks: one key per line, or one column of a CSV.
+"""Reading a keys file in bounded chunks: one key per line, one column of a CSV, or one
+column of a Parquet or Arrow IPC file (`columnar.py`, recognised by its magic bytes).
 
 A line is a key exactly as `StringSerializer` would send it: the UTF-8 bytes between two
 line breaks. A trailing \\r (a file written on Windows) and a UTF-8 byte order mark are not
@@ -10,19 +11,22 @@ from __future__ import annotations
 
 import csv
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kafkaretry.errors import KeyFileError, KeyParseError
+from kafkaretry.partitioning.columnar import ArrowKeys, ColumnReader, sniff
 from kafkaretry.partitioning.keys import serialize_key
 
 CHUNK_BYTES = 32 << 20  # 32 MiB: about 1.3M keys of 24 bytes per chunk
 CSV_ROWS_PER_CHUNK = 200_000
 _BOM = b"\xef\xbb\xbf"
 
-Chunk = bytes | list[bytes]  # bytes: newline-terminated UTF-8 lines; list: serialized keys
+# bytes: newline-terminated UTF-8 lines; list: serialized keys; ArrowKeys: a Parquet/Arrow batch
+Chunk = bytes | list[bytes] | ArrowKeys
 
 
 class KeySource:
@@ -34,9 +38,15 @@ class KeySource:
         self.key_type = key_type
         self.csv_column = csv_column
         self.bytes_read = 0
+        self._line = 0  # the line the current CSV row ends on
         self.total_bytes = None if path == "-" else _size(path)
+        self.null_keys = 0  # columnar files only: cells without a key are not hashed
 
     def chunks(self) -> Iterator[Chunk]:
+        kind = None if self.path == "-" else self._sniff()
+        if kind is not None:
+            yield from self._columnar_chunks(kind)
+            return
         with self._open() as stream:
             if self.csv_column is not None:
                 yield from self._csv_chunks(stream, self.csv_column)
@@ -44,6 +54,30 @@ class KeySource:
                 yield from self._line_chunks(stream)
             else:
                 yield from self._typed_chunks(stream)
+
+    def _sniff(self) -> str | None:
+        # Parquet and Arrow files are read by seeking (their footer comes last), so only a
+        # regular file can be one; a pipe or FIFO is read once, as text, and never re-opened.
+        try:
+            if not stat.S_ISREG(os.stat(self.path).st_mode):
+                return None
+        except OSError as exc:
+            raise KeyFileError(_unreadable(self.name, exc)) from None
+        with self._open() as stream:
+            try:
+                return sniff(stream.read(8))
+            except OSError as exc:
+                raise KeyFileError(_unreadable(self.name, exc)) from None
+
+    def _columnar_chunks(self, kind: str) -> Iterator[Chunk]:
+        reader = ColumnReader(self.path, kind, self.csv_column, self.key_type)
+        for keys in reader.batches():
+            self.null_keys = reader.nulls
+            if reader.total_rows and self.total_bytes:
+                self.bytes_read = self.total_bytes * reader.rows_read // reader.total_rows
+            yield keys
+        self.null_keys = reader.nulls
+        self.bytes_read = self.total_bytes or 0
 
     @contextmanager
     def _open(self) -> Iterator[BinaryIO]:
@@ -113,7 +147,8 @@ class KeySource:
         return keys
 
     def _csv_chunks(self, stream: BinaryIO, column: str) -> Iterator[Chunk]:
-        reader = csv.reader(self._decoded_lines(stream))
+        # strict: a quote left open is an error, not two rows silently merged into one key.
+        reader = self._checked(csv.reader(self._decoded_lines(stream), strict=True))
         header = next(reader, None)
         if header is None:
             return
@@ -129,15 +164,38 @@ class KeySource:
                 continue  # csv's blank line
             if index >= len(row):
                 raise KeyFileError(
-                    f"{self.name}, line {reader.line_num}: {len(row)} field(s), "
+                    f"{self.name}, line {self._line}: {len(row)} field(s), "
                     f"no value for column {column!r}"
                 )
-            rows.append((reader.line_num, row[index]))
+            rows.append((self._line, row[index]))
             if len(rows) == CSV_ROWS_PER_CHUNK:
                 yield self._serialize_rows(rows)
                 rows = []
         if rows:
             yield self._serialize_rows(rows)
+
+    def _checked(self, reader: Any) -> Iterator[list[str]]:
+        """The reader's rows; a csv.Error becomes a KeyFileError naming the row's first line."""
+        self._line = 0
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    problem = (
+                        f"a CSV field longer than {csv.field_size_limit()} characters; "
+                        "no key is that long"
+                    )
+                elif "unexpected end of data" in str(exc):
+                    problem = "a quoted CSV field opened here is never closed"
+                else:
+                    problem = f"not valid CSV ({exc})"
+                raise KeyFileError(f"{self.name}, line {start}: {problem}") from None
+            self._line = reader.line_num
+            yield row
 
     def _serialize_rows(self, rows: list[tuple[int, str]]) -> list[bytes]:
         keys = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kafkaretry.partitioning.clients import client_partitions
+from kafkaretry.partitioning.clients import client_names, client_partitions
 from kafkaretry.partitioning.keys import display_key, serialize_key
 from kafkaretry.partitioning.murmur2 import Murmur2Trace, murmur2_trace
 from kafkaretry.topology import PartitionSpec, TopicSpec
@@ -71,26 +71,6 @@ def place_key(
         murmur=trace,
         partition=partition,
         spec=spec,
-        clients=client_partitions(data, count, clients or []),
+        clients=client_partitions(data, count, client_names(clients or [])),
         existing_partitions=existing,
     )
-
-
-def keyless_json(topic: TopicSpec, partitions: int) -> dict[str, Any]:
-    """--no-key --json: there is no hash to show, only which rule picks the partition."""
-    return {
-        "topic": topic.name,
-        "partitions": partitions,
-        "key": None,
-        "partition": None,
-        "partitioner": "built-in uniform sticky (KIP-794)",
-        "sticky_switch_bytes": 16384,
-        "adaptive": True,
-        "eligible_partitions": [p.id for p in topic.partitions if p.leader is not None],
-        "clients": {
-            "java": "sticky: switch after batch.size bytes, weighted to shorter queues",
-            "librdkafka": "sticky for sticky.partitioning.linger.ms (10 ms), then random",
-            "sarama": "random partition per record",
-            "kafkajs": "round-robin over partitions with a leader",
-        },
-    }

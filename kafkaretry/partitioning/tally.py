@@ -14,7 +14,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kafkaretry.partitioning.clients import CLIENTS
+from kafkaretry.partitioning.clients import resolve
+from kafkaretry.partitioning.columnar import ArrowKeys
+from kafkaretry.partitioning.keysource import Chunk
 from kafkaretry.partitioning.murmur2 import murmur2, to_positive
 
 
@@ -35,7 +37,7 @@ class Summary:
     after: dict[int, list[int]]  # resize target → totals per new partition
     stay: dict[int, list[int]]  # resize target → totals that keep their partition
     client_counts: dict[str, list[int]]
-    client_random: dict[str, int]  # keys the client does not hash (librdkafka: empty key)
+    client_ignored: dict[str, int]  # placed without the key (round-robin, random, sticky)
     client_differs: dict[str, int]  # placed somewhere else than the Java producer would
 
     @classmethod
@@ -46,7 +48,7 @@ class Summary:
             after={m: [0] * m for m in plan.resizes},
             stay={m: [0] * min(n, m) for m in plan.resizes},
             client_counts={c: [0] * n for c in plan.clients},
-            client_random=dict.fromkeys(plan.clients, 0),
+            client_ignored=dict.fromkeys(plan.clients, 0),
             client_differs=dict.fromkeys(plan.clients, 0),
         )
 
@@ -57,7 +59,7 @@ class Summary:
             _add_into(self.stay[m], other.stay[m])
         for name, values in other.client_counts.items():
             _add_into(self.client_counts[name], values)
-            self.client_random[name] += other.client_random[name]
+            self.client_ignored[name] += other.client_ignored[name]
             self.client_differs[name] += other.client_differs[name]
 
     @property
@@ -96,7 +98,9 @@ class PyKeyTable:
     counts: Counter[bytes] = field(default_factory=Counter)
 
     @classmethod
-    def from_chunk(cls, chunk: bytes | list[bytes]) -> PyKeyTable:
+    def from_chunk(cls, chunk: Chunk) -> PyKeyTable:
+        if isinstance(chunk, ArrowKeys):
+            return cls(Counter(chunk.to_list()))
         if isinstance(chunk, bytes):
             keys = chunk.split(b"\n")
             keys.pop()  # every line ends in \n: the last piece is empty
@@ -119,6 +123,7 @@ class PyKeyTable:
     def summarize(self, plan: Plan) -> Summaries:
         records, keys = Summary.empty(plan), Summary.empty(plan)
         n = plan.partitions
+        partitioners = [resolve(name) for name in plan.clients]
         for key, count in self.counts.items():
             h = to_positive(murmur2(key))
             p = h % n
@@ -129,8 +134,8 @@ class PyKeyTable:
                     summary.after[m][q] += weight
                     if q == p:
                         summary.stay[m][p] += weight
-            for name in plan.clients:
-                c = CLIENTS[name](key, n)
+            for name, partitioner in zip(plan.clients, partitioners, strict=True):
+                c = partitioner.place(key, n)
                 for summary, weight in ((records, count), (keys, 1)):
                     _count_client(summary, name, p, c, weight)
         return Summaries(records, keys)
@@ -152,7 +157,7 @@ def hot_order(item: tuple[bytes, int]) -> tuple[int, bytes]:
 
 def _count_client(summary: Summary, name: str, java: int, placed: int | None, weight: int) -> None:
     if placed is None:
-        summary.client_random[name] += weight
+        summary.client_ignored[name] += weight
         summary.client_differs[name] += weight
         return
     summary.client_counts[name][placed] += weight

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kafkaretry.partitioning import bulk_numpy as bn
+from kafkaretry.partitioning.bulk_clients import place_rows
+from kafkaretry.partitioning.clients import resolve
+from kafkaretry.partitioning.columnar import ArrowKeys
+from kafkaretry.partitioning.keysource import Chunk
 from kafkaretry.partitioning.tally import HOT_MIN, HotKey, Plan, Summaries, Summary
+from kafkaretry.vectorised import arrow_keys_batch
 
 THREADS = max(1, min(4, os.cpu_count() or 1))
 Group = tuple[bn.U8, bn.U32, bn.I64]  # rows (keys of one length), murmur2 per row, counts
@@ -24,10 +29,13 @@ class NumpyKeyTable:
     groups: dict[int, Group] = field(default_factory=dict)
 
     @classmethod
-    def from_chunk(cls, chunk: bytes | list[bytes]) -> NumpyKeyTable:
-        batch = (
-            bn.batch_from_lines(chunk) if isinstance(chunk, bytes) else bn.batch_from_keys(chunk)
-        )
+    def from_chunk(cls, chunk: Chunk) -> NumpyKeyTable:
+        if isinstance(chunk, ArrowKeys):
+            batch = arrow_keys_batch(chunk)
+        elif isinstance(chunk, bytes):
+            batch = bn.batch_from_lines(chunk)
+        else:
+            batch = bn.batch_from_keys(chunk)
         work = bn.length_groups(batch)
         # NumPy releases the GIL inside gathers, sorts and ufuncs, so two threads over
         # length groups use both cores of a small machine.
@@ -116,20 +124,13 @@ def _group_summary(plan: Plan, mat: bn.U8, hashes: bn.U32, weights: bn.I64 | Non
         kept_w = None if weights is None else weights[kept]
         out.stay[m] = bn.as_ints(bn.weighted_bincount(java[kept], kept_w, min(n, m)))
     total = len(hashes) if weights is None else int(weights.sum())
+    done: dict[str, bn.U32] = {}
     for name in plan.clients:
-        if name == "librdkafka" and mat.shape[1] == 0:  # empty key: sticky/random, not hashed
-            out.client_random[name] = out.client_differs[name] = total
+        placed = place_rows(resolve(name), mat, hashes, n, done)
+        if placed is None:
+            out.client_ignored[name] = out.client_differs[name] = total
             continue
-        placed = _client_partitions(name, mat, hashes, n)
         out.client_counts[name] = bn.as_ints(bn.weighted_bincount(placed, weights, n))
         differs = placed != java
         out.client_differs[name] = int(differs.sum() if weights is None else weights[differs].sum())
     return out
-
-
-def _client_partitions(name: str, mat: bn.U8, hashes: bn.U32, n: int) -> bn.I64:
-    if name == "sarama":
-        return bn.sarama_mod(bn.fnv1a_rows(mat), n)
-    if name == "librdkafka":
-        return (bn.crc32_rows(mat) % np.uint32(n)).astype(np.int64)
-    return bn.positive_mod(hashes, n)  # kafkajs: Java-compatible murmur2

@@ -1,68 +1,25 @@
 """The turning points of a run, as a rule table: which event opens which part of the story.
 
 Each rule fires at most once, at the first event it matches, so any scenario (the shipped
-ones or a user's) gets headings from what actually happened, never from its name.
+ones or a user's) gets headings from what actually happened, never from its name. A title
+may only state what the run's analysis confirms: "retries" needs a later attempt, "elects"
+needs a committed election, "acknowledges" needs acks other than 0. The production failures'
+rules (failure_chapters.py) join the table, with predicates that keep them and these apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Any
-
+from kafkaretry.render.chapter_rule import ChapterRule, Context
+from kafkaretry.render.failure_chapters import (
+    FAILURE_RULES,
+    acked_before_first,
+    idle_leader_crash,
+    live_follower_crash,
+)
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.kraft import events as k
 
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What the rules may look at besides the event itself."""
-
-    topic: str
-    partition: int  # the first record's partition
-    first_epoch: int  # its leader epoch in the producer's first metadata
-    # Kept up to date as the events go by (`follow`): who leads that partition as far as the
-    # story has shown (-1: unknown), records sent but not yet resolved, brokers that crashed.
-    leader: int = -1
-    unresolved: int = 0
-    down: frozenset[int] = frozenset()
-    first_resolved: bool = False  # record 0 (the story's record) acknowledged, failed or expired
-    last_appended: int = 0  # the highest batch id the leader of that partition appended
-
-
-def follow(context: Context, event: ev.TraceEvent) -> Context:
-    """The context after `event`: rules see the story as it stands before each event."""
-    match event:
-        case ev.RecordPartitioned():
-            return replace(context, unresolved=context.unresolved + 1)
-        case ev.RecordAcknowledged() | ev.RecordExpired() | ev.RecordFailed():
-            first = context.first_resolved or event.record == 0
-            return replace(context, unresolved=context.unresolved - 1, first_resolved=first)
-        case ev.RecordAppended(topic=t, partition=p, batch=b) if (t, p) == (
-            context.topic,
-            context.partition,
-        ):
-            return replace(context, last_appended=max(context.last_appended, b))
-        case k.BrokerCrashed(broker=b):
-            return replace(context, down=context.down | {b})
-        case k.PartitionLeaderElected(topic=t, partition=p, new_leader=new) if (t, p) == (
-            context.topic,
-            context.partition,
-        ):
-            return replace(context, leader=new)
-        case _:
-            return context
-
-
-@dataclass(frozen=True, slots=True)
-class ChapterRule:
-    kind: type
-    title: Callable[[Any], str]
-    when: Callable[[Any, Context], bool] = lambda event, context: True
-    show_cluster: bool = True  # an overview tree (runs with a failure only)
-    # Show that tree at the first moment with this event (e.g. once the records commit).
-    cluster_on: type | None = None
-    numbered: bool = True  # False: a turn within the current stage, not a new one
+__all__ = ["RULES", "ChapterRule", "ChapterTracker", "Context"]
 
 
 def _sees_new_leader(event: ev.MetadataReceived, context: Context) -> bool:
@@ -71,78 +28,164 @@ def _sees_new_leader(event: ev.MetadataReceived, context: Context) -> bool:
     )
 
 
-def leader_of_record(broker: int, context: Context) -> bool:
-    return context.leader < 0 or broker == context.leader
+def _broker_crash(e: k.BrokerCrashed, c: Context) -> str:
+    title = f"Broker {e.broker} fails"
+    retried = [
+        r
+        for r in c.analysis.records
+        if any(a.at_ms > e.at_ms and a.attempt > 1 for a in r.attempts)
+        and any(a.at_ms <= e.at_ms for a in r.attempts)
+    ]
+    if retried:
+        title += (
+            ". The producer keeps retrying the SAME partition: the batch is bound to it; "
+            "only the broker it is sent to can change"
+        )
+    return title
+
+
+def _controller_crash(e: k.ControllerCrashed, c: Context) -> str:
+    same = any(at == e.at_ms for at, _ in c.analysis.cluster.broker_crashes)
+    if same:
+        return f"… and the active controller (controller {e.controller}) fails at the same moment"
+    return f"The active controller (controller {e.controller}) fails"
+
+
+def _controller_crash_numbered(e: k.ControllerCrashed, c: Context) -> bool:
+    return e.was_active and not any(at == e.at_ms for at, _ in c.analysis.cluster.broker_crashes)
+
+
+def _controller_crash_joined(e: k.ControllerCrashed, c: Context) -> bool:
+    return e.was_active and any(at == e.at_ms for at, _ in c.analysis.cluster.broker_crashes)
+
+
+def _fetch_timeout(e: k.FetchTimeoutExpired, c: Context) -> str:
+    cluster = c.analysis.cluster
+    if any(el.at_ms >= e.at_ms for el in cluster.controller_elections):
+        return (
+            "The standby controllers notice the silence and elect a new active "
+            "controller by Raft (pre-vote, then vote)"
+        )
+    if cluster.no_quorum_at_ms is not None:
+        return (
+            "The standby controllers notice the silence, but fewer than a majority of "
+            "controllers are alive: no new active controller can be elected"
+        )
+    return "A standby controller notices the silence (controller.quorum.fetch.timeout.ms)"
+
+
+def _uncommitted_at(e: k.BrokerFenced, c: Context) -> bool:
+    return any(at == e.at_ms for at, *_ in c.analysis.cluster.uncommitted_leader_changes)
+
+
+def _fenced_uncommitted(e: k.BrokerFenced, c: Context) -> str:
+    return (
+        f"The active controller fences broker {e.broker} and elects new leaders, but these "
+        "records never commit: a majority of controllers never has them"
+    )
+
+
+def _fenced(e: k.BrokerFenced, c: Context) -> str:
+    changes = [ch for ch in c.analysis.cluster.leader_changes if ch.decided_at_ms == e.at_ms]
+    title = f"The active controller fences broker {e.broker}"
+    if any(ch.unclean for ch in changes):
+        title += " and elects new leaders, one outside the ISR"
+    elif any(ch.new_leader >= 0 for ch in changes):
+        title += " and elects new leaders from the ISR"
+    if any(ch.new_leader < 0 for ch in changes):
+        title += "; a partition is left with no eligible leader"
+    return title
+
+
+def _timed_out(e: ev.ProduceRequestTimedOut, c: Context) -> str:
+    retried = any(a.attempt > e.attempt for r in c.batch_records(e.batch) for a in r.attempts)
+    title = "No answer within request.timeout.ms"
+    return title + (": the producer retries the same batch" if retried else "")
+
+
+def _acknowledged(e: ev.RecordAcknowledged, c: Context) -> str:
+    if c.analysis.acks == 0:
+        return f"The send of {c.record_word(e.record)} completes without any answer (acks=0)"
+    return f"Broker {e.broker} acknowledges {c.record_word(e.record)}"
+
+
+def _failed(e: ev.RecordFailed, c: Context) -> str:
+    retries = " (retries=0)" if c.analysis.retries == 0 else ""
+    return (
+        f"The producer gives up on {c.record_word(e.record)}{retries}: the callback gets {e.error}"
+    )
 
 
 RULES: tuple[ChapterRule, ...] = (
     ChapterRule(
         k.BrokerCrashed,
-        lambda e: (
-            f"Broker {e.broker} fails. The producer keeps retrying the SAME partition: "
-            "the batch is bound to it; only the broker it is sent to can change"
-        ),
-        when=lambda e, c: leader_of_record(e.broker, c) and c.unresolved > 0,
+        _broker_crash,
+        when=lambda e, c: not idle_leader_crash(e, c) and not live_follower_crash(e, c),
     ),
     ChapterRule(
-        k.ControllerCrashed,
-        lambda e: (
-            f"… and the active controller (controller {e.controller}) fails at the same moment"
-        ),
-        when=lambda e, c: e.was_active,
-        numbered=False,
+        k.ControllerCrashed, _controller_crash, when=_controller_crash_joined, numbered=False
     ),
+    ChapterRule(k.ControllerCrashed, _controller_crash, when=_controller_crash_numbered),
+    ChapterRule(k.FetchTimeoutExpired, _fetch_timeout, show_cluster=False),
     ChapterRule(
-        k.FetchTimeoutExpired,
-        lambda e: (
-            "The standby controllers notice the silence and elect a new active "
-            "controller by Raft (pre-vote, then vote)"
+        k.NoQuorum,
+        lambda e, c: (
+            f"No quorum: only controller{'s' if len(e.alive) != 1 else ''} "
+            f"{', '.join(map(str, e.alive)) or 'none'} alive, {e.needed} needed"
         ),
         show_cluster=False,
     ),
     ChapterRule(
         k.BrokerSessionsRenewed,
-        lambda e: (
+        lambda e, c: (
             f"… controller {e.controller} is the new active controller (epoch {e.epoch}); "
             "it gives every broker a fresh session"
         ),
         numbered=False,
     ),
+    ChapterRule(k.BrokerFenced, _fenced_uncommitted, when=_uncommitted_at, show_cluster=False),
     ChapterRule(
         k.BrokerFenced,
-        lambda e: (
-            f"The active controller fences broker {e.broker} and elects new leaders from the ISR"
-        ),
+        _fenced,
+        when=lambda e, c: not _uncommitted_at(e, c),
         cluster_on=k.MetadataRecordCommitted,
     ),
     ChapterRule(
         ev.MetadataReceived,
-        lambda e: (
+        lambda e, c: (
             f"The producer refreshes its metadata from broker {e.broker} (a broker, not "
             "a controller) and sees the new leader"
         ),
         when=_sees_new_leader,
     ),
-    ChapterRule(ev.ResponseDropped, lambda e: "The ACK is lost", show_cluster=False),
+    ChapterRule(ev.ResponseDropped, lambda e, c: "The ACK is lost", show_cluster=False),
     ChapterRule(
-        ev.ProduceRequestTimedOut,
-        lambda e: "No answer within request.timeout.ms: the producer retries the same batch",
+        ev.RequestDropped,
+        lambda e, c: "The produce request is lost on its way",
         show_cluster=False,
     ),
+    ChapterRule(ev.ProduceRequestTimedOut, _timed_out, show_cluster=False),
     ChapterRule(
-        ev.RecordAcknowledged,
-        lambda e: f"Broker {e.broker} acknowledges the record",
-        when=lambda e, c: e.record == 0,
+        ev.RecordAcknowledged, _acknowledged, when=lambda e, c: not acked_before_first(e, c)
     ),
+    ChapterRule(ev.RecordFailed, _failed, show_cluster=False),
+    ChapterRule(
+        ev.RecordExpired,
+        lambda e, c: (
+            f"delivery.timeout.ms ({e.delivery_timeout_ms} ms) has passed: "
+            f"{c.record_word(e.record)} expires and the callback gets TimeoutException"
+        ),
+        show_cluster=False,
+    ),
+    *FAILURE_RULES,
 )
 
 
 class ChapterTracker:
     """Feeds events through RULES; hands out each rule's chapter once, numbered in order."""
 
-    def __init__(self, context: Context, rules: tuple[ChapterRule, ...] = RULES) -> None:
+    def __init__(self, context: Context) -> None:
         self._context = context
-        self._rules = rules
         self._fired: set[int] = set()
         self._pending: list[type] = []  # overviews waiting for an event of these types
         self.count = 0
@@ -151,21 +194,21 @@ class ChapterTracker:
         """Numbered titles these events open, and whether this moment shows an overview."""
         opened, show = [], False
         for event in events:
-            for index, rule in enumerate(self._rules):
+            for index, rule in enumerate(RULES):
                 if index in self._fired or not isinstance(event, rule.kind):
                     continue
                 if rule.when(event, self._context):
                     self._fired.add(index)
+                    title = rule.title(event, self._context)
                     if rule.numbered:
                         self.count += 1
-                        opened.append(f"Stage {self.count} · {rule.title(event)}")
+                        opened.append(f"Stage {self.count} · {title}")
                     else:
-                        opened.append(rule.title(event))
+                        opened.append(title)
                     if rule.show_cluster and rule.cluster_on is None:
                         show = True
                     elif rule.show_cluster and rule.cluster_on is not None:
                         self._pending.append(rule.cluster_on)
-            self._context = follow(self._context, event)
         waiting = [kind for kind in self._pending if any(isinstance(e, kind) for e in events)]
         if waiting and not opened:
             self._pending = [kind for kind in self._pending if kind not in waiting]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from kafkaretry.render.describe_kraft import describe_kraft
+from kafkaretry.render.describe_stop import describe_stop
 from kafkaretry.sim import events as ev
 
 _NOTES = {
@@ -27,14 +28,14 @@ def _p(topic: str, partition: int) -> str:
 
 
 # One branch per event type is the point: mypy checks the match is exhaustive.
-def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
+def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912, PLR0915
     """One event as a sentence, styled by what it means to the learner."""
     match event:
         case ev.ConfigNote(rule=rule, config=config, value=value):
             template = _NOTES.get((rule, config), "{config} adjusted to {value}")
             return Text(template.format(config=config, value=value), style="warning")
         case ev.FaultArmed(kind=kind, detail=detail):
-            return Text(f"fault {kind} armed: {detail} will be lost", style="failure")
+            return Text(f"fault {kind} armed: {detail}", style="failure")
         case ev.RecordPartitioned(record=r, key=key, topic=t, partition=p, partitions=n):
             if key is None:  # no hash: the built-in partitioner picks inside append()
                 return Text(
@@ -95,7 +96,9 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case ev.RequestDropped(batch=b, broker=br, attempt=a):
             return Text(
-                f"attempt {a} of batch {b} is lost on its way to broker {br}", style="failure"
+                f"attempt {a} of batch {b} is lost on its way to broker {br}; the connection "
+                "delivers nothing more until the producer closes it (TCP)",
+                style="failure",
             )
         case ev.RecordAppended() as e:
             where = (
@@ -122,6 +125,13 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
                 f"written, the answer is success with the original offset "
                 f"{e.original_offset}",
                 style="ack",
+            )
+        case ev.ReplicaTruncated() as e:
+            return Text(
+                f"follower broker {e.broker} truncates {e.topic}/partition-{e.partition} from "
+                f"log end offset {e.log_end_offset} to {e.truncated_to}: leader {e.leader}'s log "
+                "diverged there (the records beyond were never committed)",
+                style="warning",
             )
         case ev.FollowerReplicated() as e:
             offsets = (
@@ -165,8 +175,13 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
                 f"from broker {b}: the record is stored, the producer does not know",
                 style="failure",
             )
-        case ev.ProduceResponseReceived(broker=b, attempt=a, error=err, base_offset=o):
+        case ev.ProduceResponseReceived(broker=b, attempt=a, error=err, base_offset=o) as e:
             what = f"success, offset {o}" if err == "NONE" else err
+            if e.current_leader >= 0:
+                what += (
+                    f", naming the current leader: broker {e.current_leader}, leader epoch "
+                    f"{e.current_leader_epoch} (KIP-951)"
+                )
             return Text(f"producer receives broker {b}'s answer to attempt {a}: {what}")
         case ev.ProduceRequestTimedOut(batch=b, broker=br, attempt=a, timeout_ms=t):
             return Text(
@@ -178,15 +193,26 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(
                 f"batch {e.batch} goes back to the FRONT of {_p(e.topic, e.partition)}'s "
                 f"queue: it stays bound to partition {e.partition}; the partitioner does "
-                f"not run again. Attempt {e.next_attempt} after a {e.backoff_ms} ms "
-                f"backoff (retry.backoff.ms, ±20 % jitter): at {e.retry_at_ms} ms at the "
-                "earliest, once the partition's leader is known and reachable",
+                f"not run again. Attempt {e.next_attempt} "
+                + (
+                    f"after a {e.backoff_ms} ms backoff (retry.backoff.ms, ±20 % jitter): at "
+                    f"{e.retry_at_ms} ms at the earliest, once the partition's leader is known "
+                    "and reachable"
+                    if e.backoff_ms
+                    else "without a backoff: its partition has a new leader (KIP-951, "
+                    "RecordAccumulator.shouldBackoff)"
+                ),
                 style="retry",
             )
         case ev.RecordAcknowledged(record=r, partition=p, offset=o, broker=b):
-            where = "offset unknown (acks=0)" if o < 0 else f"offset {o}"
+            if o < 0:  # acks=0: the send completes once written; no broker answers
+                return Text(
+                    f"record {r}: send() completes as the request to broker {b} is written "
+                    f"(acks=0): partition {p}, offset -1, no answer from any broker",
+                    style="warning",
+                )
             return Text(
-                f"record {r} acknowledged by broker {b}: partition {p}, {where}", style="ack"
+                f"record {r} acknowledged by broker {b}: partition {p}, offset {o}", style="ack"
             )
         case ev.RecordExpired(record=r, batch=b, delivery_timeout_ms=t):
             return Text(
@@ -195,6 +221,15 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case ev.RecordFailed(record=r, batch=b, error=err):
             return Text(f"record {r} (batch {b}) fails: {err}", style="failure")
+        case ev.MetadataWaitTimedOut(record=r, topic=t, max_block_ms=ms):
+            return Text(
+                f"send() of record {r} gives up after max.block.ms={ms}: TimeoutException "
+                f"(Topic {t} not present in metadata after {ms} ms.); the callback gets it "
+                "too, and the record never reaches a partition",
+                style="failure",
+            )
+        case ev.RunStopped() as e:
+            return describe_stop(e)
         case _:
             # What is left is the control plane's union, described in its own module.
             return describe_kraft(event)

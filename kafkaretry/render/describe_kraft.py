@@ -68,10 +68,28 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(f"controller {v} votes for controller {c} in epoch {e}")
         case k.VoteRejected(voter=v, candidate=c, epoch=e, reason=why):
             return Text(f"controller {v} refuses controller {c} its vote in epoch {e}: {why}")
-        case k.ElectionLost(controller=c, epoch=e, backoff_ms=wait):
+        case k.ElectionLost(controller=c, epoch=e, pre_vote=False, timed_out=True):
             return Text(
-                f"controller {c} has no majority in epoch {e}: it backs off {wait} ms "
-                "(random, controller.quorum.election.backoff.max.ms)",
+                f"controller {c}'s election timer ran out in epoch {e} without a majority: it "
+                "turns Prospective again at once (no election backoff in Kafka 4.1)",
+                style="warning",
+            )
+        case k.ElectionLost(controller=c, epoch=e, pre_vote=False, wait_ms=wait):
+            return Text(
+                f"a majority refused controller {c} its vote in epoch {e}: it waits out the "
+                f"last {wait} ms of its election timer, then turns Prospective again",
+                style="warning",
+            )
+        case k.ElectionLost(controller=c, epoch=e, timed_out=late, wait_ms=wait, then=then):
+            why = "its election timer ran out" if late else "a majority refused"
+            state = (
+                "a follower of the leader it knew; controller.quorum.fetch.timeout.ms"
+                if then == "follower"
+                else "Unattached; a random election timeout"
+            )
+            return Text(
+                f"controller {c} gets no majority of pre-votes in epoch {e} ({why}): it becomes "
+                f"{state}, {wait} ms, before it turns Prospective again",
                 style="warning",
             )
         case k.ControllerElected(new_active=c, epoch=e, votes=votes):
@@ -94,12 +112,15 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case k.ActiveControllerDiscovered(broker=b, controller=c, epoch=e):
             return Text(f"broker {b} finds the new active controller {c} (epoch {e})")
-        case k.BrokerSessionExpired(broker=b, last_contact_ms=last, session_timeout_ms=t):
+        case k.BrokerSessionExpired(
+            at_ms=at, broker=b, last_contact_ms=last, session_timeout_ms=t, check_period_ms=every
+        ):
             # lastContact: its last heartbeat, or the moment a new controller renewed it.
             since = f"t={last} ms" if last >= 0 else f"{-last} ms before the run started"
             return Text(
-                f"broker {b}'s session expired: no contact since {since} "
-                f"(broker.session.timeout.ms={t})",
+                f"the controller's periodic check (every broker.session.timeout.ms / 8 = {every} "
+                f"ms) finds broker {b}'s session expired, {at - last - t} ms after its deadline: "
+                f"no contact since {since} (broker.session.timeout.ms={t})",
                 style="failure",
             )
         case k.BrokerFenced(broker=b, offset=o):
@@ -110,8 +131,20 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case k.BrokerRegistered(broker=b, offset=o):
             return Text(f"broker {b} registers with the controller (offset {o}), fenced")
+        case k.BrokerRegistrationRefused(
+            broker=b, error=err, session_expires_ms=until, retry_ms=retry
+        ):
+            return Text(
+                f"the controller refuses broker {b}'s registration: {err} (its previous "
+                f"incarnation's session is valid until {until} ms); it retries in {retry} ms "
+                "(broker.heartbeat.interval.ms)",
+                style="warning",
+            )
         case k.BrokerUnfenced(broker=b):
-            return Text(f"broker {b} caught up with the metadata log: unfenced")
+            return Text(
+                f"broker {b} caught up with the metadata log: the controller unfences it "
+                "(a restarted broker opens its listeners to clients only once it learns this)"
+            )
         case (
             k.PartitionLeaderElected(
                 topic=t, partition=p, old_leader=old, new_leader=new, leader_epoch=e, isr_after=isr
@@ -138,7 +171,9 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(f"{t}/partition-{p}: broker {b} leaves the ISR → [{_ids(isr)}]")
         case k.IsrExpanded(topic=t, partition=p, added=b, isr_after=isr):
             return Text(
-                f"{t}/partition-{p}: broker {b} rejoins the ISR → [{_ids(isr)}]", style="ack"
+                f"{t}/partition-{p}: broker {b} caught up with the leader and rejoins the ISR → "
+                f"[{_ids(isr)}] (AlterPartition)",
+                style="ack",
             )
         case k.MetadataRecordCommitted(offset=o, what=what):
             return Text(f"metadata record {o} committed by a majority of controllers: {what}")

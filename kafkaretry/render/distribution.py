@@ -7,14 +7,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from kafkaretry.partitioning.clients import CLIENT_ALGORITHMS
+from kafkaretry.partitioning.clients import resolve
 from kafkaretry.partitioning.distribution import Distribution
 from kafkaretry.partitioning.keys import display_key, key_text
-from kafkaretry.partitioning.stats import chi2_uniform
+from kafkaretry.partitioning.skew import UNEVEN_P, SkewDiagnosis
+from kafkaretry.render.readable import no_cut, prose, short_text
 
 BAR_WIDTH = 30
 MAX_ROWS = 32  # wider topics show the first partitions; --json has them all
-UNEVEN_P = 0.01
 
 
 def _bar(value: int, most: int) -> Text:
@@ -41,13 +41,20 @@ def header(dist: Distribution) -> Text:
         if dist.distinct is not None
         else f"at least {dist.distinct_min:,} distinct"
     )
-    return Text.assemble(
+    text = Text.assemble(
         (f"{dist.source}: ", "muted"),
         (f"{dist.records.total:,} keys", "value"),
         (f" ({distinct}, --key-type {dist.key_type}) → topic ", "muted"),
         (dist.topic, "value"),
         (f", {dist.plan.partitions} partitions, Java producer (murmur2)", "muted"),
     )
+    if dist.null_keys:
+        text.append(
+            f"; {dist.null_keys:,} null keys left out (not hashed: the sticky partitioner "
+            "picks their partition)",
+            style="muted",
+        )
+    return text
 
 
 def counts_table(dist: Distribution) -> Table:
@@ -69,30 +76,85 @@ def counts_table(dist: Distribution) -> Table:
             _bar(counts[p], most),
         )
     _more(table, len(counts))
-    return table
+    return no_cut(table)
 
 
 def verdict(dist: Distribution) -> Text:
-    """Expected count, skew and the chi-square test, in one paragraph."""
+    """The spread in three claims, each computed from the figures it quotes (skew.py)."""
+    diag = dist.diagnosis()
     text = Text(
-        f"even share {dist.expected:,.1f} records per partition; skew (max/mean) {dist.skew:.3f}"
+        f"even share {dist.expected:,.1f} records per partition; skew (max/mean) {diag.skew:.3f}"
     )
-    chi2 = chi2_uniform(dist.records.counts)
-    if chi2 is None:
+    if diag.partitions < 2:
         return text.append("; one partition: nothing to compare")
-    statistic, p = chi2
-    text.append(f"\nχ² = {statistic:,.1f} with {dist.plan.partitions - 1} degrees of freedom, ")
-    text.append(f"p = {p:.3g}: ")
-    if p >= UNEVEN_P:
-        return text.append("consistent with an even spread", style="ack")
-    text.append("uneven", style="failure")
-    by_key = chi2_uniform(dist.keys.counts) if dist.keys else None
-    if by_key and by_key[1] >= UNEVEN_P:
-        text.append(
-            f" (distinct keys alone spread evenly, p = {by_key[1]:.3g}: a few heavy keys "
-            "carry the skew, and more partitions cannot split one key)"
-        )
+    text.append("\n").append_text(_hash_line(diag))
+    text.append("\n").append_text(_heavy_line(dist, diag))
     return text
+
+
+def _test(chi2: tuple[float, float], dof: int) -> str:
+    return f"χ² = {chi2[0]:,.1f} with {dof} degrees of freedom, p = {chi2[1]:.3g}"
+
+
+def _hash_line(diag: SkewDiagnosis) -> Text:
+    dof = diag.partitions - 1
+    if diag.distinct_chi2 is None:
+        assert diag.records_chi2 is not None
+        text = Text(
+            "distinct keys: more than --max-distinct, so the hash is tested over records, each "
+            f"counted as an independent draw (which overstates unevenness when keys repeat): "
+            f"{_test(diag.records_chi2, dof)}: "
+        )
+        even = diag.records_chi2[1] >= UNEVEN_P
+    else:
+        text = Text(
+            f"the hash over the {diag.distinct:,} distinct keys (each hashed once, its records "
+            f"follow it): {_test(diag.distinct_chi2, dof)}: "
+        )
+        even = diag.distinct_chi2[1] >= UNEVEN_P
+    if even:
+        return text.append("consistent with an even spread", style="ack")
+    return text.append("uneven, more than a fair hash gives by chance", style="failure")
+
+
+def _heavy_line(dist: Distribution, diag: SkewDiagnosis) -> Text:
+    rule = f"10% of a partition's even share, {diag.heavy_min:,} records"
+    if not diag.heavy:
+        hottest = dist.ranked[0].count if dist.ranked else 1
+        return Text(
+            f"no heavy key: none holds {rule}; the hottest has {hottest:,} "
+            f"({_pct(hottest, diag.records)} of records)"
+        )
+    count = len(diag.heavy)
+    one = count == 1
+    named = ", ".join(
+        short_text(display_key(key_text(h.key, dist.key_type), dist.key_type))
+        for h in diag.heavy[:3]
+    )
+    text = Text(
+        f"{count} heavy key{'' if one else 's'} ({named}{', …' if count > 3 else ''}; "
+        f"{'' if one else 'each '}≥ {rule}) hold{'s' if one else ''} "
+        f"{_pct(diag.heavy_records, diag.records)} of records; "
+    )
+    if diag.skew_without_heavy is None:
+        text.append("there are no other records")
+    else:
+        text.append(
+            f"without {'it' if one else 'them'} the skew is {diag.skew_without_heavy:.3f}: "
+        )
+    if diag.heavy_carry:
+        return text.append(
+            f"{'it carries' if one else 'the heavy keys carry'} the imbalance, and more "
+            "partitions cannot split one key",
+            style="failure",
+        )
+    if diag.records_uneven:
+        return text.append(f"the imbalance is not {'its' if one else 'theirs'} alone")
+    assert diag.records_chi2 is not None
+    return text.append(
+        f"the records are within an even spread's chance variation "
+        f"(records as independent draws: p = {diag.records_chi2[1]:.3g})"
+    )
 
 
 def hot_keys_table(dist: Distribution) -> RenderableType:
@@ -102,7 +164,7 @@ def hot_keys_table(dist: Distribution) -> RenderableType:
     for name in ("key", "records", "share", "partition"):
         table.add_column(name, justify="left" if name == "key" else "right")
     for hot in dist.hot:
-        shown = display_key(key_text(hot.key, dist.key_type), dist.key_type)
+        shown = short_text(display_key(key_text(hot.key, dist.key_type), dist.key_type))
         table.add_row(
             shown,
             f"{hot.count:,}",
@@ -112,7 +174,7 @@ def hot_keys_table(dist: Distribution) -> RenderableType:
     table.caption = "every record of a key goes to the same partition"
     if dist.hot_error:
         table.caption += f"; counts may be low by up to {dist.hot_error:,} (--max-distinct)"
-    return table
+    return no_cut(table)
 
 
 def resize_view(dist: Distribution, to: int) -> Group:
@@ -151,29 +213,45 @@ def resize_view(dist: Distribution, to: int) -> Group:
         "partition, so per-key ordering breaks across the change.",
         style="note",
     )
-    return Group(title, table, note)
+    return Group(prose(title), no_cut(table), prose(note))
 
 
-def clients_table(dist: Distribution) -> Table:
-    """Records per partition under each client's default partitioner."""
-    names = ["java", *dist.plan.clients]
+def clients_table(dist: Distribution) -> Group:
+    """One row per client partitioner: how far it strays from java, and its own spread.
+
+    Counts per partition for every client are in --json (`clients.NAME.counts`).
+    """
     rec = dist.records
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="default partitioner per client")
-    table.add_column("partition", justify="right")
-    for name in names:
-        table.add_column(name, justify="right")
-    for p in _rows(dist.plan.partitions):
-        cells = [f"{rec.counts[p]:,}"] + [f"{rec.client_counts[c][p]:,}" for c in dist.plan.clients]
-        table.add_row(str(p), *cells)
-    if any(rec.client_random.values()):
-        table.add_row("random", "0", *(f"{rec.client_random[c]:,}" for c in dist.plan.clients))
-    table.add_row(
-        Text("elsewhere than java", style="warning"),
-        "-",
-        *(_differs(dist, c) for c in dist.plan.clients),
-    )
-    table.caption = "; ".join(f"{n}: {CLIENT_ALGORITHMS[n]}" for n in names)
-    return table
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="partitioner per client")
+    for name, justify in (
+        ("client", "left"),
+        ("elsewhere than java", "right"),
+        ("key ignored", "right"),
+        ("skew (max/mean)", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_row("java", "-", "0", f"{dist.skew:.3f}")
+    for name in dist.plan.clients:
+        ignored = rec.client_ignored[name]
+        hashed = sum(rec.client_counts[name])
+        skew = max(rec.client_counts[name]) * dist.plan.partitions / hashed if hashed else None
+        table.add_row(
+            name,
+            Text(_differs(dist, name), style="warning" if rec.client_differs[name] else "ack"),
+            f"{ignored:,} record{'' if ignored == 1 else 's'}" if ignored else "0",
+            "-" if skew is None else f"{skew:.3f}",
+        )
+    legend = Table(box=None, show_header=False, pad_edge=False)
+    legend.add_column(style="muted", no_wrap=True)
+    legend.add_column(style="muted")
+    for name in ["java", *dist.plan.clients]:
+        legend.add_row(name, resolve(name).algorithm)
+    warnings = [
+        Text(f"{name} {resolve(name).warning}", style="warning")
+        for name in dist.plan.clients
+        if resolve(name).warning
+    ]
+    return Group(no_cut(table), legend, *map(prose, warnings))
 
 
 def _differs(dist: Distribution, name: str) -> str:
@@ -183,7 +261,7 @@ def _differs(dist: Distribution, name: str) -> str:
 
 
 def distribution_view(dist: Distribution) -> Group:
-    parts: list[RenderableType] = [header(dist), counts_table(dist), verdict(dist)]
+    parts: list[RenderableType] = [prose(header(dist)), counts_table(dist), prose(verdict(dist))]
     parts.append(hot_keys_table(dist))
     parts += [resize_view(dist, m) for m in dist.plan.resizes]
     if dist.plan.clients:

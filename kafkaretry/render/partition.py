@@ -10,10 +10,12 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from kafkaretry.partitioning.clients import CLIENT_ALGORITHMS
+from kafkaretry.partitioning.clients import resolve
+from kafkaretry.partitioning.keyless import null_key_rule
 from kafkaretry.partitioning.keys import KEY_TYPES
 from kafkaretry.partitioning.murmur2 import SEED, Murmur2Trace, java_partition
 from kafkaretry.partitioning.placement import KeyPlacement
+from kafkaretry.render.readable import no_cut, prose, short_text, spaced_bytes
 from kafkaretry.topology import TopicSpec
 
 SHOWN_BLOCKS = 4  # longer keys show the first blocks and the last one
@@ -24,7 +26,7 @@ def _hex32(value: int) -> str:
 
 
 def _spaced(data: bytes) -> str:
-    return data.hex(" ") if data else "(empty)"
+    return spaced_bytes(data)
 
 
 def _murmur_rows(table: Table, trace: Murmur2Trace) -> None:
@@ -64,7 +66,7 @@ def stage_table(placement: KeyPlacement) -> Table:
     table.add_row(
         "1",
         "serialize",
-        f"{placement.shown_key} with {serializer}",
+        f"{short_text(placement.shown_key)} with {serializer}",
         f"{len(placement.key_bytes)} bytes",
     )
     table.add_row("", "bytes", Text(_spaced(placement.key_bytes), style="hex"), "")
@@ -80,7 +82,7 @@ def stage_table(placement: KeyPlacement) -> Table:
         f"{trace.positive} % {placement.partitions} partitions",
         Text(f"partition {placement.partition}", style="partition"),
     )
-    return table
+    return no_cut(table)
 
 
 def _no_assignment(placement: KeyPlacement) -> str:
@@ -111,37 +113,56 @@ def partition_tree(placement: KeyPlacement) -> Tree:
 
 
 def clients_table(placements: Sequence[KeyPlacement]) -> Group:
-    """Each client's default keyed partitioner, side by side; disagreements flagged."""
+    """One row per client partitioner, one column per key; cells unlike java's are flagged."""
     names = list(placements[0].clients)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="default partitioner per client")
-    table.add_column("key")
-    for name in names:
-        table.add_column(name, justify="right")
-    table.add_column("")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="partition per client")
+    table.add_column("client", no_wrap=True)
     for p in placements:
-        java = p.clients["java"]
-        cells = ["random" if v is None else str(v) for v in p.clients.values()]
-        differs = [n for n, v in p.clients.items() if v != java]
-        flag = Text(f"differs from java: {', '.join(differs)}", style="warning") if differs else ""
-        table.add_row(p.shown_key, *cells, flag)
+        table.add_column(short_text(p.shown_key), justify="right", overflow="fold")
+    table.add_column("vs java", no_wrap=True)
+    for name in names:
+        partitioner = resolve(name)
+        cells: list[Text] = []
+        differ = 0
+        for p in placements:
+            value = p.clients[name]
+            differs = value != p.clients["java"]
+            differ += differs
+            shown = partitioner.unkeyed if value is None else str(value)
+            cells.append(Text(shown, style="warning" if differs else "partition"))
+        verdict = _vs_java(differ, len(placements)) if name != "java" else ""
+        table.add_row(name, *cells, verdict)
     legend = Table(box=None, show_header=False, pad_edge=False)
-    legend.add_column(style="muted")
+    legend.add_column(style="muted", no_wrap=True)
     legend.add_column(style="muted")
     for name in names:
-        legend.add_row(name, CLIENT_ALGORITHMS[name])
-    return Group(table, legend)
+        legend.add_row(name, resolve(name).algorithm)
+    warnings = [
+        Text(f"{name} {resolve(name).warning}", style="warning")
+        for name in names
+        if resolve(name).warning
+    ]
+    return Group(no_cut(table), legend, *map(prose, warnings))
+
+
+def _vs_java(differ: int, keys: int) -> Text:
+    if not differ:
+        return Text("same", style="ack")
+    if keys == 1:
+        return Text("differs", style="warning")
+    return Text(f"{differ} of {keys} differ", style="warning")
 
 
 def placement_view(placement: KeyPlacement) -> Group:
     """The whole single-key story."""
     header = Text.assemble(
         ("key ", "muted"),
-        (placement.shown_key, "value"),
+        (short_text(placement.shown_key), "value"),
         (f" ({placement.key_type}) → topic ", "muted"),
         (placement.topic, "value"),
         (f", {placement.partitions} partitions", "muted"),
     )
-    parts: list[RenderableType] = [header, stage_table(placement), partition_tree(placement)]
+    parts: list[RenderableType] = [prose(header), stage_table(placement), partition_tree(placement)]
     if len(placement.clients) > 1:
         parts.append(clients_table([placement]))
     return Group(*parts)
@@ -166,20 +187,20 @@ def summary_table(placements: Sequence[KeyPlacement]) -> Group:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for p in placements:
         table.add_row(
-            p.shown_key,
+            short_text(p.shown_key),
             Text(_spaced(p.key_bytes), style="hex"),
             str(p.murmur.signed),
             str(p.murmur.positive),
             Text(str(p.partition), style="partition"),
             f"broker {p.spec.leader}" if p.spec else "-",
         )
-    parts: list[RenderableType] = [table]
+    parts: list[RenderableType] = [no_cut(table)]
     if len(first.clients) > 1:
         parts.append(clients_table(placements))
     return Group(*parts)
 
 
-def keyless_view(topic: TopicSpec, partitions: int) -> Group:
+def keyless_view(topic: TopicSpec, partitions: int, names: list[str]) -> Group:
     """--no-key: there is no hash; the built-in partitioner picks (KIP-480 → KIP-794)."""
     tree = Tree(Text(f"record with a null key → topic {topic.name}", style="value"))
     java = tree.add(Text("Java producer 4.x (no partitioner.class set)", style="stage"))
@@ -191,11 +212,12 @@ def keyless_view(topic: TopicSpec, partitions: int) -> Group:
     )
     java.add("not round-robin, and not per record: slow brokers get less, not more")
     others = tree.add(Text("other clients", style="stage"))
-    others.add("librdkafka: sticky for sticky.partitioning.linger.ms (10 ms), then random")
-    others.add("sarama: a random partition per record; KafkaJS: round-robin")
+    for name in names:
+        if name != "java":
+            others.add(f"{name}: {null_key_rule(name, partitions)}")
     note = Text(
         f"An empty key is not a null key: Java hashes the zero-length array "
         f"(partition {java_partition(b'', partitions)} of {partitions}).",
         style="note",
     )
-    return Group(tree, note)
+    return Group(prose(tree), prose(note))

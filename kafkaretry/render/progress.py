@@ -16,8 +16,9 @@ SHOW_AFTER_S = 0.5  # quick files finish without a flash of progress bar
 class LazyProgress:
     """Callable as `progress(done_bytes, total_bytes)`; silent when stderr is not a terminal."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, *, counts_bytes: bool = True) -> None:
         self._label = label
+        self._bytes = counts_bytes  # False: counts items (e.g. runs of a sweep) as "n/total"
         # Checked before anything is imported: rich.progress costs ~50 ms of start-up, which
         # a piped or --json run (the common scripted case) must not pay for.
         self._enabled = sys.stderr.isatty()
@@ -29,14 +30,20 @@ class LazyProgress:
         if self._bar is None:
             if not self._enabled or time.monotonic() - self._started < SHOW_AFTER_S:
                 return
-            from rich.progress import BarColumn, DownloadColumn, Progress, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                MofNCompleteColumn,
+                Progress,
+                TimeElapsedColumn,
+            )
 
             from kafkaretry.render.console import make_console
 
             self._bar = Progress(
                 "{task.description}",
                 BarColumn(),
-                DownloadColumn(),
+                DownloadColumn() if self._bytes else MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 console=make_console(stderr=True),
                 transient=True,

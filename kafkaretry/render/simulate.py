@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
-from itertools import groupby
 
 from rich.console import Group, RenderableType
 from rich.rule import Rule
@@ -12,19 +10,18 @@ from rich.text import Text
 
 from kafkaretry.partitioning.keys import display_key
 from kafkaretry.partitioning.placement import KeyPlacement
-from kafkaretry.render.chapters import RULES, ChapterTracker, Context
+from kafkaretry.render.chapters import ChapterTracker, Context
 from kafkaretry.render.cluster import cluster_tree
-from kafkaretry.render.failure_chapters import FAILURE_RULES
-from kafkaretry.render.findings import finding_lines
 from kafkaretry.render.myths import corrections_table
 from kafkaretry.render.overview import overview_tree
 from kafkaretry.render.partition import partition_tree, stage_table
-from kafkaretry.render.retries import is_refused_retry, refused_summary
 from kafkaretry.render.step import step_view
-from kafkaretry.render.timeline import summary_table, timeline_table
-from kafkaretry.report import summarize
+from kafkaretry.render.stretch import REPEATABLE, SHOWN_PER_STAGE, Moment, collapsed, overflow
+from kafkaretry.render.summary import summary_table
+from kafkaretry.render.timeline import timeline_table
+from kafkaretry.render.verdict import verdict
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.kraft import events as k
+from kafkaretry.sim.analysis import RunAnalysis, analyse
 from kafkaretry.sim.snapshot import ClusterSnapshot
 from kafkaretry.sim.trace import Trace
 
@@ -65,10 +62,18 @@ def _header(trace: Trace, description: str, *, failure: bool) -> Group:
     return Group(*lines)
 
 
-def _record_stage(placement: KeyPlacement | None) -> RenderableType:
-    title = Text("1. The record and its partition", style="stage")
+def _record_stage(placement: KeyPlacement | None, count: int) -> RenderableType:
+    title = Text(
+        "1. The record and its partition"
+        if count == 1
+        else f"1. The {count} records and their partition",
+        style="stage",
+    )
     if placement is None:
-        return Group(title, Text("no key: the built-in sticky partitioner picks the partition"))
+        return Group(
+            title,
+            Text("no key (null): the built-in sticky partitioner picks the partition"),
+        )
     intro = Text(
         f"key {placement.shown_key} ({placement.key_type}) → topic {placement.topic}, "
         f"{placement.partitions} partitions. The partition is fixed here, once, in send().",
@@ -78,154 +83,178 @@ def _record_stage(placement: KeyPlacement | None) -> RenderableType:
 
 def _keys(trace: Trace, key_type: str) -> dict[int, str]:
     return {
-        i: "none" if r.key is None else display_key(r.key, key_type)
+        i: "null" if r.key is None else display_key(r.key, key_type)
         for i, r in enumerate(trace.records)
     }
 
 
 def story_stages(
-    trace: Trace, *, description: str, placement: KeyPlacement | None, key_type: str
+    trace: Trace,
+    *,
+    description: str,
+    placement: KeyPlacement | None,
+    key_type: str,
+    brief: bool = False,
 ) -> list[RenderableType]:
-    """Header, the record, the run millisecond by millisecond, final logs, summary, timeline."""
-    failure = _has_failure(trace)  # a node crashed: the control plane's story applies
-    stages: list[RenderableType] = [
-        _header(trace, description, failure=failure),
-        _record_stage(placement),
-    ]
+    """The story as stages (one per --step pause): header, the record, one stage per turning
+    point of the run, the final logs, the summary with its verdict, the timeline.
+
+    `brief`: the header, the stage headings, the summary and the verdict only.
+    """
+    analysis = analyse(trace)
+    failure = analysis.cluster.failed
+    header = _header(trace, description, failure=failure)
     topic = trace.records[0].topic if trace.records else ""
     keys = _keys(trace, key_type)
-    stages.append(Text("2. What happens, millisecond by millisecond", style="stage"))
-    stages.extend(_moments(trace, topic, keys, failure=failure))
-    final = cluster_tree(
-        trace.final, topic=topic, keys=keys, title=f"3. The final logs at {trace.final.at_ms} ms"
+    moments = _moments(trace, topic, keys, analysis, failure=failure, pictures=not brief)
+    summary = Group(
+        summary_table(analysis, key_type, trace.settings.retry_backoff_max_ms),
+        verdict(analysis),
     )
-    stages.append(final)
-    summary = summarize(trace, key_type)
-    deduplicated = any(a.outcome == "deduplicated" for a in summary.attempts)
-    verdict = [
-        _verdict(summary.copies, summary.idempotence and deduplicated),
-        *finding_lines(trace),
-    ]
-    stages.append(Group(summary_table(summary), *verdict))
+    if brief:
+        titles = [
+            line
+            for title, views in moments
+            for line in [Text(title, style="stage")] * bool(title) + _turns(views)
+        ]
+        return [header, Group(*titles), summary]
+    first_title = Text("2. What happens, millisecond by millisecond", style="stage")
+    stages: list[RenderableType] = [header, _record_stage(placement, len(trace.records))]
+    for index, (title, views) in enumerate(moments):
+        parts: list[RenderableType] = [first_title] if index == 0 else []
+        if title:
+            parts.append(Text(f"\n{title}", style="stage"))
+        stages.append(Group(*_spaced([*parts, *views])))
+    stages.append(
+        cluster_tree(
+            trace.final,
+            topic=topic,
+            keys=keys,
+            title=f"3. The final logs at {trace.final.at_ms} ms",
+        )
+    )
+    stages.append(summary)
     stages.append(timeline_table(trace))
-    if _has_node_failure(trace):
-        stages.append(corrections_table())
+    corrections = corrections_table(analysis)
+    if corrections is not None:
+        stages.append(corrections)
     return stages
 
 
 def _moments(
-    trace: Trace, topic: str, keys: dict[int, str], *, failure: bool
-) -> list[RenderableType]:
-    """One view per simulated millisecond, with a heading where the story turns."""
+    trace: Trace,
+    topic: str,
+    keys: dict[int, str],
+    analysis: RunAnalysis,
+    *,
+    failure: bool,
+    pictures: bool = True,
+) -> list[tuple[str, list[RenderableType]]]:
+    """(heading, views) per stage of the run: a stage starts where the story turns.
+
+    `pictures`: rebuild the cluster pictures the views show (--brief shows none)."""
     partition = trace.partition_of(0) or 0
     first = trace.of_type(ev.MetadataReceived)
     seen = [(lead, e) for p, lead, e in first[0][1].leaders if p == partition] if first else []
     leader, epoch = seen[0] if seen else (-1, 0)
-    rules = (*RULES, *FAILURE_RULES)
-    tracker = ChapterTracker(Context(topic, partition, epoch, leader=leader), rules)
+    context = Context(topic, partition, epoch, analysis, first_leader=leader)
+    moments = _by_millisecond(trace)
+    # Two passes over the same rules: the first finds the moments that show the cluster,
+    # so the trace rebuilds just those pictures (it keeps no snapshot per step).
+    wanted = _pictured_steps(moments, context, failure=failure) if pictures else []
+    snapshots = trace.snapshots_after(wanted)
+    tracker = ChapterTracker(context)
     shown: ClusterSnapshot | None = None  # the last overview: "changed" is relative to it
-    before: ClusterSnapshot | None = None  # the cluster just before this moment
-    out: list[RenderableType] = []
-    quiet: list[tuple[int, list[ev.TraceEvent]]] = []
-    quiet_kind: str | None = None
-    for at, steps in groupby(trace.steps, key=lambda s: s.at_ms):
-        group = list(steps)
-        events = [e for s in group for e in s.events]
+    stages: list[tuple[str, list[RenderableType]]] = [("", [])]
+    quiet: list[Moment] = []
+    busy: list[Moment] = []
+    in_stage = 0  # moments shown in the current stage
+    for index, (at, last, events) in enumerate(moments):
         opened, show_cluster = tracker.chapters(events)
         extra: RenderableType | None = None
-        snapshot = group[-1].snapshot
+        snapshot = snapshots.get(last)
         if any(isinstance(e, ev.ResponseDropped) for e in events) and snapshot:
             extra = cluster_tree(
                 snapshot, topic=topic, keys=keys, title="the logs when the ACK is lost"
             )
         elif failure and snapshot and show_cluster:
+            # the first overview marks what changed since the moment just before it
+            before = snapshots.get(moments[index - 1][1]) if index else None
             extra = overview_tree(snapshot, shown or before, topic=topic, partition=partition)
             shown = snapshot
-        before = snapshot or before
-        kind = _routine_kind(events) if not opened and extra is None else None
-        if kind is None or kind != quiet_kind:
-            out.extend(_collapsed(quiet, quiet_kind))
-            quiet, quiet_kind = [], kind
-        if kind is None:
-            out.extend(Text(f"\n{title}", style="stage") for title in opened)
-            out.append(step_view(at, events, extra))
-        else:
+        plain = not opened and extra is None
+        if plain and in_stage >= SHOWN_PER_STAGE:
+            busy.append((at, events))  # a long stage: counted at its end, not shown
+            continue
+        if plain and all(isinstance(e, REPEATABLE) for e in events):
             quiet.append((at, events))
-    out.extend(_collapsed(quiet, quiet_kind))
+            continue
+        stages[-1][1].extend(collapsed(quiet, partition=partition, first_epoch=epoch))
+        quiet = []
+        if opened and busy:
+            stages[-1][1].append(overflow(busy))
+            busy = []
+        if any(t.startswith("Stage ") for t in opened):
+            in_stage = 0
+        in_stage += 1
+        for title in opened:
+            if title.startswith("Stage "):
+                stages.append((title, []))
+            else:  # a turn within the stage: a heading at its moment, not a new stage
+                stages[-1][1].append(Text(f"\n{title}", style="stage"))
+        stages[-1][1].append(step_view(at, events, extra))
+    stages[-1][1].extend(collapsed(quiet, partition=partition, first_epoch=epoch))
+    if busy:
+        stages[-1][1].append(overflow(busy))
+    return stages
+
+
+def _by_millisecond(trace: Trace) -> list[tuple[int, int, list[ev.TraceEvent]]]:
+    """(ms, index of its last step, its events) for each simulated millisecond with events."""
+    moments: list[tuple[int, int, list[ev.TraceEvent]]] = []
+    for index, step in enumerate(trace.steps):
+        if moments and moments[-1][0] == step.at_ms:
+            moments[-1] = (step.at_ms, index, moments[-1][2])
+            moments[-1][2].extend(step.events)
+        else:
+            moments.append((step.at_ms, index, list(step.events)))
+    return moments
+
+
+def _pictured_steps(
+    moments: list[tuple[int, int, list[ev.TraceEvent]]], context: Context, *, failure: bool
+) -> list[int]:
+    """The steps after which `_moments` shows the cluster (and the one before the first
+    overview, which that overview compares with)."""
+    tracker = ChapterTracker(context)
+    wanted: list[int] = []
+    overviews = 0
+    for index, (_, last, events) in enumerate(moments):
+        _, show_cluster = tracker.chapters(events)
+        if any(isinstance(e, ev.ResponseDropped) for e in events):
+            wanted.append(last)
+        elif failure and show_cluster:
+            if not overviews and index:
+                wanted.append(moments[index - 1][1])
+            wanted.append(last)
+            overviews += 1
+    return wanted
+
+
+def _spaced(items: list[RenderableType]) -> list[RenderableType]:
+    """A blank line between the moments of a stage, as between stages."""
+    out: list[RenderableType] = []
+    for item in items:
+        if out:
+            out.append(Text(""))
+        out.append(item)
     return out
 
 
-def _routine_kind(events: list[ev.TraceEvent]) -> str | None:
-    if all(isinstance(e, ROUTINE) for e in events):
-        return "waiting"
-    return "refused" if is_refused_retry(events) else None
-
-
-# Moments made only of these are the producer waiting out a failure: reconnects refused,
-# metadata refreshes that bring no newer leader epoch. Long runs of them are summarised.
-ROUTINE = (
-    ev.ConnectionClosed,
-    ev.MetadataUpdateRequested,
-    ev.MetadataRequestSent,
-    ev.MetadataReceived,
-)
-ROUTINE_LABELS = {
-    ev.ConnectionClosed: "connections closed or refused",
-    ev.MetadataUpdateRequested: "metadata marked stale",
-    ev.MetadataRequestSent: "MetadataRequests to a broker",
-    ev.MetadataReceived: "answers with no newer leader epoch",
-}
-SHOWN_ROUTINE = 4  # moments shown before the rest of a quiet stretch is summarised
-
-
-def _collapsed(
-    quiet: list[tuple[int, list[ev.TraceEvent]]], kind: str | None
-) -> list[RenderableType]:
-    if len(quiet) <= SHOWN_ROUTINE + 1:
-        return [step_view(at, events) for at, events in quiet]
-    shown = [step_view(at, events) for at, events in quiet[:SHOWN_ROUTINE]]
-    rest = quiet[SHOWN_ROUTINE:]
-    if kind == "refused":
-        return [*shown, refused_summary(rest)]
-    counts = Counter(type(e) for _, events in rest for e in events)
-    parts = ", ".join(
-        f"{counts[kind]} {label}" for kind, label in ROUTINE_LABELS.items() if counts[kind]
-    )
-    summary = Text(
-        f"… and {len(rest)} more moments like these from {rest[0][0]} to {rest[-1][0]} ms "
-        f"({parts}): the producer backs off (reconnect.backoff.ms, retry.backoff.ms, "
-        "both growing to their .max.ms) while every broker still names the old leader …",
-        style="muted",
-    )
-    return [*shown, summary]
-
-
-def _verdict(copies: int, deduplicated: bool) -> Text:
-    if copies == 1 and deduplicated:
-        return Text(
-            "One copy: the broker recognised the retry by producer id + sequence number "
-            "and answered with the original offset.",
-            style="ack",
-        )
-    if copies > 1:
-        return Text(
-            f"{copies} copies: without idempotence the broker cannot tell a retry from a "
-            "new record, so the retry is appended again.",
-            style="failure",
-        )
-    return Text(f"{copies} cop{'y' if copies == 1 else 'ies'} of the record in the log.")
-
-
-def _has_node_failure(trace: Trace) -> bool:
-    """A node crashed or was cut off in this run: the myths about failover apply."""
-    return any(
-        isinstance(e, k.BrokerCrashed | k.BrokerIsolated | k.ControllerCrashed)
-        for _, e in trace.timed_events()
-    )
-
-
-def _has_failure(trace: Trace) -> bool:
-    """A node failed or a replica fell behind: the cluster's timings and pictures matter."""
-    return _has_node_failure(trace) or any(
-        isinstance(e, ev.ReplicaFetchesDelayed) for _, e in trace.timed_events()
-    )
+def _turns(views: list[RenderableType]) -> list[Text]:
+    """The headings of turns within a stage (--brief lists them under the stage's own)."""
+    return [
+        Text(v.plain.strip(), style="stage")
+        for v in views
+        if isinstance(v, Text) and v.plain.startswith("\n…")
+    ]

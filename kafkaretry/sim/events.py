@@ -10,6 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# The replicas' health events live in isr_events.py; they are part of the union below.
+from kafkaretry.sim.isr_events import AlterPartitionSent as AlterPartitionSent  # noqa: PLC0414
+from kafkaretry.sim.isr_events import LeaderIsrUpdated as LeaderIsrUpdated  # noqa: PLC0414
+from kafkaretry.sim.isr_events import NotEnoughReplicas as NotEnoughReplicas  # noqa: PLC0414
+from kafkaretry.sim.isr_events import ReplicaFetchesDelayed as ReplicaFetchesDelayed  # noqa: PLC0414
 from kafkaretry.sim.kraft.events import KRaftEvent
 
 
@@ -28,15 +33,6 @@ class FaultArmed:
 
     kind: str
     detail: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReplicaFetchesDelayed:
-    """slow-broker: its replica fetches reach their leaders `delay_ms` late (0: no longer)."""
-
-    broker: int
-    delay_ms: int
-    until_ms: int | None  # None: to the end of the run, or now back to normal (delay_ms 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,18 +128,6 @@ class RecordAppended:
 
 
 @dataclass(frozen=True, slots=True)
-class NotEnoughReplicas:
-    """acks=all and the ISR is below min.insync.replicas: refused before any append."""
-
-    broker: int
-    topic: str
-    partition: int
-    batch: int
-    isr: tuple[int, ...]
-    min_insync_replicas: int  # min(min.insync.replicas, replication factor)
-
-
-@dataclass(frozen=True, slots=True)
 class DuplicateDetected:
     broker: int
     topic: str
@@ -165,34 +149,27 @@ class FollowerReplicated:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplicaTruncated:
+    """A follower's log diverged from its new leader's: it drops what the leader does not have.
+
+    The leader answers a Fetch whose lastFetchedEpoch ended earlier in its own log with that
+    epoch's end offset (KIP-320 diverging epoch; AbstractFetcherThread.truncateOnFetchResponse).
+    """
+
+    broker: int  # the follower
+    leader: int
+    topic: str
+    partition: int
+    log_end_offset: int  # before
+    truncated_to: int
+
+
+@dataclass(frozen=True, slots=True)
 class HighWatermarkAdvanced:
     broker: int
     topic: str
     partition: int
     high_watermark: int
-
-
-@dataclass(frozen=True, slots=True)
-class AlterPartitionSent:
-    """A leader asks the active controller to change the ISR (Partition.submitAlterPartition)."""
-
-    broker: int  # the leader
-    topic: str
-    partition: int
-    isr: tuple[int, ...]
-    proposed: tuple[int, ...]
-    out_of_sync: tuple[int, ...]  # removed: not caught up for replica.lag.time.max.ms
-    last_caught_up_ms: tuple[int, ...]  # for each removed follower (lastCaughtUpTimeMs)
-
-
-@dataclass(frozen=True, slots=True)
-class LeaderIsrUpdated:
-    """The controller committed the leader's AlterPartition: the leader uses the new ISR."""
-
-    broker: int
-    topic: str
-    partition: int
-    isr: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +195,9 @@ class ProduceResponseReceived:
     attempt: int
     error: str
     base_offset: int
+    # KIP-951: a NOT_LEADER_OR_FOLLOWER answer names the leader the broker knows (-1: none)
+    current_leader: int = -1
+    current_leader_epoch: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +243,28 @@ class RecordFailed:
     error: str
 
 
+@dataclass(frozen=True, slots=True)
+class MetadataWaitTimedOut:
+    """send() gave up in KafkaProducer.waitOnMetadata: TimeoutException after max.block.ms."""
+
+    record: int
+    topic: str
+    max_block_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunStopped:
+    """The run loop stopped a run that would have gone on (sim/horizon.py says when)."""
+
+    reason: str  # "settled" | "horizon" | "steps"
+    horizon_ms: int
+    actions: int  # actions run since the records' fates were decided (else since the start)
+    decided_at_ms: int  # first seen with every fate decided and every fault struck; else -1
+    undecided: int  # records neither acknowledged, failed nor expired
+    pending: int  # actions still scheduled
+    kept_going: tuple[tuple[str, int], ...]  # the most frequent event kinds, with counts
+
+
 TraceEvent = (
     ConfigNote
     | FaultArmed
@@ -282,6 +284,7 @@ TraceEvent = (
     | NotEnoughReplicas
     | DuplicateDetected
     | FollowerReplicated
+    | ReplicaTruncated
     | HighWatermarkAdvanced
     | AlterPartitionSent
     | LeaderIsrUpdated
@@ -293,6 +296,8 @@ TraceEvent = (
     | RecordAcknowledged
     | RecordExpired
     | RecordFailed
+    | MetadataWaitTimedOut
+    | RunStopped
     | KRaftEvent
 )
 

@@ -16,7 +16,46 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kafkaretry.errors import ConfigError
+from kafkaretry.sim.fault_specs import (
+    CrashBroker,
+    CrashController,
+    DropRequest,
+    DropResponse,
+    Fault,
+    Heal,
+    IsolateBroker,
+    RestartBroker,
+    RestartController,
+    SlowBroker,
+    TriggerEvent,
+    When,
+)
 from kafkaretry.topology import Topology
+
+__all__ = [
+    "ACKS_ALL",
+    "MAX_IN_FLIGHT_FOR_IDEMPOTENCE",
+    "Adjustment",
+    "ClusterSettings",
+    "CrashBroker",
+    "CrashController",
+    "DropRequest",
+    "DropResponse",
+    "EffectiveProducer",
+    "Fault",
+    "Heal",
+    "IsolateBroker",
+    "ProducerSettings",
+    "RecordSpec",
+    "RestartBroker",
+    "RestartController",
+    "SimulationInputs",
+    "SlowBroker",
+    "TriggerEvent",
+    "When",
+    "acks_from_text",
+    "effective_producer",
+]
 
 # ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION_FOR_IDEMPOTENCE: the broker caches the last
 # 5 batches per producer (ProducerStateEntry.NUM_BATCHES_TO_RETAIN), so no more may be in flight.
@@ -41,9 +80,10 @@ class ProducerSettings:
     reconnect_backoff_ms: int
     reconnect_backoff_max_ms: int
     metadata_max_age_ms: int
-    explicit: frozenset[str] = frozenset()
+    explicit: frozenset[str] = frozenset()  # Kafka names the user wrote down
+    max_block_ms: int = 60_000  # ProducerConfig's default
     socket_connection_setup_timeout_ms: int = 10_000
-    socket_connection_setup_timeout_max_ms: int = 30_000  # Kafka names the user wrote down
+    socket_connection_setup_timeout_max_ms: int = 30_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +107,7 @@ class EffectiveProducer:
     socket_connection_setup_timeout_max_ms: int = 30_000
     # Silent adjustments, as (rule, config, value) facts for ConfigNote events.
     adjustments: tuple[tuple[str, str, str], ...] = ()
+    max_block_ms: int = 60_000
 
     def kafka_names(self) -> dict[str, str | int | bool]:
         """The effective settings under Kafka's own names (for --json `settings`)."""
@@ -84,6 +125,7 @@ class EffectiveProducer:
             "reconnect.backoff.ms": self.reconnect_backoff_ms,
             "reconnect.backoff.max.ms": self.reconnect_backoff_max_ms,
             "metadata.max.age.ms": self.metadata_max_age_ms,
+            "max.block.ms": self.max_block_ms,
             "socket.connection.setup.timeout.ms": self.socket_connection_setup_timeout_ms,
             "socket.connection.setup.timeout.max.ms": self.socket_connection_setup_timeout_max_ms,
         }
@@ -138,84 +180,6 @@ class RecordSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class DropResponse:
-    """The broker handles attempt `attempt`, but its produce response is lost on the way back."""
-
-    attempt: int = 1
-    at_ms: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class DropRequest:
-    """Attempt `attempt`'s produce request is lost on the way to the broker."""
-
-    attempt: int = 1
-    at_ms: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class CrashBroker:
-    broker: int | Literal["partition-leader"] = "partition-leader"
-    at_ms: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class RestartBroker:
-    broker: int
-    at_ms: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class CrashController:
-    controller: int | Literal["active"] = "active"
-    at_ms: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class RestartController:
-    controller: int
-    at_ms: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class IsolateBroker:
-    """The broker's host drops off the network: every message to or from it vanishes."""
-
-    broker: int | Literal["partition-leader"] = "partition-leader"
-    at_ms: int = 0
-    when: Literal["followers-copied"] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Heal:
-    broker: int
-    at_ms: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class SlowBroker:
-    """Every replica fetch from `broker` and its answer take `delay_ms` longer."""
-
-    broker: int
-    delay_ms: int
-    duration_ms: int | None = None
-    at_ms: int = 0
-
-
-Fault = (
-    DropResponse
-    | DropRequest
-    | CrashBroker
-    | RestartBroker
-    | CrashController
-    | RestartController
-    | IsolateBroker
-    | Heal
-    | SlowBroker
-)
-
-
-@dataclass(frozen=True, slots=True)
 class SimulationInputs:
     scenario: str
     topology: Topology
@@ -248,6 +212,7 @@ def effective_producer(settings: ProducerSettings) -> EffectiveProducer:
         socket_connection_setup_timeout_ms=settings.socket_connection_setup_timeout_ms,
         socket_connection_setup_timeout_max_ms=settings.socket_connection_setup_timeout_max_ms,
         adjustments=notes + more,
+        max_block_ms=settings.max_block_ms,
     )
 
 
@@ -286,10 +251,9 @@ def _delivery_timeout(s: ProducerSettings) -> tuple[int, Adjustment]:
     if s.delivery_timeout_ms >= floor:
         return s.delivery_timeout_ms, ()
     if "delivery.timeout.ms" in s.explicit:
+        # KafkaProducer.configureDeliveryTimeout: Kafka's own words, nothing added
         raise ConfigError(
-            "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms "
-            f"(delivery.timeout.ms={s.delivery_timeout_ms} is set explicitly; "
-            f"linger.ms + request.timeout.ms = {floor})"
+            "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms"
         )
     return floor, (("delivery-timeout-raised", "delivery.timeout.ms", str(floor)),)
 

@@ -1,8 +1,11 @@
 """One run: owns the clock, the event sink, the seeded random streams and every component.
 
-`step()` pops one scheduled action, runs it, and returns the events it produced with a
-frozen snapshot; `steps()` and `run()` are built on it, so the human view, --json, --step
-and the tests all drive the same loop (SimPy's step/run pair).
+`step()` pops one scheduled action, runs it, and returns the events it produced;
+`steps()` and `run()` are built on it, so the human view, --json, --step and the tests all
+drive the same loop (SimPy's step/run pair). A run keeps its events, not pictures of the
+cluster: a picture of every step (logs included) made memory grow with records squared.
+A view that wants the cluster as it was after some steps asks `Trace.snapshots_after`,
+which replays the deterministic run and takes only those pictures.
 
 This module is the top of `kafkaretry.sim`: it wires the packages below it (engine, client,
 broker, kraft, faults) and none of them imports it. A component gets what it needs as
@@ -15,7 +18,8 @@ requests with `set_metadata_source`); faults act through `faults.target.FaultTar
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
+from functools import partial
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.broker.replica_manager import ReplicaManager
@@ -27,8 +31,10 @@ from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.engine.network import CLIENT, Network, Nodes
 from kafkaretry.sim.events import Emit
 from kafkaretry.sim.faults.handlers import install
+from kafkaretry.sim.horizon import RunLimits, Watchdog
 from kafkaretry.sim.kraft.publisher import attach_control_plane
 from kafkaretry.sim.kraft.views import KRaftSnapshot
+from kafkaretry.sim.protocol import NOT_LEADER_OR_FOLLOWER
 from kafkaretry.sim.settings import SimulationInputs, effective_producer
 from kafkaretry.sim.snapshot import BrokerView, ClusterSnapshot, ReplicaView
 from kafkaretry.sim.trace import Step, Trace, new_step
@@ -38,12 +44,15 @@ DEFAULT_SEED = 0
 
 class Simulation:
     def __init__(
-        self, inputs: SimulationInputs, seed: int = DEFAULT_SEED, *, snapshots: bool = True
+        self, inputs: SimulationInputs, seed: int = DEFAULT_SEED, *, snapshots: bool = False
     ) -> None:
+        """`snapshots=True` puts a picture of the cluster in every step (for --step-like
+        tools and tests; memory then grows with records x steps)."""
         self.inputs, self.seed, self._snapshots = inputs, seed, snapshots
         self.settings = effective_producer(inputs.producer)  # ConfigError as KafkaProducer throws
         self.queue = EventQueue()
         self._buffer: list[ev.TraceEvent] = []
+        self._watchers: list[Callable[[ev.TraceEvent], bool]] = []  # fault triggers
         self.emit: Emit = self._buffer.append
         topology = inputs.topology
         self.nodes = Nodes((CLIENT, *topology.controllers, *topology.brokers))
@@ -76,14 +85,17 @@ class Simulation:
             inputs.cluster,
             (self.queue, self.rng("kraft"), self.emit),
             inputs.latency_ms,
-            self.replication.apply_partition_leadership,
+            self.replication,
             self.set_metadata_source,
+            self.nodes,
         )
-        # The leaders' isr-expiration tasks and their AlterPartition requests (broker/isr.py).
-        self.replication.isr.alter_partition = self.control.alter_partition
+        # The leaders' isr-expiration tasks (broker/isr.py), drawn from their own stream.
         self.replication.isr.start(topology.brokers, self.rng("isr-expiration"))
         install(inputs.faults, self)
         self.producer.start()
+        self.limits = RunLimits.of(inputs, self.settings)
+        self._watchdog = Watchdog(self.limits)
+        self.stopped: ev.RunStopped | None = None
 
     # -- the plug-in surface ---------------------------------------------------------------
 
@@ -94,11 +106,26 @@ class Simulation:
     def set_metadata_source(self, source: BrokerMetadataCache) -> None:
         self.client.metadata_source = source
 
+    def watch(self, watcher: Callable[[ev.TraceEvent], bool]) -> None:
+        """A fault trigger sees every event after each action, until it returns True."""
+        self._watchers.append(watcher)
+
+    def _notify(self) -> None:
+        # Right after the action that produced them, before any other scheduled action runs:
+        # a triggered fault strikes between two moments of the run, never inside one.
+        for event in tuple(self._buffer):
+            for watcher in tuple(self._watchers):
+                if watcher in self._watchers and watcher(event):
+                    self._watchers.remove(watcher)
+
     def set_broker_alive(self, broker: int, alive: bool) -> None:
         """A crashed broker's process is gone: its host resets the producer's connection."""
         self.nodes.set_alive(broker, alive)
         if not alive:
             self.replication.stop_broker(broker)
+        else:  # restarted: closed to clients until unfenced, its replicas wait for metadata
+            self.nodes.set_listening(broker, False)
+            self.replication.restart_broker(broker)
         conn = self.client.connections.get(broker)
         if not alive and conn is not None and conn.state != "disconnected":
             self.client.disconnect(broker, "connection reset")
@@ -132,11 +159,16 @@ class Simulation:
             if acks == 0:
                 return  # acks=0: the broker sends no response at all
             self.emit(ev.ProduceResponseSent(broker, request.batch, request.attempt, error, offset))
+            hint = (
+                self.replication.current_leader(broker, request.topic, request.partition)
+                if error == NOT_LEADER_OR_FOLLOWER
+                else None
+            )
             self.network.send(
                 "produce-response",
                 broker,
                 CLIENT,
-                lambda: self.client.complete(sent, error, offset),
+                lambda: self.client.complete(sent, error, offset, hint),
                 batch=request.batch,
                 attempt=request.attempt,
             )
@@ -147,6 +179,11 @@ class Simulation:
         )
 
     # -- running ---------------------------------------------------------------------------
+
+    @property
+    def actions(self) -> int:
+        """Actions run so far (the watchdog's count, bounded by `limits.max_steps`)."""
+        return self._watchdog.steps
 
     def snapshot(self) -> ClusterSnapshot:
         return _take_snapshot(
@@ -159,14 +196,34 @@ class Simulation:
         )
 
     def step(self) -> Step | None:
-        """Run the next action; None when nothing but background chores is left."""
+        """Run the next action; None when nothing but background chores is left.
+
+        The watchdog (sim/horizon.py) ends a run that would go on: its last step then
+        holds a RunStopped event, and the next call returns None.
+        """
         queue, buffer = self.queue, self._buffer
-        if queue.foreground:
-            queue.run_next()
+        if queue.foreground and self.stopped is None:
+            watchdog = self._watchdog
+            upcoming = queue.peek()
+            reason = watchdog.check(
+                queue.now_ms, queue.now_ms if upcoming is None else upcoming, self.producer.finished
+            )
+            if reason is None:
+                queue.run_next()
+                if self._watchers:
+                    self._notify()
+            else:
+                self.stopped = watchdog.report(
+                    reason,
+                    len(self.inputs.records) - self.producer.resolved,
+                    queue.foreground,
+                )
+                self.emit(self.stopped)
         elif not buffer:
             return None
         events = tuple(buffer)
         buffer.clear()
+        self._watchdog.observe(events)
         return new_step(queue.now_ms, events, self.snapshot() if self._snapshots else None)
 
     def steps(self, until_ms: int | None = None) -> Iterator[Step]:
@@ -190,12 +247,33 @@ class Simulation:
             kept,
             self.snapshot(),
             self.inputs.cluster,
+            partial(_replay, self.inputs, self.seed, until_ms),
         )
 
 
 def simulate(inputs: SimulationInputs, seed: int = DEFAULT_SEED) -> Trace:
     """Run a scenario to its end and return its trace."""
     return Simulation(inputs, seed).run()
+
+
+def _replay(
+    inputs: SimulationInputs, seed: int, until_ms: int | None, wanted: Collection[int]
+) -> dict[int, ClusterSnapshot]:
+    """The cluster after each wanted step (indices into `Trace.steps`), by running again:
+    the run is deterministic, so the replayed steps are the recorded ones."""
+    found: dict[int, ClusterSnapshot] = {}
+    todo = frozenset(wanted)
+    sim = Simulation(inputs, seed)
+    kept = 0
+    for step in sim.steps(until_ms):
+        if not step.events:
+            continue
+        if kept in todo:
+            found[kept] = sim.snapshot()
+            if len(found) == len(todo):
+                break
+        kept += 1
+    return found
 
 
 def _take_snapshot(

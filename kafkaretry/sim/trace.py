@@ -1,4 +1,4 @@
-"""The immutable record of a run: steps of (time, events, snapshot) and queries over them.
+"""The immutable record of a run: steps of (time, events) and queries over them.
 
 Every view (human, --json, --step, tests) reads the same Trace; the queries here are the
 ones those views share, so two views cannot tell two different stories.
@@ -6,8 +6,8 @@ ones those views share, so two views cannot tell two different stories.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from kafkaretry.sim import events as ev
@@ -44,6 +44,15 @@ class Attempt:
 
 
 @dataclass(frozen=True, slots=True)
+class Fate:
+    """How a record's story ended: what the send() callback (or send() itself) was told."""
+
+    outcome: str  # acknowledged | failed | expired | undecided (the run was stopped first)
+    at_ms: int | None
+    error: str | None  # the exception or Errors name the callback gets; None if acknowledged
+
+
+@dataclass(frozen=True, slots=True)
 class Trace:
     scenario: str
     seed: int
@@ -52,6 +61,21 @@ class Trace:
     steps: tuple[Step, ...]
     final: ClusterSnapshot
     cluster: ClusterSettings  # the broker and controller settings used
+    # Rebuilds pictures of the cluster by replaying the run (Simulation._replay).
+    replay: Callable[[Collection[int]], dict[int, ClusterSnapshot]] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def snapshots_after(self, wanted: Collection[int]) -> dict[int, ClusterSnapshot]:
+        """{step index: the cluster right after `steps[index]`} for each wanted index.
+
+        A step recorded with its snapshot gives it; otherwise the deterministic run is
+        replayed once, taking only these pictures, so memory stays with the events."""
+        found = {i: s for i in wanted if (s := self.steps[i].snapshot) is not None}
+        missing = [i for i in wanted if i not in found]
+        if missing and self.replay is not None:
+            found.update(self.replay(missing))
+        return found
 
     def timed_events(self) -> Iterator[tuple[int, ev.TraceEvent]]:
         for step in self.steps:
@@ -83,6 +107,25 @@ class Trace:
                 return at, e
         return None
 
+    def fate(self, record: int = 0) -> Fate:
+        for at, e in self.timed_events():
+            match e:
+                case ev.RecordAcknowledged(record=r) if r == record:
+                    return Fate("acknowledged", at, None)
+                case ev.RecordFailed(record=r, error=error) if r == record:
+                    return Fate("failed", at, error)
+                case ev.MetadataWaitTimedOut(record=r, topic=t, max_block_ms=ms) if r == record:
+                    return Fate(
+                        "failed",
+                        at,
+                        f"TimeoutException: Topic {t} not present in metadata after {ms} ms.",
+                    )
+                case ev.RecordExpired(record=r, delivery_timeout_ms=ms) if r == record:
+                    return Fate("expired", at, f"TimeoutException: delivery.timeout.ms={ms}")
+                case _:
+                    pass
+        return Fate("undecided", None, None)
+
     def copies(self, record: int = 0) -> tuple[int, ...]:
         """Offsets at which the partition leader's log holds `record` at the end."""
         partition = self.partition_of(record)
@@ -110,7 +153,7 @@ def _outcome(
     later: list[tuple[int, ev.TraceEvent]], sent: ev.ProduceRequestSent
 ) -> tuple[str, int | None]:
     offset: int | None = None
-    lost = ""
+    lost, dedup = "", False  # "deduplicated" only if the duplicate's answer came back
     for _, e in later:
         match e:
             case ev.RecordAppended(batch=b, attempt=a, base_offset=o) if (b, a) == (
@@ -119,7 +162,7 @@ def _outcome(
             ):
                 offset = o
             case ev.DuplicateDetected(batch=b) if b == sent.batch and offset is None:
-                offset, lost = None, "deduplicated"
+                offset, dedup = None, True
             case ev.ResponseDropped(batch=b, attempt=a) if (b, a) == (sent.batch, sent.attempt):
                 lost = "response-lost"
             case ev.RequestDropped(batch=b, attempt=a) if (b, a) == (sent.batch, sent.attempt):
@@ -135,7 +178,7 @@ def _outcome(
             ):
                 if err != "NONE":
                     return err, offset
-                return ("deduplicated" if lost == "deduplicated" else "acknowledged"), offset
+                return ("deduplicated" if dedup else "acknowledged"), offset
             case ev.RecordExpired(batch=b) if b == sent.batch:
                 return lost or "expired", offset
             case ev.RetryScheduled(batch=b, next_attempt=n, error=err) if (b, n) == (

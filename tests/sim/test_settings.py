@@ -98,7 +98,7 @@ def test_low_delivery_timeout_set_explicitly_is_an_error() -> None:
         effective_producer(
             settings(delivery_timeout_ms=1_000, explicit=frozenset({"delivery.timeout.ms"}))
         )
-    assert info.value.kafka_message.startswith(
+    assert info.value.kafka_message == (
         "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms"
     )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kafkaretry.losses import acknowledged_then_lost
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.analysis import analyse
 from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.trace import Trace
 from tests.sim.helpers import book
@@ -35,7 +35,7 @@ def _check(trace: Trace) -> None:
         assert {a.partition for a in trace.attempts(record)} <= {trace.partition_of(record)}
     # Acknowledged data disappears only where Kafka allows it: acks=1 or an unclean election.
     unclean = any(e.unclean for _, e in trace.of_type(k.PartitionLeaderElected))
-    if acknowledged_then_lost(trace):
+    if any(r.lost for r in analyse(trace).records):
         assert unclean or trace.settings.acks == 1
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.protocol import OUT_OF_ORDER_SEQUENCE_NUMBER
 from tests.conftest import assert_golden
 from tests.stories.common import SEEDS, as_json, cli, story
 
@@ -23,30 +22,31 @@ def test_without_idempotence_the_retried_batch_lands_after_later_ones(seed: int)
     data = as_json(trace)
     assert data["settings"]["enable.idempotence"] is False
     assert data["settings"]["max.in.flight.requests.per.connection"] == 5
-    # Batches 2 and 3 went out while batch 1 (whose request was lost) was still in flight.
+    # Batches 2 and 3 went out while batch 1 was in flight; losing batch 1's request broke
+    # the connection, so all three time out and are re-enqueued at the head, newest first.
     sent = [(at, e.batch, e.attempt) for at, e in trace.of_type(ev.ProduceRequestSent)]
-    assert [(b, a) for _, b, a in sent] == [(1, 1), (2, 1), (3, 1), (1, 2)]
+    assert [(b, a) for _, b, a in sent] == [(1, 1), (2, 1), (3, 1), (3, 2), (2, 2), (1, 2)]
     assert sent[3][0] - sent[0][0] >= 30_000  # request.timeout.ms
-    assert _log("reordering", seed) == [1, 2, 0]
-    assert data["out_of_send_order"] == [
-        {"record": 0, "partition": 0, "offset": 2, "overtaken_by": [1, 2]}
+    assert _log("reordering", seed) == [2, 1, 0]
+    # Records 1 and 2 (same key) sit before record 0, sent earlier: per-key order broke.
+    assert [(r["index"], r["copies"], r["reordered"]) for r in data["records"]] == [
+        (0, [2], False),
+        (1, [1], True),
+        (2, [0], True),
     ]
     acked = [e.record for _, e in trace.of_type(ev.RecordAcknowledged)]
-    assert acked == [1, 2, 0]
+    assert acked == [2, 1, 0]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_with_idempotence_the_order_holds_across_the_retry(seed: int) -> None:
     trace = story("reordering", seed, enable_idempotence="true")
     data = as_json(trace)
-    refused = [
-        e.batch
-        for _, e in trace.of_type(ev.ProduceResponseReceived)
-        if e.error == OUT_OF_ORDER_SEQUENCE_NUMBER
-    ]
-    assert refused == [2]  # batch 3 waits behind batch 2's retry (shouldStopDrainBatches)
+    # The idempotent producer re-enqueues in sequence order (insertInSequenceOrder).
+    retried = [e.batch for _, e in trace.of_type(ev.ProduceRequestSent) if e.attempt == 2]
+    assert retried == [1, 2, 3]
     assert _log("reordering", seed, enable_idempotence="true") == [0, 1, 2]
-    assert data["out_of_send_order"] == []
+    assert not any(r["reordered"] for r in data["records"])
     acked = [e.record for _, e in trace.of_type(ev.RecordAcknowledged)]
     assert acked == [0, 1, 2]
 

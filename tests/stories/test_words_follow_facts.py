@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kafkaretry.ordering import out_of_send_order
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.analysis import analyse
 from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.trace import Trace
 from tests.sim.helpers import book
@@ -33,7 +33,7 @@ def _claims(trace: Trace) -> dict[str, bool]:
     retried = any(e.attempt > 1 for _, e in trace.of_type(ev.ProduceRequestSent))
     return {
         "the producer retries the same batch": retried,
-        "the log is out of send order": bool(out_of_send_order(trace)),
+        "the log is out of send order": any(r.reordered for r in analyse(trace).records),
         "Unclean leader election": any(
             e.unclean for _, e in trace.of_type(k.PartitionLeaderElected)
         ),

@@ -8,6 +8,12 @@ Rule 2: a fetch with nothing new is parked up to replica.fetch.wait.max.ms (Dela
 Rule 3: a follower appends what it receives, rebuilds producer state from those batches,
         takes min(leader's high watermark, its own log end offset) and fetches again
         (ReplicaFetcherThread.processPartitionData).
+Rule 4: a Fetch carries the epoch of the follower's last batch (lastFetchedEpoch, KIP-320);
+        when that epoch ends earlier in the leader's log, the leader answers with the epoch's
+        end offset instead of records and the follower truncates to it (Partition.fetchRecords
+        -> UnifiedLog.endOffsetForEpoch; AbstractFetcherThread.truncateOnFetchResponse).
+Rule 5: every Fetch the leader receives goes to its ISR bookkeeping (isr.py), which removes
+        followers that lag and takes back caught-up, ISR-eligible ones (AlterPartition).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from collections.abc import Callable
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.broker.partition import LogBatch, Replica
-from kafkaretry.sim.broker.producer_state import remember_batches
+from kafkaretry.sim.broker.producer_state import rebuild_producer_state, remember_batches
 from kafkaretry.sim.engine.clock import EventQueue, Timer
 from kafkaretry.sim.engine.frozen import fast_constructor
 from kafkaretry.sim.engine.network import Network
@@ -82,19 +88,50 @@ class ReplicaFetchers:
         leader_id = follower.leader
         epoch = follower.leader_epoch
         key = (leader_id, follower.topic, follower.partition)
+        last_epoch = follower.last_epoch()
 
         def arrive() -> None:
+            if not self._network.nodes.accepts_connections(leader_id):
+                return  # a restarted broker's listeners stay closed until it is unfenced
             leader = self._replicas.get(key)
             if leader is None or leader.leader != leader_id or leader.leader_epoch != epoch:
                 return  # FENCED_LEADER_EPOCH / not leader: the control plane re-points it
+            end = leader.end_offset_for_epoch(last_epoch)
+            if end < fetch_offset:  # Rule 4: a diverging epoch, no records
+                self._send_diverging(leader, follower, fetch_offset, end)
+                return
             self._on_fetch(leader, follower.broker, fetch_offset)
 
         self._network.send("fetch", follower.broker, leader_id, arrive)
 
+    def _send_diverging(
+        self, leader: Replica, follower: Replica, fetch_offset: int, end: int
+    ) -> None:
+        epoch = leader.leader_epoch
+
+        def arrive() -> None:
+            if follower.leader_epoch != epoch or follower.log_end_offset != fetch_offset:
+                return
+            self._emit(
+                ev.ReplicaTruncated(
+                    follower.broker,
+                    leader.broker,
+                    follower.topic,
+                    follower.partition,
+                    fetch_offset,
+                    end,
+                )
+            )
+            follower.truncate_to(end)
+            rebuild_producer_state(follower)  # UnifiedLog.truncateTo reloads producer state
+            self.fetch(follower, follower.log_end_offset)
+
+        self._network.send("fetch-response", leader.broker, follower.broker, arrive)
+
     def _on_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
         leader.follower_leo[follower] = fetch_offset  # the fetch offset is its log end offset
-        self.on_follower_fetch(leader, follower, fetch_offset)
         self._advance_hw(leader)
+        self.on_follower_fetch(leader, follower, fetch_offset)  # Rule 5
         if fetch_offset < leader.log_end_offset:
             self._answer_fetch(leader, follower, fetch_offset)
         else:

@@ -13,8 +13,12 @@ Rule 3 (Partition.maybeShrinkIsr, maybeExpandIsr, KIP-497): the leader never cha
         itself; it sends AlterPartition to the active controller, one at a time per partition,
         and takes the new ISR from the answer, which comes once the controller committed it.
         Until then the high watermark still waits for the old ISR; after it, it may move.
-Rule 4 (Partition.isFollowerInSync): a follower outside the ISR rejoins once its log end
-        offset reaches the high watermark and the start of the leader's epoch.
+Rule 4 (Partition.maybeExpandIsr, isFollowerInSync): a follower outside the ISR rejoins once
+        its log end offset reaches the high watermark and the start of the leader's epoch, and
+        only if the leader's metadata shows it unfenced (Partition.isReplicaIsrEligible,
+        KIP-841): a restarted broker is not eligible until the controller unfenced it. Kafka's
+        leader checks again at the follower's next Fetch (within replica.fetch.wait.max.ms),
+        kafkaretry as soon as the leader's metadata shows it unfenced (ReplicaManager.recheck_isr).
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ class FetchState:
     log_end_offset: int = 0  # the follower's, as its last Fetch offset told the leader
 
 
-def _not_wired(
+def _no_controller(
     broker: int,
     topic: str,
     partition: int,
@@ -54,7 +58,7 @@ def _not_wired(
     isr: Isr,
     answer: Callable[[Isr | None], None],
 ) -> None:
-    raise RuntimeError("IsrManager.alter_partition is not connected to a controller")
+    """Until the control plane is wired in: no controller ever answers (the ISR stays)."""
 
 
 class IsrManager:
@@ -72,6 +76,7 @@ class IsrManager:
         "_replicas",
         "_states",
         "alter_partition",
+        "isr_eligible",
     )
 
     def __init__(
@@ -91,7 +96,10 @@ class IsrManager:
         self._epoch_start: dict[Key, int] = {}  # the leader's log end offset when it took over
         self._epochs: dict[Key, int] = {}  # the leader epoch those states belong to
         self._in_flight: set[Key] = set()
-        self.alter_partition: AlterPartition = _not_wired
+        self.alter_partition: AlterPartition = _no_controller
+        # Partition.isReplicaIsrEligible: (leader, follower) -> the leader's metadata shows the
+        # follower registered and unfenced. Wired by the control plane.
+        self.isr_eligible: Callable[[int, int], bool] = lambda leader, follower: True
 
     def start(self, brokers: tuple[int, ...], rng: random.Random) -> None:
         """Each broker's isr-expiration task, every replica.lag.time.max.ms / 2 from its start."""
@@ -127,12 +135,18 @@ class IsrManager:
             state.caught_up_ms = max(state.caught_up_ms, state.last_fetch_ms)
         state.last_fetch_leader_leo, state.last_fetch_ms = leo, now
         state.log_end_offset = fetch_offset
+        self.maybe_expand(leader, follower)
+
+    def maybe_expand(self, leader: Replica, follower: int) -> None:
+        """Rule 4: a caught-up, ISR-eligible follower outside the ISR is proposed to join."""
         key = (leader.broker, leader.topic, leader.partition)
+        fetch_offset = leader.follower_leo.get(follower, -1)
         if (
             follower not in leader.isr
             and key not in self._in_flight
             and fetch_offset >= leader.high_watermark
             and fetch_offset >= self._epoch_start.get(key, 0)
+            and self.isr_eligible(leader.broker, follower)
         ):
             self._request(leader, (*leader.isr, follower), ())
 

@@ -128,6 +128,26 @@ class Replica:
         self.bases.append(batch.base_offset)
         self.log_end_offset += len(batch.records)
 
+    def last_epoch(self) -> int:
+        """The leader epoch of the last batch (-1 for an empty log): Fetch's lastFetchedEpoch."""
+        return self.batches[-1].leader_epoch if self.batches else -1
+
+    def end_offset_for_epoch(self, epoch: int) -> int:
+        """LeaderEpochFileCache.endOffsetFor: where `epoch` ends in this log, i.e. the first
+        offset written in a later epoch, else the log end offset."""
+        for batch in self.batches:
+            if batch.leader_epoch > epoch:
+                return batch.base_offset
+        return self.log_end_offset
+
+    def truncate_to(self, offset: int) -> None:
+        """UnifiedLog.truncateTo: drop every batch from `offset` on (whole batches)."""
+        keep = bisect_left(self.bases, offset)
+        del self.batches[keep:], self.bases[keep:]
+        self.log_end_offset = self.bases[-1] + len(self.batches[-1].records) if keep else 0
+        self.high_watermark = min(self.high_watermark, self.log_end_offset)
+        del self._entries[self.log_end_offset :]
+
     def batches_from(self, offset: int) -> list[LogBatch]:
         """The batches from `offset` on; fetch offsets are batch boundaries, because
         followers only ever copy whole batches."""

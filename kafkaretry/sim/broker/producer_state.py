@@ -1,9 +1,13 @@
 """Broker-side idempotence: producer state per partition and the sequence check (KIP-98).
 
-Rule: a batch whose (producer epoch, first seq, last seq) equals one of the producer's last
-5 cached batches is a duplicate: nothing is written and the answer is success with the
-original base offset (ProducerAppendInfo.checkSequence, ProducerStateEntry). Otherwise the
-first sequence must follow the last one (a new producer epoch starts at 0).
+Rule 1: a batch whose (producer epoch, first seq, last seq) equals one of the producer's last
+        5 cached batches is a duplicate: nothing is written and the answer is success with the
+        original base offset (ProducerStateEntry.findDuplicateBatch).
+Rule 2 (ProducerAppendInfo.checkSequence, 4.1): a producer the partition has no state for
+        (NO_PRODUCER_EPOCH) may start at any sequence; a new epoch of a known producer must
+        start at 0; otherwise the first sequence must follow the last one, else
+        OUT_OF_ORDER_SEQUENCE_NUMBER. (Non-transactional idempotent producers; transactions
+        v2 reject a non-zero first sequence, not modelled.)
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ def check_sequence(replica: Replica, request: ProduceRequestSent) -> tuple[str, 
     cached = replica.producers.get(request.producer_id)
     first = request.base_sequence
     if not cached:
-        return (IN_SEQUENCE if first == 0 else OUT_OF_ORDER), -1
+        return IN_SEQUENCE, -1  # Rule 2: no producer state, so any first sequence is accepted
     last = first + request.records - 1
     epoch = request.producer_epoch
     for meta in cached:
@@ -79,3 +83,9 @@ def remember_batches(replica: Replica, batches: list[LogBatch]) -> None:
                 batch.producer_epoch, batch.base_sequence, batch.last_sequence, batch.base_offset
             )
             _cache(replica, batch.producer_id, meta)
+
+
+def rebuild_producer_state(replica: Replica) -> None:
+    """After a truncation: producer state as the remaining batches describe it."""
+    replica.producers = {}
+    remember_batches(replica, replica.batches)

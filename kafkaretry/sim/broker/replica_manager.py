@@ -3,7 +3,8 @@
 Rule 1: only the leader appends; followers copy by fetching (fetcher.py,
         Partition.appendRecordsToLeader).
 Rule 2: the high watermark is the smallest log end offset in the ISR, and it does not move
-        while the ISR is smaller than min.insync.replicas (strict min ISR, KAFKA.md §5).
+        while the ISR is smaller than min.insync.replicas (strict min ISR, KAFKA.md §5); the
+        leader recomputes it when the ISR shrinks (Partition.makeLeader, maybeIncrementLeaderHW).
 Rule 3: acks=all answers once the high watermark passes the batch (DelayedProduce), or
         REQUEST_TIMED_OUT after the request's timeout; acks=1 answers after the local append.
 Leadership arrives only through `apply_partition_leadership`, the control plane's entry point.
@@ -15,7 +16,8 @@ from collections.abc import Callable
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.broker.fetcher import ReplicaFetchers
-from kafkaretry.sim.broker.isr import IsrManager
+from kafkaretry.sim.broker.isr import AlterPartition, IsrManager
+from kafkaretry.sim.broker.lifecycle import ReplicaLifecycle
 from kafkaretry.sim.broker.partition import DelayedProduce, LogBatch, Replica
 from kafkaretry.sim.broker.producer_state import (
     DUPLICATE,
@@ -45,10 +47,19 @@ _new_record_appended = fast_constructor(ev.RecordAppended)
 _new_hw_advanced = fast_constructor(ev.HighWatermarkAdvanced)
 
 
-class ReplicaManager:
+class ReplicaManager(ReplicaLifecycle):
     """Every broker's replicas, keyed by (broker, topic, partition)."""
 
-    __slots__ = ("_emit", "_fetchers", "_min_isr", "_network", "_queue", "isr", "replicas")
+    __slots__ = (
+        "_emit",
+        "_fetchers",
+        "_min_isr",
+        "_network",
+        "_queue",
+        "_rejoining",
+        "isr",
+        "replicas",
+    )
 
     def __init__(
         self,
@@ -63,6 +74,7 @@ class ReplicaManager:
         self._network = network
         self._min_isr = settings.min_insync_replicas
         self.replicas: dict[tuple[int, str, int], Replica] = {}
+        self._rejoining: set[int] = set()  # restarted, not yet caught up with the metadata log
         self._fetchers = ReplicaFetchers(
             queue,
             emit,
@@ -87,45 +99,72 @@ class ReplicaManager:
                         broker, topic.name, p.id, p.replicas, -1, -1, ()
                     )
 
+    def current_leader(self, broker: int, topic: str, partition: int) -> tuple[int, int] | None:
+        """What `broker` puts in a NOT_LEADER_OR_FOLLOWER answer's CurrentLeader (KIP-951,
+        KafkaApis.handleProduceRequest): the leader and epoch it knows, if another broker."""
+        replica = self.replicas.get((broker, topic, partition))
+        if replica is None or replica.leader in (broker, -1):
+            return None
+        return replica.leader, replica.leader_epoch
+
+    def wire_isr(self, eligible: Callable[[int, int], bool], alter: AlterPartition) -> None:
+        """The control plane's answers to "is this follower unfenced?" and AlterPartition."""
+        self.isr.isr_eligible, self.isr.alter_partition = eligible, alter
+
     def replica(self, broker: int, topic: str, partition: int) -> Replica | None:
         return self.replicas.get((broker, topic, partition))
 
     def apply_partition_leadership(
         self, topic: str, partition: int, leader: int, leader_epoch: int, isr: tuple[int, ...]
     ) -> None:
-        """The control plane's decision reaches the brokers (ReplicaManager.applyDelta)."""
+        """The control plane's decision reaches the brokers (ReplicaManager.applyDelta).
+
+        A new leader epoch restarts replication from scratch (Partition.makeLeader/
+        makeFollower); an ISR-only change keeps the followers' fetch state. Either way the
+        leader recomputes its high watermark, since the ISR may now be down to itself
+        (Partition.makeLeader: "ISR could be down to 1" -> maybeIncrementLeaderHW).
+        """
+        restarted = False
         for (owner, name, pid), replica in sorted(self.replicas.items()):
             if name != topic or pid != partition or not self._network.nodes.is_alive(owner):
                 continue  # a crashed broker learns nothing until it restarts
             if not self._network.reachable(owner):
                 continue  # nor does one cut off from the network, until it is healed
+            if owner in self._rejoining:
+                continue  # it learns the partition's state when it has caught up (rejoin)
+            new_epoch = (replica.leader, replica.leader_epoch) != (leader, leader_epoch)
+            was_leader = replica.is_leader
             replica.leader, replica.leader_epoch, replica.isr = leader, leader_epoch, isr
-            replica.follower_leo = {}
-            for timer in replica.parked_fetches.values():
-                if timer is not None:
-                    timer.cancel()
-            replica.parked_fetches = {}
+            if new_epoch and was_leader and leader != owner:
+                self._demote(replica)  # its answers name the new leader (KIP-951)
+            if new_epoch:
+                restarted = True
+                for timer in replica.parked_fetches.values():
+                    if timer is not None:
+                        timer.cancel()
+                replica.parked_fetches = {}
+                replica.follower_leo = (
+                    {b: 0 for b in replica.replicas if b != leader}
+                    if replica.broker == leader
+                    else {}
+                )
             if replica.broker == leader:
-                replica.follower_leo = {b: 0 for b in replica.replicas if b != leader}
                 self.isr.became_leader(replica)
-                # Partition.makeLeader: the ISR may be down to the leader alone (an unclean
-                # election), so the high watermark may move at once.
                 self._maybe_advance_hw(replica)
-        for follower in self._followers(topic, partition, leader):
-            self._fetchers.fetch(follower, follower.log_end_offset)
+        if restarted:
+            for follower in self._followers(topic, partition, leader):
+                self._fetchers.fetch(follower, follower.log_end_offset)
 
-    def stop_broker(self, broker: int) -> None:
-        """A crashed broker's process is gone: its purgatory and parked fetches vanish with it."""
-        for (owner, _, _), replica in sorted(self.replicas.items()):
-            if owner != broker:
-                continue
-            for delayed in replica.delayed:
-                if delayed.timer is not None:
-                    delayed.timer.cancel()
-            for timer in replica.parked_fetches.values():
-                if timer is not None:
-                    timer.cancel()
-            replica.delayed, replica.parked_fetches = [], {}
+    def _demote(self, replica: Replica) -> None:
+        """A live leader becomes a follower: its parked produce requests are answered
+        NOT_LEADER_OR_FOLLOWER at once (ReplicaManager.applyDelta ->
+        completeDelayedOperationsWhenNotPartitionLeader; Partition.checkEnoughReplicasReachOffset).
+        """
+        delayed, replica.delayed = replica.delayed, []
+        for d in delayed:
+            if d.timer is not None:
+                d.timer.cancel()
+            d.respond(NOT_LEADER_OR_FOLLOWER, -1)  # type: ignore[operator]
 
     def _followers(self, topic: str, partition: int, leader: int) -> list[Replica]:
         return [

@@ -86,6 +86,14 @@ class ProducerMetadata:
         entry = self.leaders.get((topic, partition))
         return -1 if entry is None else entry[0]
 
+    def update_leader(self, topic: str, partition: int, leader: int, leader_epoch: int) -> bool:
+        """KIP-951's CurrentLeader: taken only if its leader epoch is newer than the one known."""
+        seen = self.leaders.get((topic, partition))
+        if seen is not None and leader_epoch <= seen[1]:
+            return False
+        self.leaders[topic, partition] = (leader, leader_epoch)
+        return True
+
     def update(self, topic: str, partitions: tuple[PartitionMetadata, ...]) -> bool:
         """Apply one topic's metadata; True if any leader epoch is new or moved forward."""
         newer = False

@@ -162,6 +162,9 @@ class MetadataUpdater:
         # Metadata.update counts equivalent responses; a newer leader epoch resets the count.
         metadata.equivalent_responses = 0 if progress else metadata.equivalent_responses + 1
         count = metadata.equivalent_responses
-        wait = self._refresh_backoff(count - 1) if count > 0 else 0
+        # Metadata.timeToAllowUpdate: even after progress, lastRefreshMs + backoff(0) is a floor
+        # (about retry.backoff.ms); Kafka takes the larger of two jittered backoffs, kafkaretry
+        # draws one, for the equivalent-response count.
+        wait = self._refresh_backoff(max(count - 1, 0))
         metadata.allowed_at_ms = self._queue.now_ms + wait
         self._client.on_progress()

@@ -111,7 +111,7 @@ class ProducerNetworkClient:
         if not self._network.reachable(conn.broker):
             self._hang(conn, started)
             return
-        alive = self._network.nodes.is_alive(conn.broker)
+        alive = self._network.nodes.accepts_connections(conn.broker)
         delay = self._network.round_trip_ms() * (2 if alive else 1)
 
         def outcome() -> None:
@@ -119,7 +119,7 @@ class ProducerNetworkClient:
                 return  # closed meanwhile (the broker crashed during the handshake)
             if not self._network.reachable(conn.broker):
                 self._hang(conn, started)  # cut off during the handshake: no answer ever comes
-            elif self._network.nodes.is_alive(conn.broker):
+            elif self._network.nodes.accepts_connections(conn.broker):
                 self._connected(conn)
             else:
                 self._refused(conn)
@@ -154,6 +154,7 @@ class ProducerNetworkClient:
 
     def disconnect(self, broker: int, reason: str, timed_out: int = -1) -> None:
         """Close the connection; every request still on it fails (request `timed_out` as such)."""
+        self._network.close_connection(CLIENT, broker)
         conn = self._connection(broker)
         failed = sorted(conn.in_flight.values(), key=lambda r: r.id)
         conn.in_flight = {}
@@ -240,18 +241,32 @@ class ProducerNetworkClient:
         request.timer = None
         self.disconnect(request.broker, "request timed out", timed_out=request.id)
 
-    def complete(self, request: InFlightRequest, error: str, base_offset: int) -> None:
-        """A response reached the client; ignored if its connection was closed meanwhile."""
+    def complete(
+        self,
+        request: InFlightRequest,
+        error: str,
+        base_offset: int,
+        current_leader: tuple[int, int] | None = None,
+    ) -> None:
+        """A response reached the client; ignored if its connection was closed meanwhile.
+
+        A CurrentLeader in the answer (KIP-951) updates the producer's metadata at once when
+        its leader epoch is newer (Sender.completeBatch -> Metadata.updatePartitionLeadership).
+        """
         conn = self._connection(request.broker)
         if conn.in_flight.pop(request.id, None) is None:
             return
         if request.timer is not None:
             request.timer.cancel()
+        leader, epoch = current_leader if current_leader is not None else (-1, -1)
         self._emit(
             ev.ProduceResponseReceived(
-                request.broker, request.batch.id, request.attempt, error, base_offset
+                request.broker, request.batch.id, request.attempt, error, base_offset, leader, epoch
             )
         )
+        if current_leader is not None:
+            batch = request.batch
+            self.metadata.update_leader(batch.topic, batch.partition, leader, epoch)
         self._on_result(request, error, base_offset)
 
     # -- metadata and producer id ----------------------------------------------------------

@@ -9,6 +9,8 @@ Rule 2: a retriable failure puts the SAME batch back at the front of its partiti
 Rule 3: with idempotence a batch gets its producer id, epoch and base sequence when first
         drained and keeps them on every retry, so the broker can recognise it.
 Rule 4: delivery.timeout.ms since the batch was created bounds everything, in flight or not.
+Rule 5: send() blocks the application's thread while the topic's metadata is unknown, for at
+        most max.block.ms, then throws TimeoutException (KafkaProducer.waitOnMetadata).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def _unwired(request: ev.ProduceRequestSent, sent: InFlightRequest) -> None:
 class Producer:
     __slots__ = (
         "_acc",
+        "_block_timer",
+        "_blocked",
         "_emit",
         "_in_flight",
         "_next_record",
@@ -49,7 +53,6 @@ class Producer:
         "_rng",
         "_sequences",
         "_settings",
-        "_waiting",
         "_wakeup",
         "client",
         "resolved",
@@ -76,7 +79,8 @@ class Producer:
         self._acc = RecordAccumulator(queue, rng, emit, settings, self._expire)
         self._in_flight: dict[TopicPartition, int] = {}
         self._sequences: dict[TopicPartition, int] = {}
-        self._waiting: list[int] = []  # send() calls blocked in waitOnMetadata
+        self._blocked = -1  # the record whose send() blocks in waitOnMetadata
+        self._block_timer: Timer | None = None  # its max.block.ms
         self._next_record = 0
         self._wakeup: Timer | None = None
         self.resolved = 0  # records acknowledged, failed or expired
@@ -96,15 +100,30 @@ class Producer:
     def _send_next(self) -> None:
         index = self._next_record
         self._next_record = index + 1
-        records, queue = self._records, self._queue
-        if index + 1 < len(records):
-            now = queue.now_ms
-            queue.call_at(max(records[index + 1].send_at_ms, now), self._send_next)
-        if records[index].topic in self.client.metadata.partition_counts:
+        topic = self._records[index].topic
+        if topic in self.client.metadata.partition_counts:
             self._append(index)
-        else:
-            self._waiting.append(index)  # KafkaProducer.waitOnMetadata
-            self.wake()
+            self._schedule_next_send()
+            return
+        # KafkaProducer.waitOnMetadata: send() blocks the application's thread until the
+        # topic's metadata arrives, for at most max.block.ms; the next send() waits for it.
+        self._blocked = index
+        self._block_timer = self._queue.after(self._settings.max_block_ms, self._give_up)
+        self.wake()
+
+    def _schedule_next_send(self) -> None:
+        index, records, queue = self._next_record, self._records, self._queue
+        if index < len(records):
+            queue.call_at(max(records[index].send_at_ms, queue.now_ms), self._send_next)
+
+    def _give_up(self) -> None:
+        """waitOnMetadata's TimeoutException: send() throws, and the callback gets it too."""
+        index, self._blocked, self._block_timer = self._blocked, -1, None
+        self._emit(
+            ev.MetadataWaitTimedOut(index, self._records[index].topic, self._settings.max_block_ms)
+        )
+        self._resolve(1)
+        self._schedule_next_send()
 
     def _append(self, index: int) -> None:
         self.wake(self._acc.append(index, self._records[index], self.client.metadata))
@@ -127,13 +146,14 @@ class Producer:
         self._wakeup = None
         client = self.client
         client.maybe_update_metadata()
-        if (
-            self._waiting
-            and self._records[self._waiting[0]].topic in client.metadata.partition_counts
-        ):
-            waiting, self._waiting = self._waiting, []
-            for index in waiting:
-                self._append(index)
+        blocked = self._blocked
+        if blocked >= 0 and self._records[blocked].topic in client.metadata.partition_counts:
+            self._blocked = -1
+            if self._block_timer is not None:
+                self._block_timer.cancel()
+                self._block_timer = None
+            self._append(blocked)
+            self._schedule_next_send()
         if self._settings.idempotence and not client.ensure_producer_id():
             # No batch leaves before InitProducerId (Sender.maybeSendAndPollTransactionalRequest).
             return
@@ -213,7 +233,7 @@ class Producer:
         if error == NONE:
             self._succeed(batch, request.broker, base_offset)
         else:
-            self._fail_or_retry(batch, error)
+            self._fail_or_retry(batch, error, request.broker)
         self.wake()
 
     def _succeed(self, batch: ProducerBatch, broker: int, base_offset: int) -> None:
@@ -224,7 +244,7 @@ class Producer:
             offset = base_offset + i if base_offset >= 0 else -1
             emit(acked(record, batch_id, topic, partition, offset, broker))
 
-    def _fail_or_retry(self, batch: ProducerBatch, error: str) -> None:
+    def _fail_or_retry(self, batch: ProducerBatch, error: str, broker: int) -> None:
         rule = reaction(error)
         now = self._queue.now_ms
         in_time = now < batch.created_ms + self._settings.delivery_timeout_ms
@@ -242,11 +262,18 @@ class Producer:
             self.client.request_metadata_update(error)
         batch.attempts += 1
         batch.last_attempt_ms = now  # ProducerBatch.reenqueued
-        batch.backoff_ms = exponential_backoff(
-            self._rng,
-            self._settings.retry_backoff_ms,
-            self._settings.retry_backoff_max_ms,
-            batch.attempts - 1,
+        # KIP-951 (RecordAccumulator.shouldBackoff): no backoff once the partition's leader
+        # is no longer the broker that failed, e.g. from a NOT_LEADER_OR_FOLLOWER's CurrentLeader.
+        moved = self.client.metadata.leader_for(batch.topic, batch.partition) not in (broker, -1)
+        batch.backoff_ms = (
+            0
+            if moved
+            else exponential_backoff(
+                self._rng,
+                self._settings.retry_backoff_ms,
+                self._settings.retry_backoff_max_ms,
+                batch.attempts - 1,
+            )
         )
         self._emit(
             ev.RetryScheduled(
@@ -271,9 +298,12 @@ class Producer:
 
     def _finish(self, batch: ProducerBatch) -> None:
         batch.done = True
-        self.resolved += len(batch.records)
+        self._resolve(len(batch.records))
+        if batch.delivery_timer is not None:
+            batch.delivery_timer.cancel()
+
+    def _resolve(self, records: int) -> None:
+        self.resolved += records
         if self.finished and self._wakeup is not None:
             self._wakeup.cancel()  # the story ends with the last record: no idle sender polls
             self._wakeup = None
-        if batch.delivery_timer is not None:
-            batch.delivery_timer.cancel()

@@ -42,7 +42,8 @@ PRODUCE_ERRORS: Final[dict[str, Reaction]] = {
     "KAFKA_STORAGE_ERROR": Reaction(True, True, "InvalidMetadataException"),
     NOT_ENOUGH_REPLICAS: Reaction(True, False, "rejected before append: ISR < min.insync.replicas"),
     "NOT_ENOUGH_REPLICAS_AFTER_APPEND": Reaction(True, False, "appended, then the ISR shrank"),
-    # With idempotence an earlier batch may still be unresolved (TransactionManager.canRetry).
+    # TransactionManager.canRetry retries it; the epoch bump it requests where the sequences
+    # have a gap is not modelled (README: what the model leaves out).
     OUT_OF_ORDER_SEQUENCE_NUMBER: Reaction(True, False, "idempotent producer: retry in order"),
 }
 

@@ -5,6 +5,9 @@ order. A message to a dead node is lost; a connection attempt to a dead broker i
 (the host answers the SYN with a reset). Faults install drop filters and extra delays
 (sim/faults). An isolated node is a black hole: every message to or from it vanishes and
 nothing answers, not even a reset, so senders learn of it only by their own timeouts.
+TCP delivers a connection's bytes in order or not at all: once a message on the connection
+between two nodes is lost, the connection is broken and everything later on it, either way,
+is lost too, until an endpoint closes it (`break_connection` / `close_connection`).
 """
 
 from __future__ import annotations
@@ -37,13 +40,24 @@ DelayRule = Callable[[Message], int]
 class Nodes:
     """Which brokers and controllers are up; the crash and restart faults flip these."""
 
-    __slots__ = ("_alive",)
+    __slots__ = ("_alive", "_closed")
 
     def __init__(self, node_ids: tuple[int, ...]) -> None:
         self._alive = dict.fromkeys(node_ids, True)
+        self._closed: set[int] = set()  # alive, but not accepting client connections yet
 
     def is_alive(self, node: int) -> bool:
         return self._alive.get(node, False)
+
+    def accepts_connections(self, node: int) -> bool:
+        """A restarted broker refuses connections until it opens its listeners."""
+        return self._alive.get(node, False) and node not in self._closed
+
+    def set_listening(self, node: int, listening: bool) -> None:
+        if listening:
+            self._closed.discard(node)
+        else:
+            self._closed.add(node)
 
     def set_alive(self, node: int, alive: bool) -> None:
         if node not in self._alive:
@@ -55,7 +69,7 @@ class Nodes:
 
 
 class Network:
-    __slots__ = ("_delays", "_filters", "_isolated", "_queue", "latency_ms", "nodes")
+    __slots__ = ("_broken", "_delays", "_filters", "_isolated", "_queue", "latency_ms", "nodes")
 
     def __init__(self, queue: EventQueue, nodes: Nodes, latency_ms: int) -> None:
         self._queue = queue
@@ -64,6 +78,7 @@ class Network:
         self._filters: list[DropFilter] = []
         self._delays: list[DelayRule] = []
         self._isolated: set[int] = set()
+        self._broken: set[tuple[int, int]] = set()
 
     def isolate(self, node: int, isolated: bool) -> None:
         """Cut `node` off from every other node (a black hole), or connect it again."""
@@ -80,6 +95,14 @@ class Network:
 
     def remove_delay(self, rule: DelayRule) -> None:
         self._delays.remove(rule)
+
+    def break_connection(self, a: int, b: int) -> None:
+        """A message between `a` and `b` was lost: their connection delivers nothing more."""
+        self._broken.add((min(a, b), max(a, b)))
+
+    def close_connection(self, a: int, b: int) -> None:
+        """An endpoint closed it: the next connection between them starts healthy."""
+        self._broken.discard((min(a, b), max(a, b)))
 
     def add_filter(self, drop: DropFilter) -> None:
         self._filters.append(drop)
@@ -98,12 +121,14 @@ class Network:
         attempt: int = 0,
         background: bool = False,
     ) -> bool:
-        """Deliver after the link latency; False when a fault dropped the message."""
+        """Deliver after the link latency; False when it is lost (a fault, a broken connection)."""
         if self._filters:
             message = Message(kind, src, dst, batch, attempt)
             for drop in tuple(self._filters):
                 if drop(message):
                     return False
+        if self._broken and (min(src, dst), max(src, dst)) in self._broken:
+            return False
         nodes = self.nodes
         if not nodes.is_alive(src):
             return True  # a crashed process sends nothing (not a fault's drop, so no event)

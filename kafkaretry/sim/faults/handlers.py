@@ -1,7 +1,8 @@
 """Faults as data: each fault type maps to a handler that installs it into a simulation.
 
 No scenario name appears here: a scenario is a list of faults in scenarios.yaml, and
-FAULT_HANDLERS says what each kind of fault does. Dropping a message is a network filter;
+FAULT_HANDLERS says what each kind of fault does. Dropping a message is a network filter,
+and it breaks the connection it travelled on, as a lost TCP segment does;
 killing nodes goes through the KRaft control plane, which notices only as Kafka does
 (missed heartbeats, Raft fetch timeouts), never by being told.
 """
@@ -14,7 +15,13 @@ from typing import Any
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.engine.network import Message
 from kafkaretry.sim.faults.network_faults import heal, isolate_broker, slow_broker
-from kafkaretry.sim.faults.target import FaultTarget, UnsupportedFaultError, partition_leader
+from kafkaretry.sim.faults.target import (
+    FaultTarget,
+    UnsupportedFaultError,
+    partition_leader,
+    watch_keyless,
+)
+from kafkaretry.sim.faults.triggers import arm_trigger
 from kafkaretry.sim.settings import (
     CrashBroker,
     CrashController,
@@ -26,9 +33,12 @@ from kafkaretry.sim.settings import (
     RestartBroker,
     RestartController,
     SlowBroker,
+    When,
 )
 
-FaultHandler = Callable[[Any, FaultTarget], None]
+Action = Callable[[], None]
+# A handler builds the fault's action; `install` runs it at at_ms or on its trigger.
+FaultHandler = Callable[[Any, FaultTarget], Action]
 
 
 def _drop_first(
@@ -37,7 +47,8 @@ def _drop_first(
     def drop(message: Message) -> bool:
         if message.kind != kind or message.attempt != attempt:
             return False
-        sim.network.remove_filter(drop)  # one message, then the link is healthy again
+        sim.network.remove_filter(drop)
+        sim.network.break_connection(message.src, message.dst)  # TCP: nothing more on it
         if event is not None:
             sim.emit(event(message))
         return True
@@ -45,9 +56,11 @@ def _drop_first(
     sim.network.add_filter(drop)
 
 
-def drop_response(fault: DropResponse, sim: FaultTarget) -> None:
+def drop_response(fault: DropResponse, sim: FaultTarget) -> Action:
     def arm() -> None:
-        sim.emit(ev.FaultArmed("drop-response", f"the response to attempt {fault.attempt}"))
+        sim.emit(
+            ev.FaultArmed("drop-response", f"the response to attempt {fault.attempt} will be lost")
+        )
         _drop_first(
             sim,
             "produce-response",
@@ -55,25 +68,34 @@ def drop_response(fault: DropResponse, sim: FaultTarget) -> None:
             lambda m: ev.ResponseDropped(m.src, m.batch, m.attempt),
         )
 
-    sim.queue.at(fault.at_ms, arm)
+    return arm
 
 
-def drop_request(fault: DropRequest, sim: FaultTarget) -> None:
+def drop_request(fault: DropRequest, sim: FaultTarget) -> Action:
+    """TCP delivers in order or not at all: losing the request breaks its connection, so every
+    later message on it is lost too until the producer closes it (request.timeout.ms)."""
+
     def arm() -> None:
-        sim.emit(ev.FaultArmed("drop-request", f"the request of attempt {fault.attempt}"))
+        sim.emit(
+            ev.FaultArmed(
+                "drop-request",
+                f"the request of attempt {fault.attempt} will be lost, and with it its connection",
+            )
+        )
         # The client emits RequestDropped: it is the one whose send never arrives.
         _drop_first(sim, "produce-request", fault.attempt, None)
 
-    sim.queue.at(fault.at_ms, arm)
+    return arm
 
 
-def crash_broker(fault: CrashBroker, sim: FaultTarget) -> None:
+def crash_broker(fault: CrashBroker, sim: FaultTarget) -> Action:
+    keyless = watch_keyless(sim, fault.broker)
+
     def crash() -> None:
-        broker = (
-            partition_leader(sim, "crash-broker")
-            if fault.broker == "partition-leader"
-            else fault.broker
-        )
+        if fault.broker == "partition-leader":
+            broker = partition_leader(sim, keyless, "crash-broker")
+        else:
+            broker = fault.broker
         if broker < 0 or not sim.nodes.is_alive(broker):
             sim.emit(ev.FaultArmed("crash-broker", f"no live broker to crash ({broker})"))
             return
@@ -81,18 +103,18 @@ def crash_broker(fault: CrashBroker, sim: FaultTarget) -> None:
         # A process crash: the host resets the producer's TCP connections at once.
         sim.set_broker_alive(broker, False)
 
-    sim.queue.at(fault.at_ms, crash)
+    return crash
 
 
-def restart_broker(fault: RestartBroker, sim: FaultTarget) -> None:
+def restart_broker(fault: RestartBroker, sim: FaultTarget) -> Action:
     def restart() -> None:
         sim.set_broker_alive(fault.broker, True)
         sim.control.restart_broker(fault.broker)
 
-    sim.queue.at(fault.at_ms, restart)
+    return restart
 
 
-def crash_controller(fault: CrashController, sim: FaultTarget) -> None:
+def crash_controller(fault: CrashController, sim: FaultTarget) -> Action:
     def crash() -> None:
         target = fault.controller
         controller = sim.control.active_controller() if target == "active" else target
@@ -102,15 +124,15 @@ def crash_controller(fault: CrashController, sim: FaultTarget) -> None:
         sim.control.crash_controller(controller)
         sim.nodes.set_alive(controller, False)
 
-    sim.queue.at(fault.at_ms, crash)
+    return crash
 
 
-def restart_controller(fault: RestartController, sim: FaultTarget) -> None:
+def restart_controller(fault: RestartController, sim: FaultTarget) -> Action:
     def restart() -> None:
         sim.nodes.set_alive(fault.controller, True)
         sim.control.restart_controller(fault.controller)
 
-    sim.queue.at(fault.at_ms, restart)
+    return restart
 
 
 FAULT_HANDLERS: dict[type, FaultHandler] = {
@@ -125,9 +147,30 @@ FAULT_HANDLERS: dict[type, FaultHandler] = {
     SlowBroker: slow_broker,
 }
 
-__all__ = ["FAULT_HANDLERS", "UnsupportedFaultError", "install"]
+
+KIND_NAMES: dict[type, str] = {
+    DropResponse: "drop-response",
+    DropRequest: "drop-request",
+    CrashBroker: "crash-broker",
+    RestartBroker: "restart-broker",
+    CrashController: "crash-controller",
+    RestartController: "restart-controller",
+    IsolateBroker: "isolate-broker",
+    Heal: "heal",
+    SlowBroker: "slow-broker",
+}
+
+__all__ = ["FAULT_HANDLERS", "KIND_NAMES", "UnsupportedFaultError", "install"]
 
 
 def install(faults: tuple[Fault, ...], sim: FaultTarget) -> None:
     for fault in faults:
-        FAULT_HANDLERS[type(fault)](fault, sim)
+        action = FAULT_HANDLERS[type(fault)](fault, sim)
+        if fault.when is None:
+            sim.queue.at(fault.at_ms, action)
+        else:
+            sim.queue.at(fault.at_ms, _armer(fault.when, sim, KIND_NAMES[type(fault)], action))
+
+
+def _armer(when: When, sim: FaultTarget, kind: str, action: Action) -> Action:
+    return lambda: arm_trigger(when, sim, kind, action)

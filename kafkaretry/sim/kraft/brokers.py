@@ -28,6 +28,8 @@ class BrokerState:
     hb_stop_ms: int | None = None  # no heartbeat after this (the broker crashed)
     registration_offset: int | None = None  # RegisterBrokerRecord awaiting catch-up
     apply_timer: Timer | None = None
+    restarting: bool = False  # restarted: not yet caught up with the metadata log
+    listeners_closed: bool = False  # BrokerServer opens them only once it is unfenced
 
     def last_contact_ms(self, now_ms: int, interval_ms: int) -> int:
         """BrokerHeartbeatManager lastContact: the last heartbeat that reached the controller."""

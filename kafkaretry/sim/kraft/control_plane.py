@@ -7,15 +7,20 @@ Timing rules (each a choice read from Kafka's source; the numbers are configs or
 2. A new leader's LeaderChange record is written without linger (onBecomeLeader); it commits
    after BeginQuorumEpoch + a Fetch round trip (4 hops). Only then does QuorumController claim
    leadership and give every registered broker a fresh session (ClusterControlManager.activate).
-3. Brokers (Raft observers) long-poll Fetch; a parked Fetch returns on the leader's next append,
-   at the latest the NoOpRecord written every metadata.max.idle.interval.ms, so a broker applies
-   a committed record at the next NoOp flush + 1 hop (<= 500 ms with defaults).
+3. Brokers (Raft observers) long-poll Fetch, and since KIP-1166 (Kafka 4.1) the leader
+   completes every parked Fetch as soon as its high watermark moves
+   (KafkaRaftClient.onUpdateLeaderHighWatermark -> fetchPurgatory.completeAll), so a broker
+   applies a committed record one hop after the commit, not at the next NoOpRecord.
 4. A broker whose active controller died asks other voters every controller.quorum.retry.backoff.ms
    (the process crash resets the TCP connection, so the failure is immediate); after activation
    it learns the new leader within one backoff + a round trip, then heartbeats to it.
-5. The fence check runs at the oldest silent session's lastContact + broker.session.timeout.ms
-   and fences one broker per run (QuorumController.rescheduleMaybeFenceStaleBrokers). In Kafka
-   a session is stale when lastContact + timeout < now in ns; in whole ms we fence at equality.
+5. The active controller fences expired sessions by a periodic check (fencing.py, KAFKA-17793).
+6. Registration and unfencing follow the broker's lifecycle (lifecycle.py), ISR changes the
+   leaders' AlterPartition requests (alter_partition.py); a
+   restarted broker opens its listeners only once unfenced (BrokerServer.startup waits for
+   the unfencing before enableRequestProcessing).
+7. A restarted broker learns what it leads and follows from the metadata log: its replicas
+   take their state from its first catch-up (BrokerMetadataPublisher -> applyDelta).
 """
 
 from __future__ import annotations
@@ -23,14 +28,15 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from kafkaretry.sim.engine.clock import EventQueue, Timer
+from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft import views
 from kafkaretry.sim.kraft.alter_partition import AlterPartitionHandler
 from kafkaretry.sim.kraft.brokers import BrokerState
 from kafkaretry.sim.kraft.controller import MetadataLog
+from kafkaretry.sim.kraft.fencing import PeriodicFenceCheck
 from kafkaretry.sim.kraft.isolation import BrokerIsolation
-from kafkaretry.sim.kraft.metadata import RegisterBrokerRecord, fence_records, unfence_records
+from kafkaretry.sim.kraft.lifecycle import BrokerLifecycle
 from kafkaretry.sim.kraft.quorum import RaftQuorum
 from kafkaretry.sim.kraft.snapshot import take_snapshot
 from kafkaretry.sim.settings import ClusterSettings
@@ -40,6 +46,7 @@ DEFAULT_NETWORK_DELAY_MS = 1  # kafkaretry's one-way LAN hop; Kafka has no such 
 LEADER_CHANGE_COMMIT_HOPS = 4  # BeginQuorumEpoch, Fetch, FetchResponse, next Fetch
 
 PartitionListener = Callable[[int, str, int, views.PartitionView], None]
+PartitionState = tuple[str, int, int, int, tuple[int, ...]]  # topic, partition, leader, epoch, ISR
 
 
 class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
@@ -69,8 +76,18 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
         }
         self._active: int | None = None
         self._epoch = 0
-        self._fence_timer: Timer | None = None
+        self._lifecycle = BrokerLifecycle(
+            config, queue, emit, self._log, self.active_controller, self._unclean
+        )
+        self._fencing = PeriodicFenceCheck(
+            config, queue, emit, self._brokers, self._log, self._unclean
+        )
         self._listeners: list[PartitionListener] = []
+        # Wired by the publisher: a restarted broker caught up (its partitions' state as its
+        # cache has it), and a restarted broker opens its listeners.
+        self.on_caught_up: Callable[[int, list[PartitionState]], None] = lambda b, states: None
+        self.on_listening: Callable[[int], None] = lambda broker: None
+        self.on_unfenced_seen: Callable[[int], None] = lambda broker: None  # its cache
 
     # -- the engine's controls -------------------------------------------------------------
     def start(self) -> None:
@@ -86,6 +103,8 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
             broker.controller = leader
             broker.hb_anchor_ms = self._phase_rng.randrange(interval) - interval
             broker.session_start_ms = broker.hb_anchor_ms
+        # Drawn after the heartbeat phases, so those stay what they were for every seed.
+        self._fencing.activate(self._phase_rng.randrange(self._fencing.period_ms))
 
     def crash_controller(self, node_id: int) -> None:
         voter = self._quorum.voters[node_id]
@@ -110,19 +129,29 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
             broker.apply_timer.cancel()
             broker.apply_timer = None
         self._emit(ev.BrokerCrashed(self._queue.now_ms, node_id))
-        self._reschedule_fence_check()
+        self._fencing.reschedule()
 
     def restart_broker(self, node_id: int) -> None:
-        """It re-registers fenced and is unfenced once its cache reaches its registration."""
+        """It must register again, and is refused while its old session is valid (Rule 6)."""
         broker = self._brokers[node_id]
         if broker.alive:
             return
+        now = self._queue.now_ms
+        # The old incarnation's session runs on from its last heartbeat until it is fenced.
+        broker.session_start_ms = broker.last_contact_ms(
+            now, self._config.broker_heartbeat_interval_ms
+        )
         broker.alive, broker.hb_stop_ms = True, None
         broker.detach()
         broker.registration_offset = -1  # must register with whichever controller it finds
-        self._emit(ev.BrokerRestarted(self._queue.now_ms, node_id))
+        broker.restarting = broker.listeners_closed = True
+        self._emit(ev.BrokerRestarted(now, node_id))
         if self._active is not None:
             self._discover(broker, self._active, self._epoch)
+
+    def isr_eligible(self, leader: int, follower: int) -> bool:
+        """Partition.isReplicaIsrEligible: the leader's metadata shows the follower unfenced."""
+        return self._brokers[leader].cache.fenced.get(follower) is False
 
     def subscribe(self, listener: PartitionListener) -> None:
         self._listeners.append(listener)
@@ -177,9 +206,7 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
         if self._active != leader:
             return
         self._active = None
-        if self._fence_timer is not None:
-            self._fence_timer.cancel()
-            self._fence_timer = None
+        self._fencing.deactivate()
         for broker in self._brokers.values():
             broker.detach()
 
@@ -203,7 +230,7 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
         for broker in self._brokers.values():
             if broker.alive:
                 self._discover(broker, leader, epoch)
-        self._reschedule_fence_check()
+        self._fencing.activate(now + self._fencing.period_ms)
 
     def _discover(self, broker: BrokerState, leader: int, epoch: int) -> None:
         delay = self._config.quorum_retry_backoff_ms + 2 * self._hop
@@ -215,74 +242,18 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
         broker.controller = leader
         self._emit(ev.ActiveControllerDiscovered(self._queue.now_ms, broker.id, leader, epoch))
         if broker.registration_offset == -1:
-            self._queue.after(self._hop, lambda: self._register(broker, leader))
+            self._queue.after(self._hop, lambda: self._lifecycle.register(broker, leader))
         else:
             broker.hb_anchor_ms = self._queue.now_ms + self._hop
         self._schedule_apply(broker)
-        self._reschedule_fence_check()
+        self._fencing.reschedule()
 
-    # -- registration and fencing ------------------------------------------------------------
+    # -- registration and fencing (lifecycle.py, fencing.py) ------------------------------------
     def _unclean(self, topic: str) -> bool:
         for key, value in self._topology.topic(topic).configs:
             if key == "unclean.leader.election.enable":
                 return value.lower() == "true"
         return self._config.unclean_leader_election_enable
-
-    def _register(self, broker: BrokerState, leader: int) -> None:
-        if self._active != leader or not broker.alive:
-            return
-        image = self._log.image
-        records = (
-            fence_records(image, broker.id, self._unclean) if image.is_active(broker.id) else []
-        )
-        first = self._log.write([*records, RegisterBrokerRecord(broker.id)])
-        broker.registration_offset = first + len(records)
-        broker.session_start_ms = broker.hb_anchor_ms = self._queue.now_ms
-        self._emit(ev.BrokerRegistered(self._queue.now_ms, broker.id, broker.registration_offset))
-
-    def _unfence(self, broker: BrokerState, leader: int) -> None:
-        if self._active != leader or not broker.alive or not self._log.image.fenced.get(broker.id):
-            return
-        broker.registration_offset = None
-        broker.hb_anchor_ms = self._queue.now_ms
-        first = self._log.write(unfence_records(self._log.image, broker.id, self._unclean))
-        self._emit(ev.BrokerUnfenced(self._queue.now_ms, broker.id, first))
-
-    def _reschedule_fence_check(self) -> None:
-        if self._fence_timer is not None:
-            self._fence_timer.cancel()
-            self._fence_timer = None
-        if self._active is None:
-            return
-        deadlines = [d for _, d in self._session_deadlines()]
-        if deadlines:
-            at = max(self._queue.now_ms, min(deadlines))
-            self._fence_timer = self._queue.at(at, self._maybe_fence_one_stale_broker)
-
-    def _session_deadlines(self) -> list[tuple[int, int]]:
-        """(broker, lastContact + timeout) of unfenced brokers that no longer heartbeat."""
-        interval = self._config.broker_heartbeat_interval_ms
-        timeout = self._config.broker_session_timeout_ms
-        now = self._queue.now_ms
-        return [
-            (b.id, b.last_contact_ms(now, interval) + timeout)
-            for b in self._brokers.values()
-            if self._log.image.is_active(b.id) and b.silent()
-        ]
-
-    def _maybe_fence_one_stale_broker(self) -> None:
-        """ReplicationControlManager.maybeFenceOneStaleBroker: the oldest stale session only."""
-        self._fence_timer = None
-        now = self._queue.now_ms
-        stale = sorted((d, b) for b, d in self._session_deadlines() if d <= now)
-        if stale and self._active is not None:
-            deadline, broker_id = stale[0]
-            timeout = self._config.broker_session_timeout_ms
-            self._emit(ev.BrokerSessionExpired(now, broker_id, deadline - timeout, timeout))
-            records = fence_records(self._log.image, broker_id, self._unclean)
-            first = self._log.write(records)
-            self._emit(ev.BrokerFenced(now, broker_id, first + len(records) - 1))
-        self._reschedule_fence_check()
 
     # -- brokers' metadata caches ------------------------------------------------------------
     def _schedule_apply(self, broker: BrokerState) -> None:
@@ -290,15 +261,28 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
             return
         if broker.applied_offset >= self._log.high_watermark:
             return
-        at = self._log.next_noop_flush(self._queue.now_ms) + self._hop
-        broker.apply_timer = self._queue.at(at, lambda: self._apply(broker))
+        # Rule 3 (KIP-1166): the parked Fetch returns with the new high watermark at once.
+        broker.apply_timer = self._queue.after(self._hop, lambda: self._apply(broker))
 
     def _apply(self, broker: BrokerState) -> None:
         broker.apply_timer = None
         if not broker.alive:
             return
+        fenced_before = {b for b, f in broker.cache.fenced.items() if f}
         changed = self._log.apply_to(broker)
         self._emit(ev.BrokerMetadataApplied(self._queue.now_ms, broker.id, broker.applied_offset))
+        if broker.restarting:  # Rule 7: the restarted broker's replicas follow its metadata
+            broker.restarting = False
+            states = [
+                (v.topic, v.partition, v.leader, v.leader_epoch, v.isr)
+                for v in broker.cache.sorted_partitions()
+            ]
+            self.on_caught_up(broker.id, states)
+        if broker.listeners_closed and broker.cache.fenced.get(broker.id) is False:
+            broker.listeners_closed = False
+            self.on_listening(broker.id)
+        if any(broker.cache.fenced.get(b) is False for b in sorted(fenced_before)):
+            self.on_unfenced_seen(broker.id)
         for topic, partition in changed:
             view = broker.cache.partitions[(topic, partition)]
             for listener in self._listeners:
@@ -311,4 +295,4 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
             and self._active is not None
         ):
             leader = self._active  # BrokerLifecycleManager: heartbeat at once, wantFence=false
-            self._queue.after(self._hop, lambda: self._unfence(broker, leader))
+            self._queue.after(self._hop, lambda: self._lifecycle.unfence(broker, leader))

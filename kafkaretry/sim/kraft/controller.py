@@ -60,10 +60,6 @@ class MetadataLog:
         self.on_commit: Callable[[int, int], None] = lambda leader, epoch: None
 
     # -- timing ----------------------------------------------------------------------------
-    def next_noop_flush(self, t: int) -> int:
-        idle = self._config.metadata_max_idle_interval_ms
-        return self.noop_anchor_ms + -(-(t - self.noop_anchor_ms) // idle) * idle
-
     def last_fetch_before(self, t: int) -> int:
         """When followers last got a Fetch response: the last append flush they saw."""
         idle = self._config.metadata_max_idle_interval_ms
@@ -129,10 +125,9 @@ class MetadataLog:
                     after.leader != views.NO_LEADER and after.leader not in before.isr,
                 )
             )
-        elif added := sorted(set(after.isr) - set(before.isr)):
-            self._emit(
-                ev.IsrExpanded(now, after.topic, after.partition, added[0], after.isr, offset)
-            )
+        elif len(after.isr) > len(before.isr):
+            added = next(iter(sorted(set(after.isr) - set(before.isr))), views.NO_LEADER)
+            self._emit(ev.IsrExpanded(now, after.topic, after.partition, added, after.isr, offset))
         else:
             removed = next(iter(sorted(set(before.isr) - set(after.isr))), views.NO_LEADER)
             self._emit(ev.IsrShrunk(now, after.topic, after.partition, removed, after.isr, offset))

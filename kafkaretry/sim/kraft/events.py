@@ -114,12 +114,21 @@ class VoteRejected:
 
 @dataclass(frozen=True, slots=True)
 class ElectionLost:
-    """No majority before the election timer ran out (or a majority said no): back off, retry."""
+    """No majority (a majority said no, or the election timer ran out); 4.1 has no backoff.
+
+    `pre_vote`: the Prospective's pre-vote round (else the Candidate's vote); `wait_ms`: how
+    long until it turns Prospective again (0: at once); `then`: the state it waits in
+    ("prospective", "follower" or "unattached"). KafkaRaftClient.maybeHandleElectionLoss,
+    pollCandidate, prospectiveTransitionAfterElectionLoss (KAFKA-18345).
+    """
 
     at_ms: int
     controller: int
     epoch: int
-    backoff_ms: int
+    pre_vote: bool
+    timed_out: bool
+    wait_ms: int
+    then: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,10 +172,13 @@ class ActiveControllerDiscovered:
 
 @dataclass(frozen=True, slots=True)
 class BrokerSessionExpired:
+    """The active controller's periodic check (every `check_period_ms`) found it expired."""
+
     at_ms: int
     broker: int
     last_contact_ms: int
     session_timeout_ms: int
+    check_period_ms: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +193,18 @@ class BrokerRegistered:
     at_ms: int
     broker: int
     offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerRegistrationRefused:
+    """ClusterControlManager.registerBroker: the old incarnation's session is still valid
+    (DUPLICATE_BROKER_REGISTRATION); BrokerLifecycleManager retries after `retry_ms`."""
+
+    at_ms: int
+    broker: int
+    error: str
+    session_expires_ms: int  # the old session's lastContact + broker.session.timeout.ms
+    retry_ms: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +242,8 @@ class IsrShrunk:
 
 @dataclass(frozen=True, slots=True)
 class IsrExpanded:
+    """A caught-up follower rejoins the ISR (AlterPartition, Partition.maybeExpandIsr)."""
+
     at_ms: int
     topic: str
     partition: int
@@ -275,6 +301,7 @@ KRaftEvent = (
     | BrokerSessionExpired
     | BrokerFenced
     | BrokerRegistered
+    | BrokerRegistrationRefused
     | BrokerUnfenced
     | PartitionLeaderElected
     | IsrShrunk

@@ -3,7 +3,7 @@
 Rule 1: an isolated broker's heartbeats and metadata fetches never arrive, and no reset tells
         the controller anything: exactly as for a crash, the active controller fences it only
         when its session expires, broker.session.timeout.ms after the last heartbeat that
-        arrived (BrokerHeartbeatManager, ReplicationControlManager.maybeFenceOneStaleBroker).
+        arrived, at its next periodic fence check (fencing.py, KAFKA-17793).
 Rule 2: when its links work again it heartbeats with the registration it still holds; a
         fenced broker is unfenced once it has caught up with the metadata log
         (BrokerLifecycleManager, ReplicationControlManager.handleBrokerUnfenced), without a new
@@ -18,6 +18,7 @@ from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft.brokers import BrokerState
 from kafkaretry.sim.kraft.controller import MetadataLog
+from kafkaretry.sim.kraft.fencing import PeriodicFenceCheck
 from kafkaretry.sim.settings import ClusterSettings
 
 
@@ -31,9 +32,7 @@ class BrokerIsolation:
     _epoch: int
     _log: MetadataLog
     _config: ClusterSettings
-
-    def _reschedule_fence_check(self) -> None:
-        raise NotImplementedError
+    _fencing: PeriodicFenceCheck
 
     def _discover(self, broker: BrokerState, leader: int, epoch: int) -> None:
         raise NotImplementedError
@@ -48,7 +47,7 @@ class BrokerIsolation:
             broker.apply_timer.cancel()
             broker.apply_timer = None
         self._emit(ev.BrokerIsolated(now, node_id))
-        self._reschedule_fence_check()
+        self._fencing.reschedule()
 
     def heal_broker(self, node_id: int) -> None:
         broker = self._brokers[node_id]

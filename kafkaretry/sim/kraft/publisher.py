@@ -6,17 +6,20 @@ Rule 2: a broker acts on a leadership change when it applies the metadata record
         (ReplicaManager.applyDelta). The data plane here holds one leadership per partition,
         so it switches when the new leader itself applies the change, or, for a partition
         left without a leader, when the first broker learns that.
+Rule 3: a restarted broker's replicas take the state its own metadata gives them once it has
+        caught up (BrokerMetadataPublisher), and it accepts clients only once unfenced.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import Protocol
 
 from kafkaretry.sim.client.metadata import BrokerMetadataCache, PartitionMetadata
 from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.events import Emit
-from kafkaretry.sim.kraft.control_plane import KRaftControlPlane
+from kafkaretry.sim.kraft.control_plane import KRaftControlPlane, PartitionState
 from kafkaretry.sim.kraft.views import NO_LEADER, PartitionView
 from kafkaretry.sim.settings import ClusterSettings
 from kafkaretry.topology import Topology
@@ -43,8 +46,28 @@ class KRaftMetadataSource:
         return self._kraft.broker_metadata(broker, self._any_topic).brokers
 
 
-# ReplicaManager.applyDelta's effect on the data plane: (topic, partition, leader, epoch, ISR).
-ApplyLeadership = Callable[[str, int, int, int, tuple[int, ...]], None]
+class DataPlane(Protocol):
+    """The brokers' replicas as the control plane drives them (ReplicaManager)."""
+
+    def apply_partition_leadership(
+        self, topic: str, partition: int, leader: int, leader_epoch: int, isr: tuple[int, ...]
+    ) -> None: ...
+
+    def rejoin(self, broker: int, states: list[PartitionState]) -> None: ...
+
+    def recheck_isr(self, leader_broker: int) -> None: ...
+
+    def wire_isr(
+        self,
+        eligible: Callable[[int, int], bool],
+        alter: Callable[
+            [int, str, int, int, tuple[int, ...], Callable[[tuple[int, ...] | None], None]], None
+        ],
+    ) -> None: ...
+
+
+class Listeners(Protocol):
+    def set_listening(self, node: int, listening: bool) -> None: ...
 
 
 def attach_control_plane(
@@ -52,17 +75,25 @@ def attach_control_plane(
     cluster: ClusterSettings,
     context: tuple[EventQueue, random.Random, Emit],
     latency_ms: int,
-    apply_leadership: ApplyLeadership,
+    data_plane: DataPlane,
     set_metadata_source: Callable[[BrokerMetadataCache], None],
+    listeners: Listeners,
 ) -> KRaftControlPlane:
     """Build the control plane on the run's clock and wire it to the data plane and clients.
 
     `context` is the run's clock, this component's own random stream and the event sink;
-    `apply_leadership` moves a partition's leadership on the brokers, and
-    `set_metadata_source` makes brokers answer MetadataRequests from their KRaft caches.
+    `data_plane` moves a partition's leadership on the brokers (Rule 2), lets a restarted
+    broker rejoin (Rule 3) and asks the controller to grow an ISR; `set_metadata_source` makes
+    brokers answer MetadataRequests from their KRaft caches; `listeners` opens a restarted
+    broker to clients once it is unfenced.
     """
     queue, rng, emit = context
     kraft = KRaftControlPlane(topology, cluster, queue, rng, emit, network_delay_ms=latency_ms)
+    apply_leadership = data_plane.apply_partition_leadership
+    data_plane.wire_isr(kraft.isr_eligible, kraft.alter_partition)
+    kraft.on_caught_up = data_plane.rejoin
+    kraft.on_listening = lambda broker: listeners.set_listening(broker, True)
+    kraft.on_unfenced_seen = data_plane.recheck_isr
     applied: dict[tuple[str, int], tuple[int, int, tuple[int, ...]]] = {}
 
     def on_applied(broker: int, topic: str, partition: int, view: PartitionView) -> None:

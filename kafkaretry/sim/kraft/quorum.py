@@ -1,20 +1,28 @@
 """The Raft quorum of `__cluster_metadata`: who is leader (active controller), at which epoch.
 
-Rules (KafkaRaftClient, QuorumState, KIP-595, KIP-996 pre-vote in 4.0):
+Rules (KafkaRaftClient, QuorumState and their EpochStates in Kafka 4.1; KIP-595, KIP-996):
 1. A follower whose last successful Fetch is older than controller.quorum.fetch.timeout.ms
    becomes Prospective at the SAME epoch and asks for pre-votes (nothing is persisted).
-2. A voter rejects a pre-vote while it is the leader or a follower still fetching from a live
+2. A voter rejects a pre-vote while it is the leader or a follower that has fetched from its
    leader; otherwise it grants it when the asker's log (last epoch, end offset) is at least
    as up to date as its own.
 3. A majority of pre-votes (the asker counts) makes it Candidate: epoch + 1, votes for
    itself, asks for real votes; a voter grants at most one real vote per epoch, and only to
    an up-to-date log. A majority of votes makes it leader (BeginQuorumEpoch to the others).
-4. Every election has its own timer, election.timeout.ms + random[0, election.timeout.ms).
-   Losing (a majority said no, or the timer ran out) waits binaryExponentialElectionBackoffMs
-   and starts over as Prospective (4.x: Candidate -> Prospective, never Candidate again).
+4. Every election has its own timer, election.timeout.ms + random[0, election.timeout.ms)
+   (QuorumState.randomElectionTimeoutMs), and 4.1 has no backoff after a lost election
+   (KAFKA-18345; election.backoff.max.ms only spaces out successors of a leader that resigns
+   gracefully, strictExponentialElectionBackoffMs). A Candidate whose timer runs out turns
+   Prospective at once (pollCandidate); one that a majority refused waits out the rest of
+   the same timer (maybeHandleElectionLoss). A Prospective that loses becomes a Follower of
+   the leader it knew, with a fresh fetch timer, or else Unattached with a fresh election
+   timer (prospectiveTransitionAfterElectionLoss); either turns Prospective when it runs out.
 5. Check-quorum (KAFKA-15489): a leader without Fetches from a majority for 1.5 x fetch
    timeout resigns.
-6. kafkaretry stops a hopeless loop: when fewer than a majority of voters are alive, the
+6. A lone voter elects itself at once: KafkaRaftClient.initialize sends an only voter to
+   Prospective, and the Prospective and Candidate transitions short-circuit when the voter's
+   own grant is a majority.
+7. kafkaretry stops a hopeless loop: when fewer than a majority of voters are alive, the
    survivors emit NoQuorum once and wait (real Kafka retries forever) until a voter restarts.
 Messages are actions on the queue `hop_ms` later; no event per routine Fetch.
 """
@@ -29,9 +37,7 @@ from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft.voter import LogEnd, Role, Voter, refusal
 from kafkaretry.sim.settings import ClusterSettings
 
-RETRY_BACKOFF_BASE_MS = 100  # KafkaRaftClient.RETRY_BACKOFF_BASE_MS
 CHECK_QUORUM_TIMEOUT_FACTOR = 1.5  # LeaderState.CHECK_QUORUM_TIMEOUT_FACTOR
-MAX_BACKOFF_EXPONENT = 20  # binaryExponentialElectionBackoffMs caps the exponent
 
 
 class RaftQuorum:
@@ -81,14 +87,6 @@ class RaftQuorum:
         timeout = self._config.quorum_election_timeout_ms
         return timeout + self._rng.randrange(timeout)
 
-    def _election_backoff_ms(self, retries: int) -> int:
-        # KafkaRaftClient.binaryExponentialElectionBackoffMs: 100 x random[0, 2^retries), capped
-        bound = 2 << min(MAX_BACKOFF_EXPONENT, retries - 1)
-        return min(
-            RETRY_BACKOFF_BASE_MS * self._rng.randrange(bound),
-            self._config.quorum_election_backoff_max_ms,
-        )
-
     def _arm(self, v: Voter, delay_ms: int, action: Callable[[], None]) -> None:
         v.cancel()
         v.timer = self._queue.after(delay_ms, action)
@@ -134,11 +132,13 @@ class RaftQuorum:
 
     def restart(self, node: int) -> None:
         v = self.voters[node]
-        v.alive, v.role, v.leader, v.retries = True, "unattached", None, 0
+        v.alive, v.role, v.leader = True, "unattached", None
         leader = self.leader()
         if leader is not None:
             # Its first Fetch (to any voter) names the leader: it follows from then on.
             self._send(lambda: self._follow(v, leader, self.voters[leader].epoch))
+        elif len(self.voters) == 1:
+            self._become_prospective(v)  # Rule 6: KafkaRaftClient.initialize, isOnlyVoter
         else:
             self._arm(v, self._random_election_timeout_ms(), lambda: self._become_prospective(v))
         for other in self.voters.values():
@@ -154,7 +154,7 @@ class RaftQuorum:
         if not v.alive or self.voters[leader].role != "leader" or epoch < v.epoch:
             return
         v.cancel()
-        v.role, v.epoch, v.leader, v.retries = "follower", epoch, leader, 0
+        v.role, v.epoch, v.leader, v.fetched = "follower", epoch, leader, True
         v.log_end = self.voters[leader].log_end
         self._cancel_check_quorum()
 
@@ -192,6 +192,14 @@ class RaftQuorum:
         for other in sorted(self.voters):
             if other != v.id:
                 self._send(self._request_of(other, v.id, v.epoch, v.log_end, pre))
+        if len(v.granted) >= self.majority:  # Rule 6: a lone voter's own grant is a majority
+            self._won(v, pre)
+
+    def _won(self, v: Voter, pre: bool) -> None:
+        if pre:
+            self._become_candidate(v)
+        else:
+            self._become_leader(v)
 
     def _request_of(
         self, voter: int, asker: int, epoch: int, log: LogEnd, pre: bool
@@ -251,32 +259,45 @@ class RaftQuorum:
             return  # an answer to an election this node is no longer running
         (v.granted if granted else v.rejected).append(voter)
         if len(v.granted) >= self.majority:
-            if pre:
-                self._become_candidate(v)
-            else:
-                self._become_leader(v)
+            self._won(v, pre)
         elif len(v.rejected) > len(self.voters) - self.majority:
-            self._lose(v, v.role, epoch)
+            self._lose(v, v.role, epoch, timed_out=False)
 
-    def _lose(self, v: Voter, role: Role, epoch: int) -> None:
+    def _lose(self, v: Voter, role: Role, epoch: int, *, timed_out: bool = True) -> None:
+        """Rule 4 (KAFKA-18345): no backoff; Rule 7: park while no majority is alive."""
         if not v.alive or v.role != role or v.epoch != epoch:
             return
-        v.timer = None
-        v.retries += 1
         alive = tuple(sorted(i for i, x in self.voters.items() if x.alive))
         if len(alive) < self.majority:
+            v.cancel()
             v.parked = True
             if not self._no_quorum_reported:
                 self._no_quorum_reported = True
                 self._emit(ev.NoQuorum(self._queue.now_ms, alive, self.majority))
             return
-        backoff = self._election_backoff_ms(v.retries)
-        self._emit(ev.ElectionLost(self._queue.now_ms, v.id, epoch, backoff))
-        self._arm(v, backoff, self._prospective_of(v))
+        now, pre = self._queue.now_ms, role == "prospective"
+        if not pre and not timed_out:  # maybeHandleElectionLoss: the same timer keeps running
+            wait = v.timer.at_ms - now if v.timer is not None else 0
+            self._emit(ev.ElectionLost(now, v.id, epoch, False, False, wait, "prospective"))
+            return
+        if not pre:  # pollCandidate: the election timer ran out
+            self._emit(ev.ElectionLost(now, v.id, epoch, False, True, 0, "prospective"))
+            self._become_prospective(v)
+            return
+        known = v.leader if v.leader is not None and v.leader != v.id else None
+        if known is not None:  # a Follower that has not fetched yet: it grants pre-votes
+            v.role, v.fetched = "follower", False
+            wait = self._config.quorum_fetch_timeout_ms
+        else:
+            v.role, wait = "unattached", self._random_election_timeout_ms()
+        self._emit(ev.ElectionLost(now, v.id, epoch, True, timed_out, wait, v.role))
+        self._arm(v, wait, self._prospective_of(v))
+        if known is not None and self.voters[known].alive and self.voters[known].role == "leader":
+            self._send(lambda: self._follow(v, known, self.voters[known].epoch))
 
     def _become_leader(self, v: Voter) -> None:
         v.cancel()
-        v.role, v.leader, v.retries = "leader", v.id, 0
+        v.role, v.leader = "leader", v.id
         now = self._queue.now_ms
         self._emit(ev.ControllerElected(now, v.id, v.epoch, tuple(sorted(v.granted))))
         for other in sorted(self.voters):

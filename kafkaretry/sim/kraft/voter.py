@@ -1,7 +1,8 @@
 """One Raft voter's state (QuorumState and its EpochState), and when it grants a vote.
 
 Rule 1 (pre-vote, KIP-996): a voter rejects a pre-vote while it is the leader or a follower
-        still fetching from a live leader; otherwise it grants one to a log (last epoch, end
+        that has fetched from its leader (FollowerState.canGrantVote: hasFetchedFromLeader);
+        otherwise it grants one to a log (last epoch, end
         offset) at least as up to date as its own, at the same or a newer epoch.
 Rule 2 (vote, KIP-595): a voter grants at most one real vote per epoch, never to a stale
         epoch or a log behind its own, and a leader never votes in its own epoch.
@@ -27,7 +28,7 @@ class Voter:
     voted_for: int | None = None
     leader: int | None = None
     log_end: LogEnd = (0, 0)
-    retries: int = 0
+    fetched: bool = True  # FollowerState.hasFetchedFromLeader
     granted: list[int] = field(default_factory=list)
     rejected: list[int] = field(default_factory=list)
     timer: Timer | None = None
@@ -44,7 +45,7 @@ def refusal(v: Voter, asker: int, epoch: int, log: LogEnd, pre: bool) -> str | N
     if log < v.log_end:
         return "log not up to date"
     if pre:
-        if v.role in ("leader", "follower"):  # a follower's fetch timer has not run out
+        if v.role == "leader" or (v.role == "follower" and v.fetched):
             return "still fetching from the leader"
         return None if epoch >= v.epoch else "stale epoch"
     return _vote_refusal(v, asker, epoch)

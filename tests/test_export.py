@@ -1,0 +1,127 @@
+"""`kafkaretry export`: Markdown + SVG files that exist and parse, one SVG/HTML page, and a
+Mermaid sequenceDiagram checked statement by statement."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kafkaretry.cli import app
+
+runner = CliRunner()
+
+PARTICIPANT = re.compile(r"^    participant (\w+) as [\w ]+$")
+MESSAGE = re.compile(r"^    (\w+)(->>|-->>|--x|-x)(\w+): ([^;#]+)$")
+NOTE = re.compile(r"^    Note over (\w+): ([^;#]+)$")
+
+
+def check_sequence_diagram(text: str) -> list[str]:
+    """Structural check of the Mermaid subset kafkaretry writes: a `sequenceDiagram` header,
+    participants declared before any statement, and each statement a message or a note
+    between declared participants, with no `;` or `#` (which would end or escape it)."""
+    lines = text.rstrip("\n").split("\n")
+    assert lines[0] == "sequenceDiagram"
+    declared: list[str] = []
+    statements: list[str] = []
+    for line in lines[1:]:
+        if m := PARTICIPANT.match(line):
+            assert not statements, f"participant after a statement: {line!r}"
+            declared.append(m.group(1))
+        elif m := MESSAGE.match(line):
+            assert {m.group(1), m.group(3)} <= set(declared), line
+            statements.append(line.strip())
+        elif m := NOTE.match(line):
+            assert m.group(1) in declared, line
+            statements.append(line.strip())
+        else:
+            pytest.fail(f"not a sequenceDiagram statement: {line!r}")
+    assert len(set(declared)) == len(declared)
+    return statements
+
+
+def test_mermaid_shows_the_lost_ack_and_the_retry() -> None:
+    result = runner.invoke(app, ["export", "ack-loss", "--mermaid"])
+    assert result.exit_code == 0, result.stderr
+    statements = check_sequence_diagram(result.stdout)
+    assert any("--xP:" in s and "ACK lost" in s for s in statements)
+    assert any(s.startswith("P->>B4:") and "attempt 2" in s for s in statements)
+    assert any("duplicate" in s for s in statements)
+
+
+def test_mermaid_shows_the_crash_the_election_and_the_retry() -> None:
+    result = runner.invoke(app, ["export", "broker-down", "--with-controller", "--mermaid"])
+    statements = check_sequence_diagram(result.stdout)
+    assert "Note over B4: t=13ms CRASH: broker 4 dies" in statements
+    assert "Note over C1: t=13ms CRASH: controller 1 dies" in statements
+    assert any("elected active controller" in s for s in statements)
+    assert any(s.startswith("P->>B5:") and "attempt 2" in s for s in statements)
+
+
+def test_the_checker_rejects_a_broken_diagram() -> None:
+    with pytest.raises(AssertionError):
+        check_sequence_diagram("sequenceDiagram\n    participant P as Producer\n    P->>B9: x\n")
+    with pytest.raises(pytest.fail.Exception):
+        check_sequence_diagram("sequenceDiagram\n    participant P as Producer\n    P->>P: a; b\n")
+
+
+def test_markdown_with_svg_pictures(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    result = runner.invoke(app, ["export", "ack-loss", str(post), "--json"])
+    assert result.exit_code == 0, result.stderr
+    written = json.loads(result.stdout)["written"]
+    assert written[0] == str(post)
+    text = post.read_text(encoding="utf-8")
+    assert text.startswith("# kafkaretry simulate ack-loss (seed 0)\n")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert images
+    assert [str(tmp_path / name) for name in images] == written[1:]
+    for name in images:
+        root = ET.parse(tmp_path / name).getroot()
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "## 2. What happens, millisecond by millisecond" in text
+    assert "recognised the retry by producer id + sequence number" in text
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".html"])
+def test_whole_run_as_one_page(tmp_path: Path, suffix: str) -> None:
+    page = tmp_path / f"run{suffix}"
+    result = runner.invoke(app, ["export", "broker-down", str(page)])
+    assert (result.exit_code, result.stdout) == (0, f"wrote {page}\n")
+    if suffix == ".svg":
+        ET.parse(page)
+    else:
+        assert "<html" in page.read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ack-loss"], "error: export needs a PATH (.md, .svg or .html) or --mermaid\n"),
+        (
+            ["ack-loss", "notes.txt"],
+            "error: cannot export to 'notes.txt': the file must end in .md, .svg or .html\n",
+        ),
+        (
+            ["ack-loss", "/nonexistent-dir/x.md"],
+            "error: cannot write '/nonexistent-dir/x.md': No such file or directory\n",
+        ),
+    ],
+)
+def test_errors_are_one_whole_line(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["export", *args])
+    assert (result.exit_code, result.stderr) == (2, message)
+
+
+def test_simulate_mermaid_and_export(tmp_path: Path) -> None:
+    mermaid = runner.invoke(app, ["simulate", "ack-loss", "--mermaid"])
+    assert mermaid.stdout == runner.invoke(app, ["export", "ack-loss", "--mermaid"]).stdout
+    post = tmp_path / "run.md"
+    result = runner.invoke(app, ["simulate", "broker-down", "--export", str(post)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"wrote {post}\n")
+    assert post.is_file()

@@ -1,0 +1,174 @@
+"""Words follow facts: every heading and verdict sentence, checked against the run's JSON.
+
+A battery of varied runs (seeds, settings, fault times, brokers, our own scenario files,
+several records); for each, the claims a sentence makes must be facts of that run.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from kafkaretry.render.console import show_stages
+from kafkaretry.render.theme import THEME
+from kafkaretry.runner import run_scenario
+from kafkaretry.scenario import FaultPlan
+from tests.conftest import ROOT, SCENARIOS, render_text
+
+STORIES = ROOT / "tests" / "data" / "stories.yaml"
+
+RUNS: list[tuple[Path, str, tuple[str, ...], FaultPlan]] = [
+    (SCENARIOS, "ack-loss", (), FaultPlan()),
+    (SCENARIOS, "ack-loss", ("enable.idempotence=false",), FaultPlan()),
+    (SCENARIOS, "ack-loss", ("acks=1",), FaultPlan()),
+    (SCENARIOS, "ack-loss", ("acks=0",), FaultPlan()),
+    (SCENARIOS, "ack-loss", ("retries=0",), FaultPlan()),
+    (SCENARIOS, "ack-loss", ("request.timeout.ms=5000", "delivery.timeout.ms=5100"), FaultPlan()),
+    (SCENARIOS, "broker-down", (), FaultPlan()),
+    (SCENARIOS, "broker-down", (), FaultPlan(with_controller=True)),
+    (SCENARIOS, "broker-down", (), FaultPlan(broker=5)),
+    (SCENARIOS, "broker-down", (), FaultPlan(broker=6, with_controller=True)),
+    (SCENARIOS, "broker-down", (), FaultPlan(at_ms=12)),
+    (SCENARIOS, "broker-down", (), FaultPlan(at_ms=2)),
+    (SCENARIOS, "broker-down", (), FaultPlan(at_ms=40_000)),
+    (SCENARIOS, "broker-down", ("min.insync.replicas=3",), FaultPlan()),
+    (SCENARIOS, "broker-down", ("acks=1",), FaultPlan()),
+    (SCENARIOS, "broker-down", ("network.latency.ms=50",), FaultPlan()),
+    (STORIES, "quiet", (), FaultPlan()),
+    (STORIES, "quiet", ("acks=0",), FaultPlan()),
+    (STORIES, "leader-dies-acks-1", (), FaultPlan()),
+    (STORIES, "keyless", (), FaultPlan()),
+    (STORIES, "no-quorum", (), FaultPlan()),
+    (STORIES, "uncommitted-election", (), FaultPlan()),
+    (STORIES, "acks-1-lost", ("network.latency.ms=2",), FaultPlan()),
+    (STORIES, "acks-1-lost", (), FaultPlan()),
+    (STORIES, "reordered", (), FaultPlan()),
+    (STORIES, "reordered", ("enable.idempotence=true",), FaultPlan()),
+]
+
+
+def _claims(text: str, data: dict[str, Any]) -> None:  # noqa: PLR0912 - one check per claim
+    records = data["records"]
+    attempts = [a for r in records for a in r["attempts"]]
+    cluster = data["cluster"]
+    acks = data["settings"]["acks"]
+    if "recognised the retry" in text:
+        assert any(a["outcome"] == "deduplicated" for a in attempts)
+    if "retries the same batch" in text or "keeps retrying" in text:
+        assert any(len(r["attempts"]) >= 2 for r in records)
+    if " acknowledges " in text or "acknowledged by broker" in text:
+        assert acks != "0"
+        assert any(r["status"] == "acknowledged" for r in records)
+    if "elects new leaders" in text:
+        assert any(c["new_leader"] >= 0 for c in cluster["leader_changes"])
+    if "elect a new active controller" in text:
+        assert cluster["controller_elections"]
+    if "is the new active controller" in text:
+        assert cluster["controller_elections"]
+    if "fails at the same moment" in text:
+        crashed = {c["at_ms"] for c in cluster["broker_crashes"]}
+        assert any(c["at_ms"] in crashed for c in cluster["controller_crashes"])
+    if "(retries=0)" in text or "with retries=0" in text:
+        assert data["settings"]["retries"] == 0
+    if "Failed but stored" in text:
+        assert any(r["status"] == "failed" and r["copies"] for r in records)
+    if "Acknowledged, then lost" in text:
+        assert any(r["lost"] for r in records)
+    if "copies (offsets" in text:
+        assert any(r["duplicated"] for r in records)
+    if "Sent without acknowledgement" in text or "without any answer (acks=0)" in text:
+        assert acks == "0"
+    if "No quorum" in text:
+        assert cluster["no_quorum_at_ms"] is not None
+    if "the first attempt was acknowledged" in text:
+        assert any(len(r["attempts"]) == 1 and r["status"] == "acknowledged" for r in records)
+    if "expires" in text:
+        assert any(r["expired"] for r in records)
+    if "never commit" in text:
+        assert cluster["uncommitted_leader_changes"]
+    if "Out of order" in text:
+        assert any(r["reordered"] for r in records)
+
+
+def _outcome_from_events(data: dict[str, Any]) -> str:
+    final: dict[int, str] = {}
+    for e in data["events"]:
+        if e["type"] == "RecordAcknowledged":
+            final.setdefault(
+                e["record"],
+                "sent-without-ack" if data["settings"]["acks"] == "0" else "acknowledged",
+            )
+        elif e["type"] in ("RecordFailed", "RecordExpired"):
+            final.setdefault(e["record"], "failed")
+    statuses = {final.get(i, "pending") for i in range(len(data["records"]))}
+    return statuses.pop() if len(statuses) == 1 else "mixed"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize(("path", "name", "sets", "plan"), RUNS)
+def test_every_heading_and_verdict_is_true_of_its_run(
+    path: Path, name: str, sets: tuple[str, ...], plan: FaultPlan, seed: int
+) -> None:
+    run = run_scenario(
+        path, name, key=None, key_type=None, overrides=list(sets), seed=seed, plan=plan
+    )
+    data = run.json()
+    header, *rest = run.stages(brief=True)  # the header quotes the scenario file's description
+    brief = "".join(render_text(stage, width=400) for stage in rest)
+    _claims(brief, data)
+    assert data["outcome"]["status"] == _outcome_from_events(data)
+    assert len(brief.splitlines()) + len(render_text(header).splitlines()) <= 50  # a screen
+
+
+@pytest.mark.parametrize(
+    "sets",
+    [
+        (),
+        ("min.insync.replicas=3",),
+        ("acks=1",),
+        ("retries=0",),
+        ("request.timeout.ms=1000",),
+        ("delivery.timeout.ms=300000",),
+        ("enable.idempotence=false",),
+        ("network.latency.ms=20",),
+    ],
+)
+@pytest.mark.parametrize("name", ["ack-loss", "broker-down"])
+def test_no_shipped_story_runs_over_a_few_hundred_lines(name: str, sets: tuple[str, ...]) -> None:
+    run = run_scenario(SCENARIOS, name, key=None, key_type=None, overrides=list(sets), seed=0)
+    full = "".join(render_text(stage) for stage in run.stages())
+    assert len(full.splitlines()) <= 400
+
+
+class _Reader:
+    """Console.input stand-in: Enter `enters` times, then end of input or Ctrl-C."""
+
+    def __init__(self, enters: int, then: type[BaseException]) -> None:
+        self.enters, self.then, self.calls = enters, then, 0
+
+    def __call__(self, prompt: str = "") -> str:
+        self.calls += 1
+        if self.calls > self.enters:
+            raise self.then
+        return ""
+
+
+@pytest.mark.parametrize(("then", "finished"), [(EOFError, True), (KeyboardInterrupt, False)])
+def test_step_pauses_once_per_stage_and_ends_quietly(
+    then: type[BaseException], finished: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = run_scenario(SCENARIOS, "broker-down", key=None, key_type=None, overrides=[], seed=0)
+    stages = run.stages()
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=100, color_system=None, theme=THEME)
+    reader = _Reader(len(stages) - 2, then)
+    monkeypatch.setattr(console, "input", reader)
+    assert show_stages(console, stages, pause=True) is finished
+    assert reader.calls == len(stages) - 1  # once per stage, not once per millisecond
+    assert len(stages) < 20
+    assert "Aborted" not in buffer.getvalue()
+    assert "Traceback" not in buffer.getvalue()
