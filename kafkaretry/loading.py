@@ -200,7 +200,9 @@ def _short(value: Any) -> str:
     return shown(value)
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """kafkaretry's cache: $KAFKARETRY_CACHE_DIR, else $XDG_CACHE_HOME/kafkaretry, else
+    ~/.cache/kafkaretry (the XDG Base Directory default)."""
     explicit = os.environ.get("KAFKARETRY_CACHE_DIR")
     if explicit:
         return Path(explicit)
@@ -212,7 +214,7 @@ def load_topology(path: Path) -> Topology:
     """The validated topology of `path`, from the cache when the file is unchanged."""
     raw = _read(path)
     digest = hashlib.sha256(f"{__version__}:{_CACHE_FORMAT}:".encode() + raw).hexdigest()
-    cached = _cache_dir() / f"topology-{digest[:32]}.json"
+    cached = cache_dir() / f"topology-{digest[:32]}.json"
     try:
         return Topology.from_json(json.loads(cached.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):

@@ -194,7 +194,7 @@ def test_golden_text(name: str, args: list[str]) -> None:
 def test_step_pauses_between_stages(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kafkaretry.cli import _show
+    from kafkaretry.cli.simulate import show as _show
 
     answers: list[str] = []
 

@@ -31,6 +31,8 @@ def _modules_after(statement: str) -> set[str]:
         "kafkaretry.whatif.facts",
         "kafkaretry.whatif.stats",
         "kafkaretry.jsonstream",
+        "kafkaretry.lab.session",
+        "kafkaretry.lab.proxy",
     ],
 )
 def test_core_modules_import_no_ui_or_parsers(module: str) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kafkaretry.cli_support import (
+from kafkaretry.cli.support import (
     JsonOption,
     ScenariosOption,
     SetOption,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from kafkaretry.cli_support import (
+from kafkaretry.cli.support import (
     JsonOption,
     ScenariosOption,
     console,

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,6 +38,20 @@ SetOption = Annotated[
     ),
 ]
 
+
+class KeyType(StrEnum):
+    string = "string"
+    int = "int"
+    long = "long"
+    short = "short"
+    uuid = "uuid"
+    bytes = "bytes"
+
+
+KeyTypeOption = Annotated[
+    KeyType,
+    typer.Option("--key-type", help="Java serializer for the key (bytes: give the key as hex)."),
+]
 
 LONG_MAX = 2**63 - 1
 
