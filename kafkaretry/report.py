@@ -122,10 +122,12 @@ def failover_json(trace: Trace, analysis: RunAnalysis, record: int = 0) -> dict[
         if (change.topic, change.partition) == (topic, partition)
     ]
     ack = trace.acknowledgement(record)
+    isolated = analysis.cluster.broker_isolations
     return {
         "failed": {
             "broker": brokers[0][1].broker if brokers else None,
             "controller": controllers[0][1].controller if controllers else None,
+            "isolated": isolated[0][1] if isolated else None,
         },
         "controller_election": None
         if not elected

@@ -19,12 +19,15 @@ from kafkaretry.config import (
     CrashController,
     DropRequest,
     DropResponse,
+    Heal,
+    IsolateBroker,
     NetworkConfig,
     ProducerConfig,
     RestartBroker,
     RestartController,
     ScenarioBook,
     ScenarioModel,
+    SlowBroker,
     Trigger,
 )
 from kafkaretry.errors import KafkaRetryError, KeyParseError, unknown_name
@@ -34,7 +37,15 @@ from kafkaretry.partitioning.keys import serialize_key
 from kafkaretry.sim import settings as sim
 
 Fault = (
-    DropResponse | DropRequest | CrashBroker | RestartBroker | CrashController | RestartController
+    DropResponse
+    | DropRequest
+    | CrashBroker
+    | RestartBroker
+    | CrashController
+    | RestartController
+    | IsolateBroker
+    | Heal
+    | SlowBroker
 )
 
 
@@ -106,6 +117,8 @@ def producer_settings(cfg: ProducerConfig, explicit: frozenset[str]) -> sim.Prod
         metadata_max_age_ms=cfg.metadata_max_age_ms,
         explicit=explicit,
         max_block_ms=cfg.max_block_ms,
+        socket_connection_setup_timeout_ms=cfg.socket_connection_setup_timeout_ms,
+        socket_connection_setup_timeout_max_ms=cfg.socket_connection_setup_timeout_max_ms,
     )
 
 
@@ -119,7 +132,7 @@ def _when(trigger: Trigger | None) -> sim.When | None:
     return sim.When(trigger.event, trigger.attempt, trigger.record)
 
 
-def _fault(fault: Fault) -> sim.Fault:
+def _fault(fault: Fault) -> sim.Fault:  # noqa: PLR0911 - one arm per fault kind
     when = _when(fault.when)
     match fault:
         case DropResponse():
@@ -134,6 +147,14 @@ def _fault(fault: Fault) -> sim.Fault:
             return sim.CrashController(fault.controller, fault.at_ms, when)
         case RestartController():
             return sim.RestartController(fault.controller, fault.at_ms, when)
+        case IsolateBroker():
+            return sim.IsolateBroker(fault.broker, fault.at_ms, when)
+        case Heal():
+            return sim.Heal(fault.broker, fault.at_ms, when)
+        case SlowBroker():
+            return sim.SlowBroker(
+                fault.broker, fault.delay_ms, fault.duration_ms, fault.at_ms, when
+            )
 
 
 def _records(

@@ -33,6 +33,7 @@ NUMBERS: dict[str, tuple[tuple[int, str], int]] = {
     "reconnect.backoff.ms": (LONG, 0),
     "reconnect.backoff.max.ms": (LONG, 0),
     "socket.connection.setup.timeout.ms": (LONG, 1),
+    "socket.connection.setup.timeout.max.ms": (LONG, 1),
     "metadata.max.age.ms": (LONG, 1),
     "max.block.ms": (LONG, 0),
     "broker.heartbeat.interval.ms": (INT, 1),
@@ -87,7 +88,7 @@ def _number_cases() -> list[tuple[list[str], str]]:
             "error: unknown setting 'q'; known: acks, batch.size, broker.heartbeat.interval.ms, "
             "broker.session.timeout.ms, controller.quorum.append.linger.ms, "
             "controller.quorum.election.backoff.max.ms, controller.quorum.election.timeout.ms, "
-            "controller.quorum.fetch.timeout.ms and 21 more",
+            "controller.quorum.fetch.timeout.ms and 22 more",
         ),
     ]
     return cases

@@ -41,7 +41,7 @@ def cli(*args: str) -> Any:
 
 def test_the_leader_moves_after_the_session_timeout_and_the_retry_lands_there() -> None:
     data = trace_json(run(), "int")
-    assert data["failed"] == {"broker": 4, "controller": None}
+    assert data["failed"] == {"broker": 4, "controller": None, "isolated": None}
     assert data["controller_election"] is None  # a broker crash involves no Raft election
     election = data["leader_election"]
     assert (election["old_leader"], election["new_leader"], election["leader_epoch"]) == (4, 5, 1)
@@ -67,7 +67,7 @@ def test_metadata_always_comes_from_a_broker() -> None:
 def test_with_controller_a_standby_wins_and_fencing_waits_for_fresh_sessions() -> None:
     trace = run(plan=FaultPlan(with_controller=True))
     data = trace_json(trace, "int")
-    assert data["failed"] == {"broker": 4, "controller": 1}
+    assert data["failed"] == {"broker": 4, "controller": 1, "isolated": None}
     elected = data["controller_election"]
     assert elected["new_active"] in (2, 3)
     assert elected["epoch"] > 1

@@ -71,7 +71,7 @@ def test_json_fields_for_the_default_run() -> None:
         "reordered": False,
         "kind": "deduplicated-retry",
     }
-    assert data["failed"] == {"broker": None, "controller": None}
+    assert data["failed"] == {"broker": None, "controller": None, "isolated": None}
     assert (data["controller_election"], data["leader_election"]) == (None, None)
     assert data["metadata_refreshes"] == [
         {"at_ms": 6, "via_broker": 4, "leader_seen": 4},

@@ -32,7 +32,7 @@ CASES: list[tuple[str, Callable[[Data], object], str]] = [
     ("unknown fault kind", lambda d: _fault(d, kind="explode"),
      "scenarios.ack-loss.faults[0]: Input tag 'explode' found using 'kind' does not match any "
      "of the expected tags: 'drop-response', 'drop-request', 'crash-broker', 'restart-broker', "
-     "'crash-controller', 'restart-controller'"),
+     "'crash-controller', 'restart-controller', 'isolate-broker', 'heal', 'slow-broker'"),
     ("misspelt setting", lambda d: d["producer"].update({"request.timeout.msx": 5}),
      "producer.request.timeout.msx: Extra inputs are not permitted"),
     ("bad acks", lambda d: d["producer"].update(acks=2),
@@ -54,6 +54,18 @@ CASES: list[tuple[str, Callable[[Data], object], str]] = [
      lambda d: d["scenarios"]["broker-down"]["faults"][0].update(broker="four"),
      "scenarios.broker-down.faults[0].broker: expected a node id (an integer >= 0) or "
      "'partition-leader' (got 'four')"),
+    ("slow an unknown broker",
+     lambda d: d["scenarios"]["lagging-follower"]["faults"][0].update(broker=9),
+     "scenarios.lagging-follower.faults[0].broker: 9 is not a broker (brokers: [4, 5, 6])"),
+    ("slow by nothing",
+     lambda d: d["scenarios"]["lagging-follower"]["faults"][0].update(delay_ms=0),
+     "scenarios.lagging-follower.faults[0].delay_ms: must be a Java INT from 1 to 2147483647 "
+     "(got 0)"),
+    ("isolate on an unknown trigger",
+     lambda d: d["scenarios"]["broker-unreachable"]["faults"][0].update(
+         when={"event": "later"}),
+     "scenarios.broker-unreachable.faults[0].when.event: Input should be 'sent', 'appended', "
+     "'replicated', 'acknowledged' or 'acknowledged-unreplicated' (got 'later')"),
     ("record on an unknown topic",
      lambda d: d["scenarios"]["ack-loss"]["record"].update(topic="nope"),
      "scenarios.ack-loss.record.topic: unknown topic (topics: kafka-study-topic)"),
@@ -128,7 +140,15 @@ def test_the_shipped_file_is_valid_and_mirrors_the_lab() -> None:
     assert topic.name == "kafka-study-topic"
     assert [p.leader for p in topic.partitions] == [4, 5, 6]
     assert all(p.isr == p.replicas and len(p.replicas) == 3 for p in topic.partitions)
-    assert sorted(book.scenarios) == ["ack-loss", "broker-down"]
+    assert sorted(book.scenarios) == [
+        "ack-loss",
+        "broker-down",
+        "broker-unreachable",
+        "lagging-follower",
+        "min-isr",
+        "reordering",
+        "unclean-election",
+    ]
 
 
 def test_topology_cache_round_trips_and_follows_edits(tmp_path: Path) -> None:

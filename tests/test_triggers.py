@@ -75,9 +75,13 @@ def test_a_bad_trigger_names_its_place(tmp_path: Path) -> None:
     with pytest.raises(ScenarioFileError) as caught:
         load_scenario_book(path)
     assert caught.value.message == (
-        f"{path}: 2 problems\n"
+        f"{path}: 4 problems\n"
         "  scenarios.broker-down.faults[0].when.event: Input should be 'sent', 'appended', "
         "'replicated', 'acknowledged' or 'acknowledged-unreplicated' (got 'copied')\n"
         "  scenarios.broker-down.faults[0].when.attempt: Input should be greater than or "
-        "equal to 1 (got 0)"
+        "equal to 1 (got 0)\n"
+        "  scenarios.broker-unreachable.faults[0].when.event: Input should be 'sent', "
+        "'appended', 'replicated', 'acknowledged' or 'acknowledged-unreplicated' (got 'copied')\n"
+        "  scenarios.broker-unreachable.faults[0].when.attempt: Input should be greater than "
+        "or equal to 1 (got 0)"
     )

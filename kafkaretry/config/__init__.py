@@ -24,8 +24,11 @@ from kafkaretry.config.faults import (
     DropRequest,
     DropResponse,
     Fault,
+    Heal,
+    IsolateBroker,
     RestartBroker,
     RestartController,
+    SlowBroker,
     Trigger,
 )
 from kafkaretry.config.settings import ClusterConfig, NetworkConfig, ProducerConfig
@@ -39,7 +42,9 @@ __all__ = [
     "DropRequest",
     "DropResponse",
     "Fault",
+    "Heal",
     "InvalidReference",
+    "IsolateBroker",
     "NetworkConfig",
     "PartitionModel",
     "ProducerConfig",
@@ -48,6 +53,7 @@ __all__ = [
     "RestartController",
     "ScenarioBook",
     "ScenarioModel",
+    "SlowBroker",
     "TopicModel",
     "Trigger",
 ]

@@ -10,7 +10,14 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BeforeValidator, Field
 
-from kafkaretry.config.base import INT_MAX, Model, NodeId, NonNegativeLong, PositiveInt
+from kafkaretry.config.base import (
+    INT_MAX,
+    Model,
+    NodeId,
+    NonNegativeLong,
+    PositiveInt,
+    PositiveLong,
+)
 
 
 class Trigger(Model):
@@ -84,8 +91,41 @@ class RestartController(_Fault):
     controller: NodeId
 
 
+class IsolateBroker(_Fault):
+    """The broker's host drops off the network: a black hole, no TCP reset."""
+
+    kind: Literal["isolate-broker"]
+    broker: Annotated[int | Literal["partition-leader"], _node_or("partition-leader")] = (
+        "partition-leader"
+    )
+
+
+class Heal(_Fault):
+    """The isolated broker's links work again."""
+
+    kind: Literal["heal"]
+    broker: NodeId
+
+
+class SlowBroker(_Fault):
+    """Every replica fetch the broker sends (and its answer) takes `delay_ms` longer."""
+
+    kind: Literal["slow-broker"]
+    broker: NodeId
+    delay_ms: PositiveInt
+    duration_ms: PositiveLong | None = None  # None: to the end of the run
+
+
 Fault = Annotated[
-    DropResponse | DropRequest | CrashBroker | RestartBroker | CrashController | RestartController,
+    DropResponse
+    | DropRequest
+    | CrashBroker
+    | RestartBroker
+    | CrashController
+    | RestartController
+    | IsolateBroker
+    | Heal
+    | SlowBroker,
     Field(discriminator="kind"),
 ]
 # Each kind's tag, as it appears in the file and in pydantic's error locations.

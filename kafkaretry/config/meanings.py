@@ -58,6 +58,11 @@ MEANINGS: dict[str, tuple[str, str, str]] = {
         "ms",
         "how long a new connection may take before it is given up",
     ),
+    "socket.connection.setup.timeout.max.ms": (
+        "producer",
+        "ms",
+        "the longest connection setup timeout, after it doubled per failed attempt",
+    ),
     "metadata.max.age.ms": ("producer", "ms", "metadata is refreshed at least this often"),
     "broker.heartbeat.interval.ms": (
         "broker",

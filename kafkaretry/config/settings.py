@@ -39,8 +39,13 @@ class ProducerConfig(Model):
     retry_backoff_max_ms: NonNegativeLong = Field(1_000, alias="retry.backoff.max.ms")  # KIP-580
     reconnect_backoff_ms: NonNegativeLong = Field(50, alias="reconnect.backoff.ms")
     reconnect_backoff_max_ms: NonNegativeLong = Field(1_000, alias="reconnect.backoff.max.ms")
+    # ClusterConnectionStates: a connection attempt that gets no answer is abandoned after
+    # this, doubling per failed attempt (±20 % jitter) up to the .max.ms (CommonClientConfigs).
     socket_connection_setup_timeout_ms: PositiveLong = Field(
         10_000, alias="socket.connection.setup.timeout.ms"
+    )
+    socket_connection_setup_timeout_max_ms: PositiveLong = Field(
+        30_000, alias="socket.connection.setup.timeout.max.ms"
     )
     metadata_max_age_ms: PositiveLong = Field(300_000, alias="metadata.max.age.ms")
     # How long send() may block in KafkaProducer.waitOnMetadata (ConfigDef: long, >= 0).

@@ -8,7 +8,9 @@ leader answered" (a `crash-broker` of `partition-leader` at the file's own at_ms
 triggered by the answer itself: with acks=all the leader sends it only once the ISR has the
 batch (Partition.checkEnoughReplicasReachOffset), so the proxy holds it, the leader is
 SIGKILLed, and the held answer is dropped. Other faults
-strike at their `at_ms` after the send. To add a kind, add a row to FAULT_TABLE.
+strike at their `at_ms` after the send. To add a kind, add a row to FAULT_TABLE. The faults
+of the network (NOT_IN_LAB) have no real action yet: the lab refuses a scenario that has one
+rather than run something else under their name.
 """
 
 from __future__ import annotations
@@ -96,6 +98,19 @@ def _restart(ctx: FaultContext, spec: FaultSpec) -> Action:
 def _crash_leader_on_answer(spec: FaultSpec) -> bool:
     return spec.target == "partition-leader" and spec.planned_at
 
+
+# Fault kinds the simulation has but the lab cannot do faithfully yet, with the reason.
+NOT_IN_LAB: dict[str, str] = {
+    "isolate-broker": (
+        "a black hole needs the host's links cut for every peer (controllers and brokers), "
+        "while the proxy stands only between the producer and the brokers"
+    ),
+    "heal": "it undoes isolate-broker, which the lab cannot do",
+    "slow-broker": (
+        "slowing only one broker's replica fetches needs a delay on inter-broker links, "
+        "which the proxy does not carry"
+    ),
+}
 
 Row = Callable[[FaultContext, FaultSpec], Armed]
 FAULT_TABLE: dict[str, tuple[str, Row]] = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kafkaretry.lab.faults import FaultSpec
+from kafkaretry.lab.faults import NOT_IN_LAB, FaultSpec
 from kafkaretry.lab.install import LabError
 from kafkaretry.lab.timescale import FAST_FACTOR, scaled_overrides
 from kafkaretry.topology import Topology
@@ -46,9 +46,14 @@ def _idempotence_explicit(book: Any, scenario: Any, sets: dict[str, str]) -> boo
     return in_sets or ("enable.idempotence" not in sets and any(v is not None for v in layers))
 
 
-def _fault_specs(scenario: Any, plan: Any) -> tuple[FaultSpec, ...]:
+def _fault_specs(name: str, scenario: Any, plan: Any) -> tuple[FaultSpec, ...]:
     specs = []
-    for f in scenario.faults:
+    for index, f in enumerate(scenario.faults):
+        if f.kind in NOT_IN_LAB:
+            raise LabError(
+                f"scenarios.{name}.faults[{index}]: {f.kind} has no real action in the lab: "
+                f"{NOT_IN_LAB[f.kind]}"
+            )
         target = getattr(f, "broker", getattr(f, "controller", None))
         if f.kind == "crash-broker" and plan.broker is not None:
             target = plan.broker
@@ -107,7 +112,7 @@ def lab_inputs(path: Path, name: str, sets: list[str], *, fast: bool, plan: Any)
         value_bytes=scenario.record.value_bytes,
         producer=producer,
         cluster=dict(simulated["cluster_settings"]),
-        faults=_fault_specs(scenario, plan),
+        faults=_fault_specs(name, scenario, plan),
         simulated=simulated,
         overrides=tuple(overrides),
         fast_factor=FAST_FACTOR if fast else None,

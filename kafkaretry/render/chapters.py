@@ -3,45 +3,23 @@
 Each rule fires at most once, at the first event it matches, so any scenario (the shipped
 ones or a user's) gets headings from what actually happened, never from its name. A title
 may only state what the run's analysis confirms: "retries" needs a later attempt, "elects"
-needs a committed election, "acknowledges" needs acks other than 0.
+needs a committed election, "acknowledges" needs acks other than 0. The production failures'
+rules (failure_chapters.py) join the table, with predicates that keep them and these apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
+from kafkaretry.render.chapter_rule import ChapterRule, Context
+from kafkaretry.render.failure_chapters import (
+    FAILURE_RULES,
+    acked_before_first,
+    idle_leader_crash,
+    live_follower_crash,
+)
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.analysis import RecordOutcome, RunAnalysis
 from kafkaretry.sim.kraft import events as k
 
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What the rules may look at besides the event itself."""
-
-    topic: str
-    partition: int  # the first record's partition
-    first_epoch: int  # its leader epoch in the producer's first metadata
-    analysis: RunAnalysis
-
-    def batch_records(self, batch: int) -> list[RecordOutcome]:
-        return [r for r in self.analysis.records if r.batch == batch]
-
-    def record_word(self, index: int) -> str:
-        return "the record" if len(self.analysis.records) == 1 else f"record {index}"
-
-
-@dataclass(frozen=True, slots=True)
-class ChapterRule:
-    kind: type
-    title: Callable[[Any, Context], str]
-    when: Callable[[Any, Context], bool] = lambda event, context: True
-    show_cluster: bool = True  # an overview tree (runs with a failure only)
-    # Show that tree at the first moment with this event (e.g. once the records commit).
-    cluster_on: type | None = None
-    numbered: bool = True  # False: a turn within the current stage, not a new one
+__all__ = ["RULES", "ChapterRule", "ChapterTracker", "Context"]
 
 
 def _sees_new_leader(event: ev.MetadataReceived, context: Context) -> bool:
@@ -110,7 +88,9 @@ def _fenced_uncommitted(e: k.BrokerFenced, c: Context) -> str:
 def _fenced(e: k.BrokerFenced, c: Context) -> str:
     changes = [ch for ch in c.analysis.cluster.leader_changes if ch.decided_at_ms == e.at_ms]
     title = f"The active controller fences broker {e.broker}"
-    if any(ch.new_leader >= 0 for ch in changes):
+    if any(ch.unclean for ch in changes):
+        title += " and elects new leaders, one outside the ISR"
+    elif any(ch.new_leader >= 0 for ch in changes):
         title += " and elects new leaders from the ISR"
     if any(ch.new_leader < 0 for ch in changes):
         title += "; a partition is left with no eligible leader"
@@ -137,7 +117,11 @@ def _failed(e: ev.RecordFailed, c: Context) -> str:
 
 
 RULES: tuple[ChapterRule, ...] = (
-    ChapterRule(k.BrokerCrashed, _broker_crash),
+    ChapterRule(
+        k.BrokerCrashed,
+        _broker_crash,
+        when=lambda e, c: not idle_leader_crash(e, c) and not live_follower_crash(e, c),
+    ),
     ChapterRule(
         k.ControllerCrashed, _controller_crash, when=_controller_crash_joined, numbered=False
     ),
@@ -185,7 +169,9 @@ RULES: tuple[ChapterRule, ...] = (
         show_cluster=False,
     ),
     ChapterRule(ev.ProduceRequestTimedOut, _timed_out, show_cluster=False),
-    ChapterRule(ev.RecordAcknowledged, _acknowledged),
+    ChapterRule(
+        ev.RecordAcknowledged, _acknowledged, when=lambda e, c: not acked_before_first(e, c)
+    ),
     ChapterRule(ev.RecordFailed, _failed, show_cluster=False),
     ChapterRule(
         ev.RecordExpired,
@@ -195,6 +181,7 @@ RULES: tuple[ChapterRule, ...] = (
         ),
         show_cluster=False,
     ),
+    *FAILURE_RULES,
 )
 
 

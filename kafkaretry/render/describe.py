@@ -28,7 +28,7 @@ def _p(topic: str, partition: int) -> str:
 
 
 # One branch per event type is the point: mypy checks the match is exhaustive.
-def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
+def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912, PLR0915
     """One event as a sentence, styled by what it means to the learner."""
     match event:
         case ev.ConfigNote(rule=rule, config=config, value=value):
@@ -67,6 +67,22 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(f"connection to broker {b} ready (TCP + ApiVersions)", style="muted")
         case ev.ConnectionClosed(broker=b, reason=reason):
             return Text(f"connection to broker {b} closed: {reason}", style="warning")
+        case ev.ConnectionSetupTimedOut(broker=b, timeout_ms=t):
+            return Text(
+                f"no answer at all from broker {b}'s host, not even a reset: the connection "
+                f"attempt is abandoned after {t} ms (socket.connection.setup.timeout.ms, "
+                "doubling per failed attempt up to socket.connection.setup.timeout.max.ms, ±20 %)",
+                style="failure",
+            )
+        case ev.ReplicaFetchesDelayed(broker=b, delay_ms=d, until_ms=until):
+            if d == 0:
+                return Text(f"broker {b}'s replica fetches are on time again")
+            end = "" if until is None else f" until t={until} ms"
+            return Text(
+                f"broker {b} slows down{end}: each replica fetch it sends reaches its leader "
+                f"{d} ms late, while its heartbeats to the controller stay on time",
+                style="failure",
+            )
         case ev.ProduceRequestSent() as e:
             seq = (
                 f", producer id {e.producer_id} seq {e.base_sequence}"
@@ -95,6 +111,13 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
                 f"of {_p(e.topic, e.partition)}",
                 style="value",
             )
+        case ev.NotEnoughReplicas() as e:
+            return Text(
+                f"broker {e.broker} refuses batch {e.batch} before appending it: the ISR of "
+                f"{_p(e.topic, e.partition)} is [{', '.join(map(str, e.isr))}], fewer than "
+                f"min.insync.replicas={e.min_insync_replicas} (NOT_ENOUGH_REPLICAS, retriable)",
+                style="failure",
+            )
         case ev.DuplicateDetected() as e:
             return Text(
                 f"broker {e.broker} recognises producer {e.producer_id} seq "
@@ -119,6 +142,30 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(f"follower broker {e.broker} receives {offsets} from leader {e.leader}")
         case ev.HighWatermarkAdvanced(broker=b, topic=t, partition=p, high_watermark=hw):
             return Text(f"broker {b}: high watermark of {_p(t, p)} → {hw}", style="muted")
+        case ev.AlterPartitionSent(broker=b, topic=t, partition=p, isr=isr, proposed=new) as e:
+            if not e.out_of_sync:
+                joined = ", ".join(str(r) for r in new if r not in isr)
+                return Text(
+                    f"broker {b} (leader of {_p(t, p)}): follower {joined} has caught up to the "
+                    f"high watermark; AlterPartition → active controller: ISR {list(isr)} → "
+                    f"{list(new)}",
+                    style="ack",
+                )
+            lag = ", ".join(
+                f"broker {r} (caught up last at t={ms} ms)"
+                for r, ms in zip(e.out_of_sync, e.last_caught_up_ms, strict=True)
+            )
+            return Text(
+                f"broker {b} (leader of {_p(t, p)}), isr-expiration check: {lag} has not been "
+                f"caught up for replica.lag.time.max.ms; AlterPartition → active controller: "
+                f"ISR {list(isr)} → {list(new)}",
+                style="warning",
+            )
+        case ev.LeaderIsrUpdated(broker=b, topic=t, partition=p, isr=isr):
+            return Text(
+                f"broker {b} gets the controller's answer: the ISR of {_p(t, p)} is now "
+                f"{list(isr)}, and the high watermark follows the new ISR"
+            )
         case ev.ProduceResponseSent(broker=b, batch=batch, attempt=a, error=err, base_offset=o):
             what = f"offset {o}" if err == "NONE" else err
             return Text(f"broker {b} answers attempt {a} of batch {batch}: {what}")

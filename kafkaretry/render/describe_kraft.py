@@ -34,6 +34,15 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             )
         case k.BrokerRestarted(broker=b):
             return Text(f"broker {b} restarts; it must register again and starts fenced")
+        case k.BrokerIsolated(broker=b):
+            return Text(
+                f"broker {b}'s host drops off the network: its process runs on, but nothing "
+                "reaches it or leaves it and no TCP reset tells anyone (a black hole); its "
+                "heartbeats stop arriving",
+                style="failure",
+            )
+        case k.BrokerHealed(broker=b):
+            return Text(f"broker {b}'s network is back: it heartbeats and fetches metadata again")
         case k.FetchTimeoutExpired(controller=c, last_fetch_ms=last):
             return Text(
                 f"controller {c} has not fetched from the active controller since t={last} ms: "
@@ -136,25 +145,35 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
                 f"broker {b} caught up with the metadata log: the controller unfences it "
                 "(a restarted broker opens its listeners to clients only once it learns this)"
             )
-        case k.PartitionLeaderElected(
-            topic=t, partition=p, old_leader=old, new_leader=new, leader_epoch=e, isr_after=isr
+        case (
+            k.PartitionLeaderElected(
+                topic=t, partition=p, old_leader=old, new_leader=new, leader_epoch=e, isr_after=isr
+            ) as elected
         ):
-            why = (
-                "no in-sync replica is registered and unfenced: the partition is offline"
-                if new == views.NO_LEADER
-                else "the first in-sync replica in assignment order that is registered and unfenced"
-            )
+            if elected.unclean:
+                why = (
+                    "UNCLEAN: no in-sync replica is registered and unfenced, and "
+                    "unclean.leader.election.enable lets an out-of-sync replica lead; what it "
+                    "never fetched is gone, acknowledged or not"
+                )
+            elif new == views.NO_LEADER:
+                why = "no in-sync replica is registered and unfenced: the partition is offline"
+            else:
+                why = (
+                    "the first in-sync replica in assignment order that is registered and unfenced"
+                )
             return Text(
                 f"{t}/partition-{p}: leader {_leader(old)} → {_leader(new)}, leader epoch {e}, "
                 f"ISR [{_ids(isr)}] ({why})",
-                style="failure" if new == views.NO_LEADER else "election",
+                style="failure" if new == views.NO_LEADER or elected.unclean else "election",
             )
         case k.IsrShrunk(topic=t, partition=p, removed=b, isr_after=isr):
             return Text(f"{t}/partition-{p}: broker {b} leaves the ISR → [{_ids(isr)}]")
         case k.IsrExpanded(topic=t, partition=p, added=b, isr_after=isr):
             return Text(
                 f"{t}/partition-{p}: broker {b} caught up with the leader and rejoins the ISR → "
-                f"[{_ids(isr)}] (AlterPartition)"
+                f"[{_ids(isr)}] (AlterPartition)",
+                style="ack",
             )
         case k.MetadataRecordCommitted(offset=o, what=what):
             return Text(f"metadata record {o} committed by a majority of controllers: {what}")

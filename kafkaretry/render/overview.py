@@ -22,7 +22,7 @@ def _controller_line(c: ControllerSnapshot) -> str:
 
 
 def _broker_line(b: BrokerSnapshot) -> str:
-    state = "alive" if b.alive else "DOWN"
+    state = "alive, UNREACHABLE" if b.isolated else "alive" if b.alive else "DOWN"
     fenced = "fenced" if b.fenced else "unfenced"
     return f"broker {b.id}  {state}, {fenced}, metadata offset {b.metadata_offset}"
 
@@ -80,7 +80,7 @@ def overview_tree(
         text = Text(line, style="warning" if changed else "")
         if changed:
             text.append(CHANGED, style="warning")
-        if "DOWN" in line:
+        if "DOWN" in line or "UNREACHABLE" in line:
             text.stylize("failure")
         branches[section].add(text)
     return tree

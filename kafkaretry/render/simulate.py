@@ -102,7 +102,7 @@ def story_stages(
     `brief`: the header, the stage headings, the summary and the verdict only.
     """
     analysis = analyse(trace)
-    failure = bool(analysis.cluster.broker_crashes or analysis.cluster.controller_crashes)
+    failure = analysis.cluster.failed
     header = _header(trace, description, failure=failure)
     topic = trace.records[0].topic if trace.records else ""
     keys = _keys(trace, key_type)
@@ -159,8 +159,9 @@ def _moments(
     `pictures`: rebuild the cluster pictures the views show (--brief shows none)."""
     partition = trace.partition_of(0) or 0
     first = trace.of_type(ev.MetadataReceived)
-    epoch = next((e for p, _, e in first[0][1].leaders if p == partition), 0) if first else 0
-    context = Context(topic, partition, epoch, analysis)
+    seen = [(lead, e) for p, lead, e in first[0][1].leaders if p == partition] if first else []
+    leader, epoch = seen[0] if seen else (-1, 0)
+    context = Context(topic, partition, epoch, analysis, first_leader=leader)
     moments = _by_millisecond(trace)
     # Two passes over the same rules: the first finds the moments that show the cluster,
     # so the trace rebuilds just those pictures (it keeps no snapshot per step).

@@ -2,7 +2,8 @@
 
 A stretch is a run of moments that open no stage and show no cluster picture, made only of
 the events a producer repeats while it waits out a failure: reconnects refused, metadata
-refreshes, attempts answered with the same error, backoffs. The first few are shown; the
+refreshes, attempts answered with the same error (NOT_ENOUGH_REPLICAS refusals included),
+backoffs. The first few are shown; the
 rest become one line whose every clause is counted from the events it replaces.
 """
 
@@ -31,6 +32,7 @@ REPEATABLE = (
     ev.ProduceResponseSent,
     ev.ProduceResponseReceived,
     ev.RetryScheduled,
+    ev.NotEnoughReplicas,  # a leader refusing each retry below min.insync.replicas
 )
 LABELS = {
     ev.ConnectionOpened: "connections opened",

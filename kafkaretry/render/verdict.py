@@ -116,6 +116,16 @@ def sentence(kind: VerdictKind, r: RecordOutcome, a: RunAnalysis) -> str:  # noq
             )
             return f"{len(r.copies)} copies (offsets {_list(r.copies)}): {cause}"
         case "acked-then-lost":
+            if any(
+                ch.unclean and (ch.topic, ch.partition) == (r.topic, r.partition)
+                for ch in a.cluster.leader_changes
+            ):
+                return (
+                    f"Acknowledged, then lost: broker {r.acked_by} acknowledged offset "
+                    f"{r.ack_offset}, but an unclean leader election "
+                    "(unclean.leader.election.enable) gave the partition to broker "
+                    f"{r.final_leader}, which had not copied it: its log does not hold the record."
+                )
             how = "after its own append (acks=1)" if a.acks == 1 else "it"
             return (
                 f"Acknowledged, then lost: broker {r.acked_by} acknowledged offset "

@@ -10,6 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# The replicas' health events live in isr_events.py; they are part of the union below.
+from kafkaretry.sim.isr_events import AlterPartitionSent as AlterPartitionSent  # noqa: PLC0414
+from kafkaretry.sim.isr_events import LeaderIsrUpdated as LeaderIsrUpdated  # noqa: PLC0414
+from kafkaretry.sim.isr_events import NotEnoughReplicas as NotEnoughReplicas  # noqa: PLC0414
+from kafkaretry.sim.isr_events import ReplicaFetchesDelayed as ReplicaFetchesDelayed  # noqa: PLC0414
 from kafkaretry.sim.kraft.events import KRaftEvent
 
 
@@ -80,6 +85,14 @@ class ConnectionOpened:
 class ConnectionClosed:
     broker: int
     reason: str  # "request timed out" | "connection refused"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionSetupTimedOut:
+    """No answer at all to a connection attempt (no SYN-ACK, no reset) within the timeout."""
+
+    broker: int
+    timeout_ms: int  # socket.connection.setup.timeout.ms, grown and jittered for this attempt
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +269,7 @@ class RunStopped:
 TraceEvent = (
     ConfigNote
     | FaultArmed
+    | ReplicaFetchesDelayed
     | RecordPartitioned
     | BatchCreated
     | MetadataUpdateRequested
@@ -264,13 +278,17 @@ TraceEvent = (
     | ProducerIdAssigned
     | ConnectionOpened
     | ConnectionClosed
+    | ConnectionSetupTimedOut
     | ProduceRequestSent
     | RequestDropped
     | RecordAppended
+    | NotEnoughReplicas
     | DuplicateDetected
     | FollowerReplicated
     | ReplicaTruncated
     | HighWatermarkAdvanced
+    | AlterPartitionSent
+    | LeaderIsrUpdated
     | ProduceResponseSent
     | ResponseDropped
     | ProduceResponseReceived

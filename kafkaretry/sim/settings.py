@@ -16,7 +16,46 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kafkaretry.errors import ConfigError
+from kafkaretry.sim.fault_specs import (
+    CrashBroker,
+    CrashController,
+    DropRequest,
+    DropResponse,
+    Fault,
+    Heal,
+    IsolateBroker,
+    RestartBroker,
+    RestartController,
+    SlowBroker,
+    TriggerEvent,
+    When,
+)
 from kafkaretry.topology import Topology
+
+__all__ = [
+    "ACKS_ALL",
+    "MAX_IN_FLIGHT_FOR_IDEMPOTENCE",
+    "Adjustment",
+    "ClusterSettings",
+    "CrashBroker",
+    "CrashController",
+    "DropRequest",
+    "DropResponse",
+    "EffectiveProducer",
+    "Fault",
+    "Heal",
+    "IsolateBroker",
+    "ProducerSettings",
+    "RecordSpec",
+    "RestartBroker",
+    "RestartController",
+    "SimulationInputs",
+    "SlowBroker",
+    "TriggerEvent",
+    "When",
+    "acks_from_text",
+    "effective_producer",
+]
 
 # ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION_FOR_IDEMPOTENCE: the broker caches the last
 # 5 batches per producer (ProducerStateEntry.NUM_BATCHES_TO_RETAIN), so no more may be in flight.
@@ -43,6 +82,8 @@ class ProducerSettings:
     metadata_max_age_ms: int
     explicit: frozenset[str] = frozenset()  # Kafka names the user wrote down
     max_block_ms: int = 60_000  # ProducerConfig's default
+    socket_connection_setup_timeout_ms: int = 10_000
+    socket_connection_setup_timeout_max_ms: int = 30_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +103,8 @@ class EffectiveProducer:
     reconnect_backoff_ms: int
     reconnect_backoff_max_ms: int
     metadata_max_age_ms: int
+    socket_connection_setup_timeout_ms: int = 10_000
+    socket_connection_setup_timeout_max_ms: int = 30_000
     # Silent adjustments, as (rule, config, value) facts for ConfigNote events.
     adjustments: tuple[tuple[str, str, str], ...] = ()
     max_block_ms: int = 60_000
@@ -83,6 +126,8 @@ class EffectiveProducer:
             "reconnect.backoff.max.ms": self.reconnect_backoff_max_ms,
             "metadata.max.age.ms": self.metadata_max_age_ms,
             "max.block.ms": self.max_block_ms,
+            "socket.connection.setup.timeout.ms": self.socket_connection_setup_timeout_ms,
+            "socket.connection.setup.timeout.max.ms": self.socket_connection_setup_timeout_max_ms,
         }
 
 
@@ -134,74 +179,6 @@ class RecordSpec:
     value_bytes: int = 100  # model assumption: payload size, only used to fill batches
 
 
-TriggerEvent = Literal[
-    "sent", "appended", "replicated", "acknowledged", "acknowledged-unreplicated"
-]
-
-
-@dataclass(frozen=True, slots=True)
-class When:
-    """A fault that waits, once armed at its at_ms, for an event of the run (faults/triggers.py).
-
-    `attempt` counts the produce attempts of the batch holding record `record`.
-    """
-
-    event: TriggerEvent
-    attempt: int = 1
-    record: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class DropResponse:
-    """The broker handles attempt `attempt`, but its produce response is lost on the way back."""
-
-    attempt: int = 1
-    at_ms: int = 0
-    when: When | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DropRequest:
-    """Attempt `attempt`'s produce request is lost on the way to the broker."""
-
-    attempt: int = 1
-    at_ms: int = 0
-    when: When | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CrashBroker:
-    broker: int | Literal["partition-leader"] = "partition-leader"
-    at_ms: int = 0
-    when: When | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RestartBroker:
-    broker: int
-    at_ms: int = 0
-    when: When | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CrashController:
-    controller: int | Literal["active"] = "active"
-    at_ms: int = 0
-    when: When | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RestartController:
-    controller: int
-    at_ms: int = 0
-    when: When | None = None
-
-
-Fault = (
-    DropResponse | DropRequest | CrashBroker | RestartBroker | CrashController | RestartController
-)
-
-
 @dataclass(frozen=True, slots=True)
 class SimulationInputs:
     scenario: str
@@ -232,6 +209,8 @@ def effective_producer(settings: ProducerSettings) -> EffectiveProducer:
         reconnect_backoff_ms=settings.reconnect_backoff_ms,
         reconnect_backoff_max_ms=settings.reconnect_backoff_max_ms,
         metadata_max_age_ms=settings.metadata_max_age_ms,
+        socket_connection_setup_timeout_ms=settings.socket_connection_setup_timeout_ms,
+        socket_connection_setup_timeout_max_ms=settings.socket_connection_setup_timeout_max_ms,
         adjustments=notes + more,
         max_block_ms=settings.max_block_ms,
     )

@@ -89,6 +89,8 @@ class Simulation:
             self.set_metadata_source,
             self.nodes,
         )
+        # The leaders' isr-expiration tasks (broker/isr.py), drawn from their own stream.
+        self.replication.isr.start(topology.brokers, self.rng("isr-expiration"))
         install(inputs.faults, self)
         self.producer.start()
         self.limits = RunLimits.of(inputs, self.settings)
@@ -127,6 +129,23 @@ class Simulation:
         conn = self.client.connections.get(broker)
         if not alive and conn is not None and conn.state != "disconnected":
             self.client.disconnect(broker, "connection reset")
+
+    def set_broker_reachable(self, broker: int, reachable: bool) -> None:
+        """A host cut off is a black hole: no reset, so the producer only times out.
+
+        Healed, the broker follows the leaders the committed metadata names (it fetches the
+        metadata it missed; kafkaretry applies it to its replicas at once).
+        """
+        self.network.isolate(broker, not reachable)
+        if not reachable:
+            return
+        for topic in self.inputs.topology.topics:
+            for p in topic.partitions:
+                if broker in p.replicas:
+                    view = self.control.partition(topic.name, p.id)
+                    self.replication.apply_partition_leadership(
+                        topic.name, p.id, view.leader, view.leader_epoch, view.isr
+                    )
 
     def _allocate_producer_id(self) -> int:
         # Brokers hand out ids from blocks the controller allocates (KIP-730), starting at 0.

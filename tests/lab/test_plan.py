@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kafkaretry.config import FAULT_KINDS
-from kafkaretry.lab.faults import FAULT_TABLE, FaultContext, FaultSpec, arm
+from kafkaretry.lab.faults import FAULT_TABLE, NOT_IN_LAB, FaultContext, FaultSpec, arm
 from kafkaretry.lab.install import LabError, find_install, installed_version, require_install
 from kafkaretry.lab.nodes import plan_cluster
 from kafkaretry.lab.proxy import Verdict
@@ -130,8 +130,25 @@ def test_the_cache_holds_assembled_installs(
     assert (found.version, found.source) == ("4.1.2", "cache")
 
 
-def test_every_fault_kind_of_the_scenario_file_has_a_real_action() -> None:
-    assert sorted(FAULT_TABLE) == sorted(FAULT_KINDS)
+def test_every_fault_kind_of_the_scenario_file_has_a_real_action_or_a_refusal() -> None:
+    assert sorted([*FAULT_TABLE, *NOT_IN_LAB]) == sorted(FAULT_KINDS)
+    assert not set(FAULT_TABLE) & set(NOT_IN_LAB)
+
+
+def test_a_network_fault_is_refused_with_its_place() -> None:
+    from types import SimpleNamespace
+
+    from kafkaretry.lab.inputs import _fault_specs
+
+    scenario = load_scenario_book(SCENARIOS).scenarios["broker-unreachable"]
+    plan = SimpleNamespace(broker=None, at_ms=None, with_controller=False)
+    with pytest.raises(LabError) as caught:
+        _fault_specs("broker-unreachable", scenario, plan)
+    assert caught.value.message == (
+        "scenarios.broker-unreachable.faults[0]: isolate-broker has no real action in the lab: "
+        "a black hole needs the host's links cut for every peer (controllers and brokers), "
+        "while the proxy stands only between the producer and the brokers"
+    )
 
 
 def test_the_leader_crash_fires_on_the_answer_and_the_controller_crash_joins_it() -> None:

@@ -1,4 +1,4 @@
-"""What the cluster did in a run: crashes, controller elections, fencing, committed leader changes.
+"""What the cluster did in a run: crashes, isolations, elections, fencing, leader changes.
 
 A partition change counts once a majority of controllers has it (MetadataRecordCommitted at
 its offset, for the same change): a change written by an active controller that died before
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from kafkaretry.sim import events as ev
 from kafkaretry.sim.analysis.model import ClusterFacts, ControllerElection, IsrStall, LeaderChange
 from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.trace import Trace
 
-PartitionChange = k.PartitionLeaderElected | k.IsrShrunk
+PartitionChange = k.PartitionLeaderElected | k.IsrShrunk | k.IsrExpanded
 
 
 def cluster_facts(trace: Trace) -> ClusterFacts:
@@ -47,6 +48,7 @@ def cluster_facts(trace: Trace) -> ClusterFacts:
                 e.isr_after,
                 e.at_ms,
                 at,
+                e.unclean,
             )
             for at, e in committed
             if isinstance(e, k.PartitionLeaderElected)
@@ -55,6 +57,14 @@ def cluster_facts(trace: Trace) -> ClusterFacts:
             (c.at_ms, c.topic, c.partition, c.new_leader) for c in never
         ),
         stalls=_stalls(trace, committed),
+        broker_isolations=tuple((at, e.broker) for at, e in seen[k.BrokerIsolated]),
+        broker_heals=tuple((at, e.broker) for at, e in seen[k.BrokerHealed]),
+        fetch_delays=tuple((at, e.broker, e.delay_ms) for at, e in seen[ev.ReplicaFetchesDelayed]),
+        isr_expansions=tuple(
+            (at, c.topic, c.partition, c.added)
+            for at, c in committed
+            if isinstance(c, k.IsrExpanded)
+        ),
     )
 
 
@@ -67,6 +77,9 @@ _FACTS = (
     k.ControllerElected,
     k.NoQuorum,
     k.BrokerFenced,
+    k.BrokerIsolated,
+    k.BrokerHealed,
+    ev.ReplicaFetchesDelayed,
 )
 
 
@@ -83,7 +96,7 @@ def _changes(
     out: list[tuple[int, PartitionChange]] = []
     lost: list[k.PartitionLeaderElected] = []
     for at, e in trace.timed_events():
-        if isinstance(e, k.PartitionLeaderElected | k.IsrShrunk):
+        if isinstance(e, k.PartitionLeaderElected | k.IsrShrunk | k.IsrExpanded):
             replaced = written.get(e.offset)
             if isinstance(replaced, k.PartitionLeaderElected):
                 lost.append(replaced)  # truncated by the next leader of the metadata quorum

@@ -46,6 +46,13 @@ def record_json(r: RecordOutcome) -> dict[str, Any]:
 def cluster_json(c: ClusterFacts) -> dict[str, Any]:
     return {
         "broker_crashes": [{"at_ms": at, "broker": b} for at, b in c.broker_crashes],
+        "broker_isolations": [{"at_ms": at, "broker": b} for at, b in c.broker_isolations],
+        "broker_heals": [{"at_ms": at, "broker": b} for at, b in c.broker_heals],
+        "isr_expansions": [
+            {"at_ms": at, "topic": t, "partition": p, "broker": b}
+            for at, t, p, b in c.isr_expansions
+        ],
+        "fetch_delays": [{"at_ms": at, "broker": b, "delay_ms": d} for at, b, d in c.fetch_delays],
         "controller_crashes": [
             {"at_ms": at, "controller": n, "was_active": active}
             for at, n, active in c.controller_crashes
@@ -66,6 +73,7 @@ def cluster_json(c: ClusterFacts) -> dict[str, Any]:
                 "isr_after": list(ch.isr_after),
                 "decided_at_ms": ch.decided_at_ms,
                 "committed_at_ms": ch.committed_at_ms,
+                "unclean": ch.unclean,
             }
             for ch in c.leader_changes
         ],

@@ -98,6 +98,7 @@ class LeaderChange:
     isr_after: tuple[int, ...]
     decided_at_ms: int
     committed_at_ms: int
+    unclean: bool = False  # a replica outside the ISR (unclean.leader.election.enable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,23 @@ class ClusterFacts:
     # (decided_at_ms, topic, partition, new_leader); no broker ever acted on them.
     uncommitted_leader_changes: tuple[tuple[int, str, int, int], ...]
     stalls: tuple[IsrStall, ...]
+    # (at_ms, broker): a host cut off from the network (isolate-broker), and healed again
+    broker_isolations: tuple[tuple[int, int], ...] = ()
+    broker_heals: tuple[tuple[int, int], ...] = ()
+    # (at_ms, broker, delay_ms): its replica fetches reach the leader late (0: on time again)
+    fetch_delays: tuple[tuple[int, int, int], ...] = ()
+    # (committed_at_ms, topic, partition, broker): a follower the controller added to the ISR
+    isr_expansions: tuple[tuple[int, str, int, int], ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        """A node crashed or was cut off, or a replica's fetches were slowed, in this run."""
+        return bool(
+            self.broker_crashes
+            or self.controller_crashes
+            or self.broker_isolations
+            or any(delay > 0 for _, _, delay in self.fetch_delays)
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,8 @@ Rule 4: a Fetch carries the epoch of the follower's last batch (lastFetchedEpoch
         when that epoch ends earlier in the leader's log, the leader answers with the epoch's
         end offset instead of records and the follower truncates to it (Partition.fetchRecords
         -> UnifiedLog.endOffsetForEpoch; AbstractFetcherThread.truncateOnFetchResponse).
-Rule 5: a follower outside the ISR whose fetch offset reaches the leader's high watermark is
-        caught up; if the leader's metadata shows it unfenced (Partition.isReplicaIsrEligible),
-        the leader asks the controller to add it (AlterPartition, Partition.maybeExpandIsr).
-        A fenced follower is not eligible; Kafka's leader checks again at the follower's next
-        fetch (within replica.fetch.wait.max.ms), kafkaretry as soon as the leader's metadata
-        shows the follower unfenced (ReplicaManager.recheck_isr).
+Rule 5: every Fetch the leader receives goes to its ISR bookkeeping (isr.py), which removes
+        followers that lag and takes back caught-up, ISR-eligible ones (AlterPartition).
 """
 
 from __future__ import annotations
@@ -35,8 +31,6 @@ from kafkaretry.sim.events import Emit
 # Once per fetch: built without the dataclass __init__ (engine/frozen.py says why).
 _new_follower_replicated = fast_constructor(ev.FollowerReplicated)
 _new_hw_advanced = fast_constructor(ev.HighWatermarkAdvanced)
-# (topic, partition, leader, leader epoch, follower): the leader's AlterPartition to add it
-ExpandIsr = Callable[[str, int, int, int, int], None]
 
 
 class ReplicaFetchers:
@@ -49,8 +43,7 @@ class ReplicaFetchers:
         "_network",
         "_queue",
         "_replicas",
-        "expand_isr",
-        "isr_eligible",
+        "on_follower_fetch",
     )
 
     def __init__(
@@ -68,10 +61,8 @@ class ReplicaFetchers:
         self._replicas = replicas  # (broker, topic, partition) -> replica, owned by ReplicaManager
         self._fetch_wait_ms = fetch_wait_ms
         self._advance_hw = advance_hw  # the leader's high-watermark rule (ReplicaManager)
-        # Wired by the control plane: whether `leader`'s metadata shows `follower` unfenced,
-        # and the AlterPartition request that adds a caught-up follower to the ISR.
-        self.isr_eligible: Callable[[int, int], bool] = lambda leader, follower: True
-        self.expand_isr: ExpandIsr = lambda topic, partition, leader, epoch, follower: None
+        # The leader's ISR bookkeeping (isr.py): (leader, follower, fetch offset) per Fetch.
+        self.on_follower_fetch: Callable[[Replica, int, int], None] = lambda r, f, o: None
 
     def refresh_parked(self, leader: Replica) -> None:
         parked = leader.parked_fetches
@@ -140,20 +131,11 @@ class ReplicaFetchers:
     def _on_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
         leader.follower_leo[follower] = fetch_offset  # the fetch offset is its log end offset
         self._advance_hw(leader)
-        self.maybe_expand_isr(leader, follower)
+        self.on_follower_fetch(leader, follower, fetch_offset)  # Rule 5
         if fetch_offset < leader.log_end_offset:
             self._answer_fetch(leader, follower, fetch_offset)
         else:
             self._park_fetch(leader, follower, fetch_offset)
-
-    def maybe_expand_isr(self, leader: Replica, follower: int) -> None:
-        """Rule 5: a caught-up, ISR-eligible follower outside the ISR is added."""
-        if follower in leader.isr or leader.follower_leo.get(follower, -1) < leader.high_watermark:
-            return
-        if self.isr_eligible(leader.broker, follower):
-            self.expand_isr(
-                leader.topic, leader.partition, leader.broker, leader.leader_epoch, follower
-            )
 
     def _park_fetch(self, leader: Replica, follower: int, fetch_offset: int) -> None:
         # Long poll up to replica.fetch.wait.max.ms. An expiry that would return nothing new

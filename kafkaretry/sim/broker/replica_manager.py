@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.broker.fetcher import ExpandIsr, ReplicaFetchers
+from kafkaretry.sim.broker.fetcher import ReplicaFetchers
+from kafkaretry.sim.broker.isr import AlterPartition, IsrManager
+from kafkaretry.sim.broker.lifecycle import ReplicaLifecycle
 from kafkaretry.sim.broker.partition import DelayedProduce, LogBatch, Replica
 from kafkaretry.sim.broker.producer_state import (
     DUPLICATE,
@@ -46,7 +48,7 @@ _new_record_appended = fast_constructor(ev.RecordAppended)
 _new_hw_advanced = fast_constructor(ev.HighWatermarkAdvanced)
 
 
-class ReplicaManager:
+class ReplicaManager(ReplicaLifecycle):
     """Every broker's replicas, keyed by (broker, topic, partition)."""
 
     __slots__ = (
@@ -57,6 +59,7 @@ class ReplicaManager:
         "_network",
         "_queue",
         "_rejoining",
+        "isr",
         "replicas",
     )
 
@@ -83,6 +86,15 @@ class ReplicaManager:
             self._maybe_advance_hw,
         )
         self._compacted = frozenset(t.name for t in topology.topics if t.compacted)
+        self.isr = IsrManager(
+            queue,
+            emit,
+            network,
+            self.replicas,
+            settings.replica_lag_time_max_ms,
+            self._maybe_advance_hw,
+        )
+        self._fetchers.on_follower_fetch = self.isr.on_follower_fetch
         for topic in topology.topics:
             for p in topic.partitions:
                 for broker in p.replicas:
@@ -96,9 +108,9 @@ class ReplicaManager:
         replica = self.replicas.get((broker, topic, partition))
         return None if replica is None else replica.known_leader()
 
-    def wire_isr(self, eligible: Callable[[int, int], bool], expand: ExpandIsr) -> None:
+    def wire_isr(self, eligible: Callable[[int, int], bool], alter: AlterPartition) -> None:
         """The control plane's answers to "is this follower unfenced?" and AlterPartition."""
-        self._fetchers.isr_eligible, self._fetchers.expand_isr = eligible, expand
+        self.isr.isr_eligible, self.isr.alter_partition = eligible, alter
 
     def replica(self, broker: int, topic: str, partition: int) -> Replica | None:
         return self.replicas.get((broker, topic, partition))
@@ -117,6 +129,8 @@ class ReplicaManager:
         for (owner, name, pid), replica in sorted(self.replicas.items()):
             if name != topic or pid != partition or not self._network.nodes.is_alive(owner):
                 continue  # a crashed broker learns nothing until it restarts
+            if not self._network.reachable(owner):
+                continue  # nor does one cut off from the network, until it is healed
             if owner in self._rejoining:
                 continue  # it learns the partition's state when it has caught up (rejoin)
             new_epoch = (replica.leader, replica.leader_epoch) != (leader, leader_epoch)
@@ -136,6 +150,7 @@ class ReplicaManager:
                     else {}
                 )
             if replica.broker == leader:
+                self.isr.became_leader(replica)
                 self._maybe_advance_hw(replica)
         if restarted:
             for follower in self._followers(topic, partition, leader):
@@ -151,48 +166,6 @@ class ReplicaManager:
             if d.timer is not None:
                 d.timer.cancel()
             d.respond(NOT_LEADER_OR_FOLLOWER, -1)  # type: ignore[operator]
-
-    def recheck_isr(self, leader_broker: int) -> None:
-        """`leader_broker`'s metadata now shows another broker unfenced (fetcher Rule 5)."""
-        for (owner, _, _), replica in sorted(self.replicas.items()):
-            if owner == leader_broker and replica.is_leader:
-                for follower in replica.replicas:
-                    if follower != owner:
-                        self._fetchers.maybe_expand_isr(replica, follower)
-
-    def restart_broker(self, broker: int) -> None:
-        """Its logs survive on disk; what it leads or follows it learns from the metadata log."""
-        self._rejoining.add(broker)
-
-    def rejoin(self, broker: int, states: list[tuple[str, int, int, int, tuple[int, ...]]]) -> None:
-        """A restarted broker caught up with the metadata log: it becomes leader or follower
-        of each replica as its metadata says (BrokerMetadataPublisher -> applyDelta); as a
-        follower it fetches, truncating first where its log diverged (fetcher Rule 4)."""
-        self._rejoining.discard(broker)
-        for topic, partition, leader, epoch, isr in states:
-            replica = self.replicas.get((broker, topic, partition))
-            if replica is None:
-                continue
-            replica.leader, replica.leader_epoch, replica.isr = leader, epoch, isr
-            replica.follower_leo, replica.parked_fetches, replica.delayed = {}, {}, []
-            if leader == broker:
-                replica.follower_leo = {b: 0 for b in replica.replicas if b != leader}
-                self._maybe_advance_hw(replica)
-            elif leader >= 0:
-                self._fetchers.fetch(replica, replica.log_end_offset)
-
-    def stop_broker(self, broker: int) -> None:
-        """A crashed broker's process is gone: its purgatory and parked fetches vanish with it."""
-        for (owner, _, _), replica in sorted(self.replicas.items()):
-            if owner != broker:
-                continue
-            for delayed in replica.delayed:
-                if delayed.timer is not None:
-                    delayed.timer.cancel()
-            for timer in replica.parked_fetches.values():
-                if timer is not None:
-                    timer.cancel()
-            replica.delayed, replica.parked_fetches = [], {}
 
     def _followers(self, topic: str, partition: int, leader: int) -> list[Replica]:
         return [
@@ -221,7 +194,13 @@ class ReplicaManager:
             respond(NOT_LEADER_OR_FOLLOWER, -1)
             return
         # Partition.appendRecordsToLeader: effective min ISR = min(min.insync.replicas, RF).
-        if acks == ACKS_ALL and len(leader.isr) < min(self._min_isr, len(leader.replicas)):
+        min_isr = min(self._min_isr, len(leader.replicas))
+        if acks == ACKS_ALL and len(leader.isr) < min_isr:
+            self._emit(
+                ev.NotEnoughReplicas(
+                    broker, request.topic, request.partition, request.batch, leader.isr, min_isr
+                )
+            )
             respond(NOT_ENOUGH_REPLICAS, -1)  # checked before appending
             return
         if keyless and request.topic in self._compacted:

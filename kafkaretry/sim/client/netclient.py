@@ -5,6 +5,9 @@ Rule 1: a request with no answer within request.timeout.ms fails, and the client
 Rule 2: every disconnect requests a metadata update; reconnecting waits reconnect.backoff.ms
         (exponential, ±20 %) since the last attempt (ClusterConnectionStates).
 Rule 3: metadata and producer ids come from the least loaded broker, never a controller.
+Rule 4: a connection attempt nobody answers (an unreachable host sends no reset) is abandoned
+        after socket.connection.setup.timeout.ms, doubled per such attempt in a row (±20 %), up to
+        socket.connection.setup.timeout.max.ms (ClusterConnectionStates, handleTimedOutConnections).
 Model assumption: opening a connection costs two round trips (TCP handshake, ApiVersions).
 """
 
@@ -105,21 +108,44 @@ class ProducerNetworkClient:
     def _connect(self, conn: Connection) -> None:
         conn.state = "connecting"
         started = conn.last_attempt_ms = self._queue.now_ms
+        if not self._network.reachable(conn.broker):
+            self._hang(conn, started)
+            return
         alive = self._network.nodes.accepts_connections(conn.broker)
         delay = self._network.round_trip_ms() * (2 if alive else 1)
 
         def outcome() -> None:
             if conn.state != "connecting" or conn.last_attempt_ms != started:
                 return  # closed meanwhile (the broker crashed during the handshake)
-            if self._network.nodes.accepts_connections(conn.broker):
+            if not self._network.reachable(conn.broker):
+                self._hang(conn, started)  # cut off during the handshake: no answer ever comes
+            elif self._network.nodes.accepts_connections(conn.broker):
                 self._connected(conn)
             else:
                 self._refused(conn)
 
         self._queue.after(delay, outcome)
 
+    def _hang(self, conn: Connection, started: int) -> None:
+        """No SYN-ACK and no reset: only the connection setup timeout ends the attempt."""
+        s = self._settings
+        timeout = exponential_backoff(
+            self._rng,
+            s.socket_connection_setup_timeout_ms,
+            s.socket_connection_setup_timeout_max_ms,
+            conn.failed_connect_attempts,
+        )
+
+        def give_up() -> None:
+            if conn.state == "connecting" and conn.last_attempt_ms == started:
+                self._emit(ev.ConnectionSetupTimedOut(conn.broker, timeout))
+                self.disconnect(conn.broker, "connection setup timed out")
+
+        self._queue.at(started + timeout, give_up)
+
     def _connected(self, conn: Connection) -> None:
         conn.state, conn.failed_attempts = "ready", 0
+        conn.failed_connect_attempts = 0
         self._emit(ev.ConnectionOpened(conn.broker))
         self.on_progress()
 
@@ -132,6 +158,9 @@ class ProducerNetworkClient:
         conn = self._connection(broker)
         failed = sorted(conn.in_flight.values(), key=lambda r: r.id)
         conn.in_flight = {}
+        # ClusterConnectionStates.disconnected: an abandoned attempt grows the setup timeout.
+        connecting = conn.state == "connecting"
+        conn.failed_connect_attempts = conn.failed_connect_attempts + 1 if connecting else 0
         conn.state = "disconnected"
         conn.last_attempt_ms = self._queue.now_ms
         conn.reconnect_backoff_ms = exponential_backoff(

@@ -55,3 +55,4 @@ class Connection:
     last_attempt_ms: int = -(10**9)
     reconnect_backoff_ms: int = 0
     failed_attempts: int = 0
+    failed_connect_attempts: int = 0  # attempts abandoned in a row (connection setup timeout)

@@ -2,7 +2,9 @@
 
 Model assumption (not a Kafka setting): every message takes `latency_ms` one way, in
 order. A message to a dead node is lost; a connection attempt to a dead broker is refused
-(the host answers the SYN with a reset). Faults install drop filters (sim/faults).
+(the host answers the SYN with a reset). Faults install drop filters and extra delays
+(sim/faults). An isolated node is a black hole: every message to or from it vanishes and
+nothing answers, not even a reset, so senders learn of it only by their own timeouts.
 TCP delivers a connection's bytes in order or not at all: once a message on the connection
 between two nodes is lost, the connection is broken and everything later on it, either way,
 is lost too, until an endpoint closes it (`break_connection` / `close_connection`).
@@ -32,6 +34,8 @@ class Message:
 
 # A filter returns True to drop the message (and emits its own event saying so).
 DropFilter = Callable[[Message], bool]
+# A delay rule returns how many ms longer the message takes (0: none).
+DelayRule = Callable[[Message], int]
 
 
 class Nodes:
@@ -66,14 +70,32 @@ class Nodes:
 
 
 class Network:
-    __slots__ = ("_broken", "_filters", "_queue", "latency_ms", "nodes")
+    __slots__ = ("_broken", "_delays", "_filters", "_isolated", "_queue", "latency_ms", "nodes")
 
     def __init__(self, queue: EventQueue, nodes: Nodes, latency_ms: int) -> None:
         self._queue = queue
         self.nodes = nodes
         self.latency_ms = latency_ms
         self._filters: list[DropFilter] = []
+        self._delays: list[DelayRule] = []
+        self._isolated: set[int] = set()
         self._broken: set[tuple[int, int]] = set()
+
+    def isolate(self, node: int, isolated: bool) -> None:
+        """Cut `node` off from every other node (a black hole), or connect it again."""
+        if isolated:
+            self._isolated.add(node)
+        else:
+            self._isolated.discard(node)
+
+    def reachable(self, node: int) -> bool:
+        return node not in self._isolated
+
+    def add_delay(self, rule: DelayRule) -> None:
+        self._delays.append(rule)
+
+    def remove_delay(self, rule: DelayRule) -> None:
+        self._delays.remove(rule)
 
     def break_connection(self, a: int, b: int) -> None:
         """A message between `a` and `b` was lost: their connection delivers nothing more."""
@@ -112,15 +134,23 @@ class Network:
         nodes = self.nodes
         if not nodes.is_alive(src):
             return True  # a crashed process sends nothing (not a fault's drop, so no event)
+        isolated = self._isolated
+        if isolated and (src in isolated or dst in isolated):
+            return True  # a black hole: lost without a trace, the sender is never told
+        delay = self.latency_ms
+        if self._delays:
+            message = Message(kind, src, dst, batch, attempt)
+            delay += sum(rule(message) for rule in self._delays)
 
         def arrive() -> None:
-            if nodes.is_alive(dst):  # a dead host receives nothing
+            # A dead host receives nothing; neither does one cut off while this was on the way.
+            if nodes.is_alive(dst) and dst not in isolated and src not in isolated:
                 on_arrival()
 
         if background:
-            self._queue.after(self.latency_ms, arrive, background=True)
+            self._queue.after(delay, arrive, background=True)
         else:
-            self._queue.call_after(self.latency_ms, arrive)
+            self._queue.call_after(delay, arrive)
         return True
 
     def round_trip_ms(self) -> int:

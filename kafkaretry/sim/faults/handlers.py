@@ -12,11 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kafkaretry.errors import KafkaRetryError
-from kafkaretry.partitioning.murmur2 import java_partition
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.engine.network import Message
-from kafkaretry.sim.faults.target import FaultTarget
+from kafkaretry.sim.faults.network_faults import heal, isolate_broker, slow_broker
+from kafkaretry.sim.faults.target import (
+    FaultTarget,
+    UnsupportedFaultError,
+    partition_leader,
+    watch_keyless,
+)
 from kafkaretry.sim.faults.triggers import arm_trigger
 from kafkaretry.sim.protocol import NONE
 from kafkaretry.sim.settings import (
@@ -25,18 +29,17 @@ from kafkaretry.sim.settings import (
     DropRequest,
     DropResponse,
     Fault,
+    Heal,
+    IsolateBroker,
     RestartBroker,
     RestartController,
+    SlowBroker,
     When,
 )
 
 Action = Callable[[], None]
 # A handler builds the fault's action; `install` runs it at at_ms or on its trigger.
 FaultHandler = Callable[[Any, FaultTarget], Action]
-
-
-class UnsupportedFaultError(KafkaRetryError):
-    """A fault that cannot be applied to this scenario as written."""
 
 
 def _drop_first(
@@ -86,44 +89,12 @@ def drop_request(fault: DropRequest, sim: FaultTarget) -> Action:
     return arm
 
 
-class _KeylessPartition:
-    """Watches for the partition the sticky partitioner gives a keyless first record."""
-
-    def __init__(self) -> None:
-        self.partition: int | None = None
-
-    def __call__(self, event: ev.TraceEvent) -> bool:
-        if isinstance(event, ev.RecordPartitioned) and event.record == 0:
-            self.partition = event.partition
-            return True
-        return False
-
-
-def _partition_leader(sim: FaultTarget, keyless: _KeylessPartition) -> int:
-    """`broker: partition-leader`: who leads the first record's partition right now."""
-    record = sim.inputs.records[0] if sim.inputs.records else None
-    if record is not None and record.key_bytes is not None:
-        topic = sim.inputs.topology.topic(record.topic)
-        partition = java_partition(record.key_bytes, len(topic.partitions))
-        return sim.control.partition(topic.name, partition).leader
-    if record is not None and keyless.partition is not None:  # chosen in send() already
-        return sim.control.partition(record.topic, keyless.partition).leader
-    raise UnsupportedFaultError(
-        "crash-broker with broker: partition-leader needs a keyed record, or a trigger "
-        "(when) that waits until the keyless record has its partition: a keyless record has "
-        "none until the sticky partitioner picks one"
-    )
-
-
 def crash_broker(fault: CrashBroker, sim: FaultTarget) -> Action:
-    keyless = _KeylessPartition()
-    records = sim.inputs.records
-    if fault.broker == "partition-leader" and records and records[0].key_bytes is None:
-        sim.watch(keyless)  # until send() has placed the record: then it drops out
+    keyless = watch_keyless(sim, fault.broker)
 
     def crash() -> None:
         if fault.broker == "partition-leader":
-            broker = _partition_leader(sim, keyless)
+            broker = partition_leader(sim, keyless, "crash-broker")
         else:
             broker = fault.broker
         if broker < 0 or not sim.nodes.is_alive(broker):
@@ -172,6 +143,9 @@ FAULT_HANDLERS: dict[type, FaultHandler] = {
     RestartBroker: restart_broker,
     CrashController: crash_controller,
     RestartController: restart_controller,
+    IsolateBroker: isolate_broker,
+    Heal: heal,
+    SlowBroker: slow_broker,
 }
 
 
@@ -182,7 +156,12 @@ KIND_NAMES: dict[type, str] = {
     RestartBroker: "restart-broker",
     CrashController: "crash-controller",
     RestartController: "restart-controller",
+    IsolateBroker: "isolate-broker",
+    Heal: "heal",
+    SlowBroker: "slow-broker",
 }
+
+__all__ = ["FAULT_HANDLERS", "KIND_NAMES", "UnsupportedFaultError", "install"]
 
 
 def install(faults: tuple[Fault, ...], sim: FaultTarget) -> None:

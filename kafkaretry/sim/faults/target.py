@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from kafkaretry.errors import KafkaRetryError
+from kafkaretry.partitioning.murmur2 import java_partition
+from kafkaretry.sim import events as ev
 from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.engine.network import Network, Nodes
 from kafkaretry.sim.events import Emit, TraceEvent
@@ -30,6 +33,10 @@ class ControlPlane(Protocol):
     def crash_controller(self, node_id: int) -> None: ...
 
     def restart_controller(self, node_id: int) -> None: ...
+
+    def isolate_broker(self, node_id: int) -> None: ...
+
+    def heal_broker(self, node_id: int) -> None: ...
 
 
 class FaultTarget(Protocol):
@@ -55,5 +62,49 @@ class FaultTarget(Protocol):
 
     def set_broker_alive(self, broker: int, alive: bool) -> None: ...
 
+    def set_broker_reachable(self, broker: int, reachable: bool) -> None: ...
+
     def watch(self, watcher: Callable[[TraceEvent], bool]) -> None:
         """Show `watcher` every event after each action, until it returns True."""
+
+
+class UnsupportedFaultError(KafkaRetryError):
+    """A fault that cannot be applied to this scenario as written."""
+
+
+class KeylessPartition:
+    """Watches for the partition the sticky partitioner gives a keyless first record."""
+
+    def __init__(self) -> None:
+        self.partition: int | None = None
+
+    def __call__(self, event: TraceEvent) -> bool:
+        if isinstance(event, ev.RecordPartitioned) and event.record == 0:
+            self.partition = event.partition
+            return True
+        return False
+
+
+def watch_keyless(sim: FaultTarget, broker: int | str) -> KeylessPartition:
+    """For `broker: partition-leader` with a keyless first record: learn its partition."""
+    keyless = KeylessPartition()
+    records = sim.inputs.records
+    if broker == "partition-leader" and records and records[0].key_bytes is None:
+        sim.watch(keyless)  # until send() has placed the record: then it drops out
+    return keyless
+
+
+def partition_leader(sim: FaultTarget, keyless: KeylessPartition, kind: str) -> int:
+    """`broker: partition-leader`: who leads the first record's partition right now."""
+    record = sim.inputs.records[0] if sim.inputs.records else None
+    if record is not None and record.key_bytes is not None:
+        topic = sim.inputs.topology.topic(record.topic)
+        partition = java_partition(record.key_bytes, len(topic.partitions))
+        return sim.control.partition(topic.name, partition).leader
+    if record is not None and keyless.partition is not None:  # chosen in send() already
+        return sim.control.partition(record.topic, keyless.partition).leader
+    raise UnsupportedFaultError(
+        f"{kind} with broker: partition-leader needs a keyed record, or a trigger "
+        "(when) that waits until the keyless record has its partition: a keyless record has "
+        "none until the sticky partitioner picks one"
+    )

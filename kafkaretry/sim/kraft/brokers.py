@@ -20,7 +20,8 @@ class BrokerState:
     id: int
     cache: MetadataImage  # the broker's metadata image (MetadataLoader publishes it)
     applied_offset: int  # last `__cluster_metadata` offset in `cache`
-    alive: bool = True
+    alive: bool = True  # heard by the controllers: the process runs and its host is reachable
+    isolated: bool = False  # the process runs, but its host is cut off from the network
     controller: int | None = None  # the active controller this broker heartbeats to
     session_start_ms: int = 0  # lastContact given by registration or by a new controller
     hb_anchor_ms: int | None = None  # first heartbeat arrival at that controller

@@ -15,7 +15,8 @@ Timing rules (each a choice read from Kafka's source; the numbers are configs or
    (the process crash resets the TCP connection, so the failure is immediate); after activation
    it learns the new leader within one backoff + a round trip, then heartbeats to it.
 5. The active controller fences expired sessions by a periodic check (fencing.py, KAFKA-17793).
-6. Registration, unfencing and ISR additions follow the broker's lifecycle (lifecycle.py); a
+6. Registration and unfencing follow the broker's lifecycle (lifecycle.py), ISR changes the
+   leaders' AlterPartition requests (alter_partition.py); a
    restarted broker opens its listeners only once unfenced (BrokerServer.startup waits for
    the unfencing before enableRequestProcessing).
 7. A restarted broker learns what it leads and follows from the metadata log: its replicas
@@ -30,9 +31,11 @@ from collections.abc import Callable
 from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft import views
+from kafkaretry.sim.kraft.alter_partition import AlterPartitionHandler
 from kafkaretry.sim.kraft.brokers import BrokerState
 from kafkaretry.sim.kraft.controller import MetadataLog
 from kafkaretry.sim.kraft.fencing import PeriodicFenceCheck
+from kafkaretry.sim.kraft.isolation import BrokerIsolation
 from kafkaretry.sim.kraft.lifecycle import BrokerLifecycle
 from kafkaretry.sim.kraft.quorum import RaftQuorum
 from kafkaretry.sim.kraft.snapshot import take_snapshot
@@ -46,7 +49,7 @@ PartitionListener = Callable[[int, str, int, views.PartitionView], None]
 PartitionState = tuple[str, int, int, int, tuple[int, ...]]  # topic, partition, leader, epoch, ISR
 
 
-class KRaftControlPlane:
+class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
     def __init__(
         self,
         topology: Topology,
@@ -146,14 +149,6 @@ class KRaftControlPlane:
         if self._active is not None:
             self._discover(broker, self._active, self._epoch)
 
-    def alter_partition_add(
-        self, topic: str, partition: int, leader: int, leader_epoch: int, follower: int
-    ) -> None:
-        """The leader's AlterPartition adding a caught-up follower to the ISR (lifecycle.py);
-        the request takes one hop to the active controller."""
-        add = self._lifecycle.alter_partition_add
-        self._queue.after(self._hop, lambda: add(topic, partition, leader, leader_epoch, follower))
-
     def isr_eligible(self, leader: int, follower: int) -> bool:
         """Partition.isReplicaIsrEligible: the leader's metadata shows the follower unfenced."""
         return self._brokers[leader].cache.fenced.get(follower) is False
@@ -218,6 +213,7 @@ class KRaftControlPlane:
     def _on_commit(self, leader: int, epoch: int) -> None:
         if self._active != leader:
             self._activate(leader, epoch)
+        self._answer_alter_partitions()
         for broker in self._brokers.values():
             self._schedule_apply(broker)
 

@@ -122,6 +122,7 @@ class MetadataLog:
                     after.leader_epoch,
                     after.isr,
                     offset,
+                    after.leader != views.NO_LEADER and after.leader not in before.isr,
                 )
             )
         elif len(after.isr) > len(before.isr):

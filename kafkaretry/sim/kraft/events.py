@@ -36,6 +36,22 @@ class BrokerRestarted:
 
 
 @dataclass(frozen=True, slots=True)
+class BrokerIsolated:
+    """The broker's host is cut off: its process runs on, but no heartbeat reaches a controller."""
+
+    at_ms: int
+    broker: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerHealed:
+    """The isolated broker's links work again: it heartbeats and fetches metadata again."""
+
+    at_ms: int
+    broker: int
+
+
+@dataclass(frozen=True, slots=True)
 class FetchTimeoutExpired:
     """A standby heard nothing from the active controller for controller.quorum.fetch.timeout.ms."""
 
@@ -210,6 +226,8 @@ class PartitionLeaderElected:
     leader_epoch: int
     isr_after: tuple[int, ...]
     offset: int
+    # unclean.leader.election.enable chose a replica outside the ISR: it may lack committed data.
+    unclean: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +284,8 @@ KRaftEvent = (
     | ControllerRestarted
     | BrokerCrashed
     | BrokerRestarted
+    | BrokerIsolated
+    | BrokerHealed
     | FetchTimeoutExpired
     | PreVoteStarted
     | PreVoteGranted

@@ -1,4 +1,4 @@
-"""The active controller's side of a broker's life: registration, unfencing, ISR additions.
+"""The active controller's side of a broker's life: registration and unfencing.
 
 Rule 1 (ClusterControlManager.registerBroker): a restarted broker's registration is refused
         with DUPLICATE_BROKER_REGISTRATION while its previous incarnation's session is still
@@ -7,9 +7,7 @@ Rule 1 (ClusterControlManager.registerBroker): a restarted broker's registration
         broker.heartbeat.interval.ms (BrokerLifecycleManager.scheduleNextCommunicationAfterFailure).
 Rule 2: a registered broker starts fenced and is unfenced once its metadata cache reaches its
         registration (ReplicationControlManager.handleBrokerUnfenced, unfence_records).
-Rule 3 (AlterPartition, Partition.maybeExpandIsr): a leader adds a caught-up follower to the
-        ISR; the controller writes it only for the current leader epoch and an unfenced
-        follower (else INELIGIBLE_REPLICA).
+ISR additions and removals are the leaders' AlterPartition requests (alter_partition.py).
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft.brokers import BrokerState
 from kafkaretry.sim.kraft.controller import MetadataLog
 from kafkaretry.sim.kraft.metadata import (
-    PartitionChangeRecord,
     RegisterBrokerRecord,
     unfence_records,
 )
@@ -72,17 +69,3 @@ class BrokerLifecycle:
         broker.hb_anchor_ms = self._queue.now_ms
         first = self._log.write(unfence_records(image, broker.id, self._unclean))
         self._emit(ev.BrokerUnfenced(self._queue.now_ms, broker.id, first))
-
-    def alter_partition_add(
-        self, topic: str, partition: int, leader: int, leader_epoch: int, follower: int
-    ) -> None:
-        """The leader's AlterPartition adding a caught-up follower to the ISR (Rule 3)."""
-        if self._active() is None:
-            return
-        image = self._log.image  # it holds the controller's own uncommitted writes
-        view = image.partitions[(topic, partition)]
-        if (view.leader, view.leader_epoch) != (leader, leader_epoch) or follower in view.isr:
-            return  # stale, or already written
-        if not image.is_active(follower):
-            return  # INELIGIBLE_REPLICA: fenced
-        self._log.write([PartitionChangeRecord(topic, partition, None, (*view.isr, follower))])

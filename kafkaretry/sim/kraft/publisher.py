@@ -60,7 +60,9 @@ class DataPlane(Protocol):
     def wire_isr(
         self,
         eligible: Callable[[int, int], bool],
-        expand: Callable[[str, int, int, int, int], None],
+        alter: Callable[
+            [int, str, int, int, tuple[int, ...], Callable[[tuple[int, ...] | None], None]], None
+        ],
     ) -> None: ...
 
 
@@ -88,7 +90,7 @@ def attach_control_plane(
     queue, rng, emit = context
     kraft = KRaftControlPlane(topology, cluster, queue, rng, emit, network_delay_ms=latency_ms)
     apply_leadership = data_plane.apply_partition_leadership
-    data_plane.wire_isr(kraft.isr_eligible, kraft.alter_partition_add)
+    data_plane.wire_isr(kraft.isr_eligible, kraft.alter_partition)
     kraft.on_caught_up = data_plane.rejoin
     kraft.on_listening = lambda broker: listeners.set_listening(broker, True)
     kraft.on_unfenced_seen = data_plane.recheck_isr

@@ -29,10 +29,11 @@ def _broker(
     seen = broker.hb_anchor_ms is not None or broker.hb_stop_ms is not None
     return views.BrokerSnapshot(
         id=broker.id,
-        alive=broker.alive,
+        alive=broker.alive or broker.isolated,  # the process, not whether it is heard
         fenced=log.committed.fenced.get(broker.id, True),
         last_heartbeat_ms=broker.last_contact_ms(now_ms, interval_ms) if seen else None,
         metadata_offset=broker.applied_offset,
+        isolated=broker.isolated,
     )
 
 

@@ -55,6 +55,7 @@ class BrokerSnapshot:
     fenced: bool
     last_heartbeat_ms: int | None
     metadata_offset: int
+    isolated: bool = False  # alive, but cut off from the network (no heartbeat arrives)
 
 
 @dataclass(frozen=True, slots=True)
