@@ -9,9 +9,12 @@ import typer
 
 from kafkaretry.cli.simulate import show
 from kafkaretry.cli.support import (
+    AtMsOption,
+    BrokerOption,
     JsonOption,
     ScenariosOption,
     SetOption,
+    WithControllerOption,
     console,
     print_json,
     reported_errors,
@@ -49,20 +52,6 @@ KeepOption = Annotated[
         help="Keep each run's files (properties, node and producer logs) in DIR/NAME-run-N.",
         metavar="DIR",
         show_default=False,
-    ),
-]
-BrokerOption = Annotated[
-    int | None,
-    typer.Option(help="The broker the scenario's crash-broker fault kills.", show_default=False),
-]
-AtMsOption = Annotated[
-    int | None,
-    typer.Option("--at-ms", min=0, help="When the crash-broker fault strikes.", show_default=False),
-]
-WithControllerOption = Annotated[
-    bool,
-    typer.Option(
-        "--with-controller", help="Also crash the active controller when the broker dies."
     ),
 ]
 

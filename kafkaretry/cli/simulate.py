@@ -10,12 +10,14 @@ import typer
 from kafkaretry.cli import whatif
 from kafkaretry.cli.support import (
     LONG_MAX,
+    AtMsOption,
+    BrokerOption,
     JsonOption,
     KeyType,
     ScenariosOption,
     SetOption,
+    WithControllerOption,
     console,
-    int_option,
     long_option,
     reported_errors,
     scenarios_path,
@@ -57,24 +59,9 @@ def simulate(
         bool,
         typer.Option("--brief", help="Only the stage headings, the summary and the verdict."),
     ] = False,
-    broker: Annotated[
-        int | None,
-        int_option(
-            low=0, help="The broker the scenario's crash-broker fault kills.", show_default=False
-        ),
-    ] = None,
-    at_ms: Annotated[
-        int | None,
-        long_option(
-            "--at-ms", low=0, help="When the crash-broker fault strikes.", show_default=False
-        ),
-    ] = None,
-    with_controller: Annotated[
-        bool,
-        typer.Option(
-            "--with-controller", help="Also crash the active controller when the broker dies."
-        ),
-    ] = False,
+    broker: BrokerOption = None,
+    at_ms: AtMsOption = None,
+    with_controller: WithControllerOption = False,
     compare: whatif.CompareOption = None,
     export: whatif.ExportOption = None,
     mermaid: whatif.MermaidOption = False,

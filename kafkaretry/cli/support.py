@@ -74,6 +74,25 @@ long_option = partial(int_option, high=LONG_MAX, kind="LONG")
 count_option = partial(int_option, low=1, high=MAX_PARTITIONS)
 
 
+# The fault plan of a scenario, shared by simulate, sweep, compare, export, lab run and verify.
+BrokerOption = Annotated[
+    int | None,
+    int_option(
+        low=0, help="The broker the scenario's crash-broker fault kills.", show_default=False
+    ),
+]
+AtMsOption = Annotated[
+    int | None,
+    long_option("--at-ms", low=0, help="When the crash-broker fault strikes.", show_default=False),
+]
+WithControllerOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-controller", help="Also crash the active controller when the broker dies."
+    ),
+]
+
+
 @contextmanager
 def reported_errors() -> Iterator[None]:
     """The one error funnel: expected failures become `error: …` on stderr and exit 2."""

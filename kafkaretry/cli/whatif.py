@@ -10,9 +10,12 @@ from typing import Annotated
 import typer
 
 from kafkaretry.cli.support import (
+    AtMsOption,
+    BrokerOption,
     JsonOption,
     ScenariosOption,
     SetOption,
+    WithControllerOption,
     console,
     print_json,
     reported_errors,
@@ -23,22 +26,6 @@ from kafkaretry.errors import KafkaRetryError
 
 class OptionError(KafkaRetryError):
     """Command-line options that cannot be used together."""
-
-
-BrokerOption = Annotated[
-    int | None,
-    typer.Option(help="The broker the scenario's crash-broker fault kills.", show_default=False),
-]
-AtMsOption = Annotated[
-    int | None,
-    typer.Option("--at-ms", min=0, help="When the crash-broker fault strikes.", show_default=False),
-]
-WithControllerOption = Annotated[
-    bool,
-    typer.Option(
-        "--with-controller", help="Also crash the active controller when the broker dies."
-    ),
-]
 
 
 def sweep(
