@@ -19,6 +19,7 @@ from kafkaretry.config import (
     CrashController,
     DropRequest,
     DropResponse,
+    FaultModel,
     Heal,
     IsolateBroker,
     NetworkConfig,
@@ -35,18 +36,6 @@ from kafkaretry.javanum import shown
 from kafkaretry.loading import validation_problems
 from kafkaretry.partitioning.keys import serialize_key
 from kafkaretry.sim import settings as sim
-
-Fault = (
-    DropResponse
-    | DropRequest
-    | CrashBroker
-    | RestartBroker
-    | CrashController
-    | RestartController
-    | IsolateBroker
-    | Heal
-    | SlowBroker
-)
 
 
 class SettingError(KafkaRetryError):
@@ -132,7 +121,7 @@ def _when(trigger: Trigger | None) -> sim.When | None:
     return sim.When(trigger.event, trigger.attempt, trigger.record)
 
 
-def _fault(fault: Fault) -> sim.Fault:  # noqa: PLR0911 - one arm per fault kind
+def _fault(fault: FaultModel) -> sim.Fault:  # noqa: PLR0911 - one arm per fault kind
     when = _when(fault.when)
     match fault:
         case DropResponse():

@@ -116,7 +116,7 @@ class SlowBroker(_Fault):
     duration_ms: PositiveLong | None = None  # None: to the end of the run
 
 
-Fault = Annotated[
+FaultModel = (
     DropResponse
     | DropRequest
     | CrashBroker
@@ -125,10 +125,10 @@ Fault = Annotated[
     | RestartController
     | IsolateBroker
     | Heal
-    | SlowBroker,
-    Field(discriminator="kind"),
-]
+    | SlowBroker
+)
+Fault = Annotated[FaultModel, Field(discriminator="kind")]
 # Each kind's tag, as it appears in the file and in pydantic's error locations.
 FAULT_KINDS = frozenset(
-    get_args(kind.model_fields["kind"].annotation)[0] for kind in get_args(get_args(Fault)[0])
+    get_args(kind.model_fields["kind"].annotation)[0] for kind in get_args(FaultModel)
 )

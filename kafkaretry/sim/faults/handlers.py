@@ -18,7 +18,7 @@ from kafkaretry.sim.faults.network_faults import heal, isolate_broker, slow_brok
 from kafkaretry.sim.faults.target import (
     FaultTarget,
     UnsupportedFaultError,
-    partition_leader,
+    live_broker,
     watch_keyless,
 )
 from kafkaretry.sim.faults.triggers import arm_trigger
@@ -93,12 +93,8 @@ def crash_broker(fault: CrashBroker, sim: FaultTarget) -> Action:
     keyless = watch_keyless(sim, fault.broker)
 
     def crash() -> None:
-        if fault.broker == "partition-leader":
-            broker = partition_leader(sim, keyless, "crash-broker")
-        else:
-            broker = fault.broker
-        if broker < 0 or not sim.nodes.is_alive(broker):
-            sim.emit(ev.FaultArmed("crash-broker", f"no live broker to crash ({broker})"))
+        broker = live_broker(sim, fault.broker, keyless, "crash-broker", "crash")
+        if broker is None:
             return
         sim.control.crash_broker(broker)
         # A process crash: the host resets the producer's TCP connections at once.

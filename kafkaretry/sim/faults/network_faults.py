@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.engine.network import Message
-from kafkaretry.sim.faults.target import FaultTarget, partition_leader, watch_keyless
+from kafkaretry.sim.faults.target import FaultTarget, live_broker, watch_keyless
 from kafkaretry.sim.settings import Heal, IsolateBroker, SlowBroker
 
 Action = Callable[[], None]
@@ -33,14 +33,8 @@ def isolate_broker(fault: IsolateBroker, sim: FaultTarget) -> Action:
     keyless = watch_keyless(sim, fault.broker)
 
     def cut() -> None:
-        target = fault.broker
-        broker = (
-            partition_leader(sim, keyless, "isolate-broker")
-            if target == "partition-leader"
-            else target
-        )
-        if broker < 0 or not sim.nodes.is_alive(broker):
-            sim.emit(ev.FaultArmed("isolate-broker", f"no live broker to isolate ({broker})"))
+        broker = live_broker(sim, fault.broker, keyless, "isolate-broker", "isolate")
+        if broker is None:
             return
         sim.control.isolate_broker(broker)
         sim.set_broker_reachable(broker, False)

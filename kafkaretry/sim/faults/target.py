@@ -7,7 +7,7 @@ never imports the simulation that installs it (the run loop is the only module a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Literal, Protocol
 
 from kafkaretry.errors import KafkaRetryError
 from kafkaretry.partitioning.murmur2 import java_partition
@@ -92,6 +92,22 @@ def watch_keyless(sim: FaultTarget, broker: int | str) -> KeylessPartition:
     if broker == "partition-leader" and records and records[0].key_bytes is None:
         sim.watch(keyless)  # until send() has placed the record: then it drops out
     return keyless
+
+
+def live_broker(
+    sim: FaultTarget,
+    broker: int | Literal["partition-leader"],
+    keyless: KeylessPartition,
+    kind: str,
+    verb: str,
+) -> int | None:
+    """The broker a fault names (an id, or `partition-leader` now), if it is alive; otherwise
+    the fault says there is no live broker to `verb` and does nothing."""
+    target = partition_leader(sim, keyless, kind) if broker == "partition-leader" else broker
+    if target < 0 or not sim.nodes.is_alive(target):
+        sim.emit(ev.FaultArmed(kind, f"no live broker to {verb} ({target})"))
+        return None
+    return target
 
 
 def partition_leader(sim: FaultTarget, keyless: KeylessPartition, kind: str) -> int:
