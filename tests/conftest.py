@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import io
+import os
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 from hypothesis import settings
@@ -40,6 +43,21 @@ def _stable_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("KAFKARETRY_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(ROOT)
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    """Skip for a developer without the prerequisite; fail under CI, which must have it."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must have this: {reason}")
+    pytest.skip(reason, allow_module_level=True)
+
+
+def require(module: str) -> Any:
+    """Import `module` for a test, or skip (fail under CI) naming the missing package."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as err:
+        skip_or_fail(f"{module} is not installed ({err}); pip install -e '.[test]'")
 
 
 def assert_golden(name: str, text: str) -> None:

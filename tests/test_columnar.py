@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from kafkaretry.cli import app
-from tests.conftest import STABLE_ENV
+from tests.conftest import STABLE_ENV, require
 
-pa = pytest.importorskip("pyarrow")
-pq = pytest.importorskip("pyarrow.parquet")
+pa = require("pyarrow")
+pq = require("pyarrow.parquet")
 
 KEYS = [f"user-{random.Random(5).randrange(300)}" for _ in range(2000)] + ["hot"] * 300
 KEYS += ["", "café", "k" * 400]

@@ -13,6 +13,7 @@ import kafkaretry
 from kafkaretry.errors import KeyParseError
 from kafkaretry.partitioning.keys import serialize_key
 from kafkaretry.partitioning.murmur2 import java_partition
+from tests.conftest import require
 from tests.test_client_vectors import cases
 
 
@@ -73,7 +74,7 @@ def test_errors(call: object, error: type[Exception], message: str) -> None:
 
 
 def test_arrow_arrays_without_copies_agree() -> None:
-    pa = pytest.importorskip("pyarrow")
+    pa = require("pyarrow")
     keys = ["21", "foobar", "", None, "café", "k" * 300, "abc"]
     want = single(keys, 12)
     for kind in (pa.string(), pa.large_string(), pa.binary(), pa.large_binary()):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kafkaretry.partitioning.murmur2 import java_partition
-from tests.conftest import ROOT
+from tests.conftest import ROOT, require, skip_or_fail
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 KEYS = ["21", "foobar", "", None, "café", "日本語", "k" * 300, *(f"user-{i}" for i in range(200))]
@@ -28,9 +29,9 @@ def expected(n: int) -> list[int | None]:
 
 
 def test_duckdb_recipe_over_a_parquet_file(tmp_path: Path) -> None:
-    pytest.importorskip("duckdb")
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
+    require("duckdb")
+    pa = require("pyarrow")
+    pq = require("pyarrow.parquet")
     path = tmp_path / "events.parquet"
     pq.write_table(pa.table({"i": list(range(len(KEYS))), "user_id": KEYS}), path)
     con = recipe("duckdb")["con"]
@@ -50,10 +51,12 @@ def test_duckdb_recipe_over_a_parquet_file(tmp_path: Path) -> None:
     ]
 
 
-# pyspark is a large download (minutes): the test runs where `kafkaretry[spark]` is installed.
+# pyspark (about 450 MB) is in the `test` extra; the test also needs Java 17+ on PATH.
 def test_spark_recipe_in_local_mode(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("pyspark")
-    pytest.importorskip("pandas")
+    require("pyspark")
+    require("pandas")
+    if shutil.which("java") is None:
+        skip_or_fail("java on PATH (pyspark starts a JVM)")
     from pyspark.sql import SparkSession
 
     monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")  # the driver listens on loopback only

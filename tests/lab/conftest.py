@@ -6,13 +6,12 @@ a failure instead, so a CI run can never pass without having run them.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
 from kafkaretry.lab.install import LabError, find_install, java_version
+from tests.conftest import skip_or_fail
 
 
 def _kafka_home() -> tuple[Path | None, str]:
@@ -33,10 +32,3 @@ def kafka_home() -> Path:
     if home is None:
         skip_or_fail(f"real-cluster test: {missing}")
     return home
-
-
-def skip_or_fail(reason: str) -> NoReturn:
-    """Skip for a developer without the prerequisite; fail under CI, which must have it."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must have this: {reason}")
-    pytest.skip(reason)

@@ -9,8 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kafkaretry.cli import app
-from tests.conftest import STABLE_ENV
-from tests.lab.conftest import skip_or_fail
+from tests.conftest import STABLE_ENV, skip_or_fail
 
 
 def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
