@@ -181,3 +181,32 @@ def test_golden_text() -> None:
     plan = Plan(3, (6,), ("librdkafka", "sarama"))
     dist = analyse(KeySource(str(SMALL.relative_to(ROOT))), "kafka-study-topic", plan, top=5)
     assert_golden("partition_keys_file.txt", render_text(distribution_view(dist)))
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_blocks_keep_line_numbers_and_counts(
+    chunk: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file read in many blocks gives the counts and error lines of one read in one block."""
+    from kafkaretry.partitioning import keysource
+
+    good = tmp_path / "good.txt"
+    keys = [f"k{i}" * (i % 5) for i in range(300)]
+    good.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(keys).encode())  # BOM, CRLF, no final break
+    whole = _json(str(good))
+    monkeypatch.setattr(keysource, "CHUNK_BYTES", chunk)
+    assert _json(str(good))["counts"] == whole["counts"]
+    assert sum(whole["counts"]) == len(keys)
+
+    bad_utf8 = tmp_path / "bad.txt"
+    bad_utf8.write_bytes(b"".join(f"key-{i}\n".encode() for i in range(250)) + b"\xff\n")
+    assert _run("--keys-file", str(bad_utf8)) == (
+        2,
+        "",
+        f"error: {bad_utf8}, line 251: not valid UTF-8 (byte 0xff)\n",
+    )
+    bad_int = tmp_path / "ints.txt"
+    bad_int.write_text("".join(f"{i}\n" for i in range(180)) + "x\n", encoding="utf-8")
+    code, out, err = _run("--keys-file", str(bad_int), "--key-type", "int")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {bad_int}, line 181: "), err

@@ -93,15 +93,18 @@ class KeySource:
 
     def _blocks(self, stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
         """(number of the block's first line, whole lines ending in \\n) in CHUNK_BYTES pieces."""
-        carry, line = b"", 1
+        carry, line, first = b"", 1, True
+        # Counting a block's lines costs ~13 ms per 25 MB, so it waits until another block
+        # needs the number: a file read in one block (most key files) is never counted.
+        uncounted = b""
         while True:
             try:
-                block = stream.read(CHUNK_BYTES)
+                block = stream.read(self._read_size())
             except OSError as exc:
                 raise KeyFileError(_unreadable(self.name, exc)) from None
             self.bytes_read += len(block)
-            if line == 1 and not carry:
-                block = block.removeprefix(_BOM)
+            if first:
+                block, first = block.removeprefix(_BOM), False
             data = carry + block
             cut = data.rfind(b"\n") + 1 if block else len(data)
             carry, data = data[cut:], data[:cut]
@@ -110,11 +113,19 @@ class KeySource:
             if b"\r" in data:
                 data = data.replace(b"\r\n", b"\n")
             if data:
+                line += uncounted.count(b"\n")
                 self._check_utf8(data, line)
                 yield line, data
-                line += data.count(b"\n")
+                uncounted = data
             if not block:
                 return
+
+    def _read_size(self) -> int:
+        # read(n) allocates n bytes before it reads: asking for what is left (+1 to see the
+        # end) instead of a whole chunk makes reading a 25 MB file 4x faster.
+        if self.total_bytes is None:
+            return CHUNK_BYTES
+        return max(1, min(CHUNK_BYTES, self.total_bytes - self.bytes_read + 1))
 
     def _check_utf8(self, data: bytes, first_line: int) -> None:
         if data.isascii():  # ASCII is valid UTF-8: a 2 ms scan instead of decoding 25 MB
