@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kafkaretry.cli import app
@@ -56,7 +59,10 @@ def test_a_few_hot_keys_are_named_as_the_cause(tmp_path: Path) -> None:
     assert data["skew_without_heavy"] < 1.1 < data["skew"]
     assert data["distinct_chi2_p"] > 0.01
     text = " ".join(_run(path).stdout.split())
-    assert "3 heavy keys ('hot-a', 'hot-b', 'hot-c'; each ≥ 10% of a partition's even share" in text
+    assert (
+        "3 heavy keys ('hot-a', 'hot-b', 'hot-c'; each with at least 230 records, 10% of a "
+        "partition's even share)" in text
+    )
     assert "the heavy keys carry the imbalance" in text
 
 
@@ -73,3 +79,60 @@ def test_heavy_floor_and_diagnosis_by_hand() -> None:
     alone = diagnose([30, 0], [1, 0], [HotKey(b"k", 30, 0)])
     assert alone.skew_without_heavy is None
     assert alone.heavy_carry
+
+
+def test_a_tiny_file_draws_no_verdict_it_cannot_support(tmp_path: Path) -> None:
+    path = tmp_path / "keys.txt"
+    path.write_text("a\na\na\nb\nc\n")
+    result = CliRunner().invoke(
+        app, ["partition", "--keys-file", str(path), "--partitions", "3"], env=STABLE_ENV
+    )
+    text = " ".join(result.stdout.split())
+    assert (
+        "the hash over the 3 distinct keys: too few to test its spread (a χ² test needs about "
+        "5 keys per partition, here 1); with so few keys an uneven spread is what a fair hash "
+        "usually gives 1 heavy key ('a'; with at least 2 records: a key must repeat to be "
+        "heavy) holds 60.0% of records; without it the skew is 1.500: too few records (5 per "
+        "partition are needed) to tell an imbalance from chance"
+    ) in text
+    path.write_text("x\n")
+    result = CliRunner().invoke(
+        app, ["partition", "--keys-file", str(path), "--partitions", "3", "--json"], env=STABLE_ENV
+    )
+    data = json.loads(result.stdout)
+    assert (data["spread"], data["heavy_keys"], data["heavy_key_min"]) == ("too_few_keys", 0, 2)
+
+
+@settings(max_examples=60)
+@given(
+    counts=st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=80),
+    partitions=st.integers(min_value=2, max_value=24),
+)
+def test_every_skew_sentence_follows_the_numbers(counts: list[int], partitions: int) -> None:
+    """Each claim of the verdict is checked against the figures of the same run."""
+    keys = [f"key-{i}" for i, c in enumerate(counts) for _ in range(c)]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "keys.txt")
+        path.write_text("\n".join(keys) + "\n")
+        args = ["partition", "--keys-file", str(path), "--partitions", str(partitions)]
+        data = json.loads(CliRunner().invoke(app, [*args, "--json"], env=STABLE_ENV).stdout)
+        text = " ".join(CliRunner().invoke(app, args, env=STABLE_ENV).stdout.split())
+    hottest = max(counts)
+    testable = len(counts) >= 5 * partitions
+    assert ("too few to test its spread" in text) == (not testable)
+    assert (data["spread"] == "too_few_keys") == (not testable and data["spread"] != "heavy_keys")
+    if "consistent with an even spread" in text:
+        assert testable
+        assert data["distinct_chi2_p"] >= 0.01
+    if "no heavy key" in text:
+        assert data["heavy_keys"] == 0
+        assert hottest < data["heavy_key_min"]
+        assert f"the hottest has {hottest:,} " in text
+    else:
+        assert data["heavy_keys"] == sum(c >= data["heavy_key_min"] for c in counts) > 0
+    assert data["heavy_key_min"] == max(2, -(-len(keys) // (10 * partitions)))
+    if "10% of a partition's even share" in text:
+        assert len(keys) > 10 * partitions
+    if "chance variation" in text:
+        assert len(keys) >= 5 * partitions
+        assert data["chi2_p"] >= 0.01

@@ -118,9 +118,12 @@ class Distribution:
 
 
 def spread(diag: SkewDiagnosis) -> str:
-    """even, heavy_keys (a few keys carry the imbalance) or uneven_keys (the hash's spread)."""
+    """even, heavy_keys (a few keys carry the imbalance), uneven_keys (the hash's spread) or
+    too_few_keys (fewer than 5 distinct keys per partition: no test of the hash)."""
     if diag.heavy_carry:
         return "heavy_keys"
+    if diag.distinct is not None and not diag.keys_testable:
+        return "too_few_keys"
     even = diag.even_keys
     if even is None:  # distinct keys overflowed: only the record-level test is left
         even = diag.records_chi2 is None or diag.records_chi2[1] >= UNEVEN_P

@@ -21,13 +21,22 @@ from kafkaretry.partitioning.stats import chi2_uniform
 from kafkaretry.partitioning.tally import HotKey
 
 UNEVEN_P = 0.01
+# Cochran's rule for the chi-square approximation: about 5 expected per cell. Below that
+# (20 keys on 12 partitions) an uneven count is what a fair hash usually gives, so no
+# verdict is drawn from p.
+MIN_EXPECTED = 5.0
 HEAVY_SHARE = 0.10  # of a partition's even share of records
 CARRY = 0.5  # heavy keys "carry" the imbalance when removing them halves skew - 1
 
 
+def share_floor(records: int, partitions: int) -> int:
+    """10% of one partition's even share of records, rounded up."""
+    return -(-records // round(partitions / HEAVY_SHARE))
+
+
 def heavy_floor(records: int, partitions: int) -> int:
     """Fewest records that make a key heavy: 10% of one partition's even share, at least 2."""
-    return max(2, -(-records // round(partitions / HEAVY_SHARE)))
+    return max(2, share_floor(records, partitions))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +56,34 @@ class SkewDiagnosis:
         return sum(h.count for h in self.heavy)
 
     @property
+    def keys_testable(self) -> bool:
+        """Enough distinct keys per partition for the chi-square test over keys to mean much."""
+        return self.distinct is not None and self.distinct >= MIN_EXPECTED * self.partitions
+
+    @property
+    def records_testable(self) -> bool:
+        return self.records >= MIN_EXPECTED * self.partitions
+
+    @property
     def even_keys(self) -> bool | None:
         """Does the hash spread distinct keys evenly? None when that is not known."""
-        return None if self.distinct_chi2 is None else self.distinct_chi2[1] >= UNEVEN_P
+        if self.distinct_chi2 is None or not self.keys_testable:
+            return None
+        return self.distinct_chi2[1] >= UNEVEN_P
 
     @property
     def records_uneven(self) -> bool:
         """More imbalance than records drawn independently would show: something to explain."""
-        return self.records_chi2 is not None and self.records_chi2[1] < UNEVEN_P
+        return (
+            self.records_testable
+            and self.records_chi2 is not None
+            and self.records_chi2[1] < UNEVEN_P
+        )
+
+    @property
+    def heavy_from_share(self) -> bool:
+        """The heavy-key floor is 10% of a partition's even share (not the minimum of 2)."""
+        return share_floor(self.records, self.partitions) >= 2
 
     @property
     def heavy_carry(self) -> bool:

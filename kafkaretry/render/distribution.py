@@ -10,7 +10,7 @@ from rich.text import Text
 from kafkaretry.partitioning.clients import resolve
 from kafkaretry.partitioning.distribution import Distribution
 from kafkaretry.partitioning.keys import display_key, key_text
-from kafkaretry.partitioning.skew import UNEVEN_P, SkewDiagnosis
+from kafkaretry.partitioning.skew import MIN_EXPECTED, UNEVEN_P, SkewDiagnosis
 from kafkaretry.render.readable import no_cut, prose, short_text
 
 BAR_WIDTH = 30
@@ -98,7 +98,7 @@ def _test(chi2: tuple[float, float], dof: int) -> str:
 
 def _hash_line(diag: SkewDiagnosis) -> Text:
     dof = diag.partitions - 1
-    if diag.distinct_chi2 is None:
+    if diag.distinct_chi2 is None or diag.distinct is None:
         assert diag.records_chi2 is not None
         text = Text(
             "distinct keys: more than --max-distinct, so the hash is tested over records, each "
@@ -107,9 +107,17 @@ def _hash_line(diag: SkewDiagnosis) -> Text:
         )
         even = diag.records_chi2[1] >= UNEVEN_P
     else:
+        keys = f"{diag.distinct:,} distinct key{'' if diag.distinct == 1 else 's'}"
+        if not diag.keys_testable:
+            return Text(
+                f"the hash over the {keys}: too few to test its spread (a χ² test needs about "
+                f"{MIN_EXPECTED:.0f} keys per partition, here "
+                f"{diag.distinct / diag.partitions:.2g}); with so few keys an uneven spread is "
+                "what a fair hash usually gives"
+            )
         text = Text(
-            f"the hash over the {diag.distinct:,} distinct keys (each hashed once, its records "
-            f"follow it): {_test(diag.distinct_chi2, dof)}: "
+            f"the hash over the {keys} (each hashed once, its records follow it): "
+            f"{_test(diag.distinct_chi2, dof)}: "
         )
         even = diag.distinct_chi2[1] >= UNEVEN_P
     if even:
@@ -118,11 +126,14 @@ def _hash_line(diag: SkewDiagnosis) -> Text:
 
 
 def _heavy_line(dist: Distribution, diag: SkewDiagnosis) -> Text:
-    rule = f"10% of a partition's even share, {diag.heavy_min:,} records"
+    if diag.heavy_from_share:
+        rule = f"at least {diag.heavy_min:,} records, 10% of a partition's even share"
+    else:  # 10% of the even share is below 2 records; a key seen once is never heavy
+        rule = f"at least {diag.heavy_min:,} records: a key must repeat to be heavy"
     if not diag.heavy:
         hottest = dist.ranked[0].count if dist.ranked else 1
         return Text(
-            f"no heavy key: none holds {rule}; the hottest has {hottest:,} "
+            f"no heavy key (one with {rule}); the hottest has {hottest:,} "
             f"({_pct(hottest, diag.records)} of records)"
         )
     count = len(diag.heavy)
@@ -133,7 +144,7 @@ def _heavy_line(dist: Distribution, diag: SkewDiagnosis) -> Text:
     )
     text = Text(
         f"{count} heavy key{'' if one else 's'} ({named}{', …' if count > 3 else ''}; "
-        f"{'' if one else 'each '}≥ {rule}) hold{'s' if one else ''} "
+        f"{'' if one else 'each '}with {rule}) hold{'s' if one else ''} "
         f"{_pct(diag.heavy_records, diag.records)} of records; "
     )
     if diag.skew_without_heavy is None:
@@ -150,6 +161,11 @@ def _heavy_line(dist: Distribution, diag: SkewDiagnosis) -> Text:
         )
     if diag.records_uneven:
         return text.append(f"the imbalance is not {'its' if one else 'theirs'} alone")
+    if not diag.records_testable:
+        return text.append(
+            f"too few records ({MIN_EXPECTED:.0f} per partition are needed) to tell an "
+            "imbalance from chance"
+        )
     assert diag.records_chi2 is not None
     return text.append(
         f"the records are within an even spread's chance variation "
