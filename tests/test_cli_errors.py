@@ -47,3 +47,39 @@ def test_the_bare_command_prints_its_help() -> None:
     shown = result.stdout + result.stderr
     assert shown.startswith("Usage: kafkaretry [OPTIONS] COMMAND [ARGS]...")
     assert "simulate" in shown
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["partition", "--help"],
+        ["lab", "--help"],
+        ["lab", "run", "--help"],
+        ["verify", "--help"],
+        ["--help"],
+        ["partiton", "1"],
+        ["lab", "nope"],
+        ["--version"],
+    ],
+)
+def test_a_run_builds_only_its_command_and_says_the_same(args: list[str]) -> None:
+    """`main` builds only the invoked command; help and errors match the whole app's."""
+    from kafkaretry.cli import _app_for, app
+
+    built = _app_for(args[:1])
+    if args[0] in ("partition", "lab", "verify"):
+        assert built is not app
+        assert len(built.registered_commands) + len(built.registered_groups) == 1
+    else:
+        assert built is app
+    whole_app = "import kafkaretry.cli as c; c._app_for = lambda first: c.app; c.main()"
+    whole = subprocess.run(
+        [sys.executable, "-c", whole_app, *args], capture_output=True, text=True, check=False
+    )
+    result = subprocess.run([*KAFKARETRY, *args], capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        whole.returncode,
+        whole.stdout,
+        whole.stderr,
+    )
+    assert result.stdout or result.stderr

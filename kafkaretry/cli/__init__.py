@@ -9,6 +9,8 @@ fast (PERF-NOTES.md §1).
 
 from __future__ import annotations
 
+import copy
+import os
 import sys
 from typing import Annotated
 
@@ -59,6 +61,26 @@ app.add_typer(lab.lab_app, name="lab")
 app.command()(lab.verify)
 
 
+def _app_for(first: list[str]) -> typer.Typer:
+    """The app with only the command `first` names, or the whole app for anything else.
+
+    Typer builds every command's Click parameters from its signature, annotations and
+    docstrings on each run (more time than parsing the key file's options); a run needs only
+    the command it invokes. Help, `--version` and an unknown name get the whole app, so
+    their output (the command list, Click's "No such command") is unchanged.
+    """
+    name = first[0] if first else ""
+    one = copy.copy(app)
+    one.registered_commands = [
+        info
+        for info in app.registered_commands
+        if info.callback is not None
+        and (info.name or typer.main.get_command_name(info.callback.__name__)) == name
+    ]
+    one.registered_groups = [info for info in app.registered_groups if info.name == name]
+    return one if one.registered_commands or one.registered_groups else app
+
+
 def main() -> None:
     """Console-script entry point: a bad option or argument is one `error:` line, exit 2.
 
@@ -68,7 +90,10 @@ def main() -> None:
     # Typer vendors Click since 0.26 (pinned below 0.29 in pyproject.toml).
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
-    command = typer.main.get_command(app)
+    # NumPy's OpenBLAS starts one thread per core when it loads; kafkaretry never calls BLAS,
+    # and on a busy 2-core machine those threads cost `partition --keys-file` ~20-80 ms.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    command = typer.main.get_command(_app_for(sys.argv[1:2]))
     try:
         code = command.main(prog_name="kafkaretry", standalone_mode=False)
     except NoArgsIsHelpError as exc:  # `kafkaretry` alone, or a group alone: its help

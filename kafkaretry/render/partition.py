@@ -67,7 +67,7 @@ def stage_table(placement: KeyPlacement) -> Table:
         "1",
         "serialize",
         f"{short_text(placement.shown_key)} with {serializer}",
-        f"{len(placement.key_bytes)} bytes",
+        f"{len(placement.key_bytes)} byte{'' if len(placement.key_bytes) == 1 else 's'}",
     )
     table.add_row("", "bytes", Text(_spaced(placement.key_bytes), style="hex"), "")
     table.add_row("2", "murmur2", "Utils.murmur2: 4-byte blocks read little-endian", "")
