@@ -63,6 +63,10 @@ def _claims(text: str, data: dict[str, Any]) -> None:  # noqa: PLR0912 - one che
     if " acknowledges " in text or "acknowledged by broker" in text:
         assert acks != "0"
         assert any(r["status"] == "acknowledged" for r in records)
+    if "sees the new leader" in text:
+        assert any(c["new_leader"] >= 0 for c in cluster["leader_changes"])
+    if "has no leader (LEADER_NOT_AVAILABLE)" in text:
+        assert any(c["new_leader"] < 0 for c in cluster["leader_changes"])
     if "elects new leaders" in text:
         assert any(c["new_leader"] >= 0 for c in cluster["leader_changes"])
     if "elect a new active controller" in text:
@@ -122,6 +126,21 @@ def test_every_heading_and_verdict_is_true_of_its_run(
     _claims(brief, data)
     assert data["outcome"]["status"] == _outcome_from_events(data)
     assert len(brief.splitlines()) + len(render_text(header).splitlines()) <= 50  # a screen
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_single_replica_partition_has_no_new_leader_to_see(tmp_path: Path, seed: int) -> None:
+    single = tmp_path / "single-replica.yaml"
+    text = SCENARIOS.read_text(encoding="utf-8")
+    single.write_text(text.replace("- replicas: [4, 5, 6]", "- replicas: [4]", 1), "utf-8")
+    run = run_scenario(
+        single, "broker-down", key=None, key_type=None, overrides=[], seed=seed, plan=FaultPlan()
+    )
+    data = run.json()
+    brief = "".join(render_text(stage, width=400) for stage in run.stages(brief=True)[1:])
+    _claims(brief, data)
+    assert "sees the new leader" not in brief
+    assert "partition 0 has no leader (LEADER_NOT_AVAILABLE); the batch waits" in brief
 
 
 @pytest.mark.parametrize(

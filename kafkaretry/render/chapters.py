@@ -28,6 +28,20 @@ def _sees_new_leader(event: ev.MetadataReceived, context: Context) -> bool:
     )
 
 
+def _metadata_received(e: ev.MetadataReceived, c: Context) -> str:
+    told = (
+        f"The producer refreshes its metadata from broker {e.broker} (a broker, not a controller)"
+    )
+    leader = next(leader for p, leader, _ in e.leaders if p == c.partition)
+    if leader < 0:  # PartitionRegistration.NO_LEADER
+        # KRaftMetadataCache answers LEADER_NOT_AVAILABLE for a partition without a live
+        # leader; the batch stays in the accumulator until a leader appears or it expires.
+        return (
+            f"{told}: partition {c.partition} has no leader (LEADER_NOT_AVAILABLE); the batch waits"
+        )
+    return f"{told} and sees the new leader"
+
+
 def _broker_crash(e: k.BrokerCrashed, c: Context) -> str:
     title = f"Broker {e.broker} fails"
     retried = [
@@ -152,10 +166,7 @@ RULES: tuple[ChapterRule, ...] = (
     ),
     ChapterRule(
         ev.MetadataReceived,
-        lambda e, c: (
-            f"The producer refreshes its metadata from broker {e.broker} (a broker, not "
-            "a controller) and sees the new leader"
-        ),
+        _metadata_received,
         when=_sees_new_leader,
     ),
     ChapterRule(
