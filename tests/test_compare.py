@@ -69,6 +69,26 @@ def test_a_timing_change_diverges_in_when_not_what() -> None:
     assert 3000 - 1125 <= left["at_ms"] - right["at_ms"] <= 3000 + 1125
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_controller_timing_change_diverges_where_the_standby_first_notices(seed: int) -> None:
+    data = as_json(
+        "broker-down",
+        "--with-controller",
+        "--seed",
+        str(seed),
+        "--vs",
+        "controller.quorum.fetch.timeout.ms=4000",
+    )
+    divergence = data["divergence"]
+    left, right = divergence["left"], divergence["right"]
+    assert (divergence["kind"], left["type"], right["type"]) == (
+        "when",
+        "FetchTimeoutExpired",
+        "FetchTimeoutExpired",
+    )
+    assert right["at_ms"] - left["at_ms"] == 2000
+
+
 def test_no_difference_at_all() -> None:
     data = as_json("ack-loss", "--vs", "linger.ms=5")
     assert (data["differences"], data["diverges_at_ms"], data["divergence"]) == ([], None, None)

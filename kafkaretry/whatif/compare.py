@@ -38,15 +38,27 @@ STORY = (
     ev.RecordAcknowledged,
     ev.RecordExpired,
     ev.RecordFailed,
+    ev.NotEnoughReplicas,
+    ev.ReplicaFetchesDelayed,
+    ev.LeaderIsrUpdated,
     k.BrokerCrashed,
+    k.BrokerIsolated,
+    k.BrokerHealed,
+    k.BrokerRestarted,
     k.ControllerCrashed,
+    k.FetchTimeoutExpired,
+    k.NoQuorum,
     k.ControllerElected,
+    k.BrokerSessionsRenewed,
     k.BrokerFenced,
+    k.BrokerUnfenced,
     k.PartitionLeaderElected,
 )
 # Left out of "what happens": ids that exist only with idempotence, and absolute times
 # (compared separately, as "when").
-NOT_WHAT = frozenset({"producer_id", "producer_epoch", "base_sequence", "at_ms", "retry_at_ms"})
+NOT_WHAT = frozenset(
+    {"producer_id", "producer_epoch", "base_sequence", "at_ms", "retry_at_ms", "last_fetch_ms"}
+)
 
 # The facts shown side by side, in order (names of RunFacts fields).
 FACTS = (
