@@ -125,3 +125,40 @@ def test_simulate_mermaid_and_export(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"wrote {post}\n")
     assert post.is_file()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mermaid_draws_a_new_leader_when_it_applies_the_change(seed: int) -> None:
+    args = ["broker-down", "--with-controller", "--seed", str(seed)]
+    events = json.loads(runner.invoke(app, ["simulate", *args, "--json"]).stdout)["events"]
+    chosen = next(e for e in events if e["type"] == "PartitionLeaderElected")
+    applied = next(
+        e
+        for e in events
+        if e["type"] == "BrokerMetadataApplied"
+        and e["broker"] == chosen["new_leader"]
+        and e["offset"] >= chosen["offset"]
+    )
+    assert applied["at_ms"] > chosen["at_ms"]
+    statements = check_sequence_diagram(runner.invoke(app, ["export", *args, "--mermaid"]).stdout)
+    assert (
+        f"Note over B{chosen['new_leader']}: t={applied['at_ms']}ms applies the "
+        f"PartitionChangeRecord: leads partition {chosen['partition']} (leader epoch "
+        f"{chosen['leader_epoch']}, was broker {chosen['old_leader']})"
+    ) in statements
+
+
+def test_mermaid_says_when_a_partition_is_left_without_a_leader(tmp_path: Path) -> None:
+    from tests.conftest import SCENARIOS
+
+    single = tmp_path / "single-replica.yaml"
+    text = SCENARIOS.read_text(encoding="utf-8")
+    single.write_text(text.replace("- replicas: [4, 5, 6]", "- replicas: [4]", 1), "utf-8")
+    args = ["export", "broker-down", "--scenarios", str(single), "--mermaid"]
+    statements = check_sequence_diagram(runner.invoke(app, args).stdout)
+    assert any(
+        s.startswith("Note over B4: t=")
+        and s.endswith("the controller leaves partition 0 with no leader (was broker 4)")
+        for s in statements
+    )
+    assert not any("leads partition 0" in s for s in statements)

@@ -3,10 +3,14 @@ responses, lost messages, crashes and elections (GitHub and most wikis draw it).
 
 Plain text, no Rich. Only the story is drawn: repeated metadata refreshes that bring no
 new leader, heartbeats and follower fetches would drown it, so a refresh is drawn when it
-names a different leader than the previous one.
+names a different leader than the previous one. A new partition leader is drawn when that
+broker applies the controller's PartitionChangeRecord (it leads from then on, not from the
+controller's decision); a partition left without a leader is drawn at the decision.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.events import TraceEvent
@@ -26,8 +30,28 @@ def _controller(controller: int) -> str:
 
 
 # One case per event kind drawn, as in describe.py: a table would only move the branches.
-def _lines(at: int, e: TraceEvent, seen: dict[int, int]) -> list[str]:  # noqa: PLR0911, PLR0912
+@dataclass(slots=True)
+class _Drawn:
+    leaders: dict[int, int] = field(default_factory=dict)  # partition -> leader last drawn
+    # new leader -> (metadata offset, partition, old leader, epoch, unclean) not yet applied
+    elected: dict[int, list[tuple[int, int, int, int, bool]]] = field(default_factory=dict)
+
+
+def _applied(at: int, broker: int, offset: int, drawn: _Drawn) -> list[str]:
+    waiting = drawn.elected.get(broker, [])
+    done = [w for w in waiting if w[0] <= offset]
+    drawn.elected[broker] = [w for w in waiting if w[0] > offset]
+    return [
+        f"Note over {_broker(broker)}: t={at}ms applies the PartitionChangeRecord: leads "
+        f"partition {p} (leader epoch {epoch}, was broker {old})"
+        + (", an UNCLEAN election: it was not in the ISR" if unclean else "")
+        for _, p, old, epoch, unclean in done
+    ]
+
+
+def _lines(at: int, e: TraceEvent, drawn: _Drawn) -> list[str]:  # noqa: PLR0911, PLR0912
     t = f"t={at}ms"
+    seen = drawn.leaders
     match e:
         case ev.ProduceRequestSent(batch=b, broker=br, attempt=a, partition=p):
             return [f"P->>{_broker(br)}: {t} Produce batch {b} attempt {a} (partition {p})"]
@@ -64,9 +88,24 @@ def _lines(at: int, e: TraceEvent, seen: dict[int, int]) -> list[str]:  # noqa: 
             return [f"Note over {_controller(c)}: {t} elected active controller (epoch {epoch})"]
         case k.BrokerFenced(broker=br):
             return [f"Note over {_broker(br)}: {t} fenced by the active controller"]
-        case k.PartitionLeaderElected(partition=p, old_leader=old, new_leader=new):
-            where = _broker(new if new >= 0 else old) if max(new, old) >= 0 else "P"
-            return [f"Note over {where}: {t} partition {p}: leader broker {old} → broker {new}"]
+        case k.PartitionLeaderElected(
+            partition=p,
+            old_leader=old,
+            new_leader=new,
+            leader_epoch=epoch,
+            offset=offset,
+            unclean=unclean,
+        ):
+            if new >= 0:
+                drawn.elected.setdefault(new, []).append((offset, p, old, epoch, unclean))
+                return []
+            where = _broker(old) if old >= 0 else "P"  # PartitionRegistration.NO_LEADER
+            was = f" (was broker {old})" if old >= 0 else ""
+            return [
+                f"Note over {where}: {t} the controller leaves partition {p} with no leader{was}"
+            ]
+        case k.BrokerMetadataApplied(broker=br, offset=offset):
+            return _applied(at, br, offset, drawn)
         case _:
             return []
 
@@ -79,7 +118,7 @@ def mermaid(trace: Trace) -> str:
     out = ["sequenceDiagram", "    participant P as Producer"]
     out += [f"    participant C{c} as Controller {c}" for c in controllers]
     out += [f"    participant B{b} as Broker {b}" for b in brokers]
-    seen: dict[int, int] = {}
+    drawn = _Drawn()
     for at, event in trace.timed_events():
-        out += [f"    {line.translate(_UNSAFE)}" for line in _lines(at, event, seen)]
+        out += [f"    {line.translate(_UNSAFE)}" for line in _lines(at, event, drawn)]
     return "\n".join(out) + "\n"
