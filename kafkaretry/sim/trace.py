@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.attempts import Attempt, at_position, attempts_by_batch
 from kafkaretry.sim.engine.frozen import fast_constructor
 from kafkaretry.sim.settings import ClusterSettings, EffectiveProducer, RecordSpec
 from kafkaretry.sim.snapshot import ClusterSnapshot
 
 E = TypeVar("E")
+__all__ = ["Attempt", "Fate", "Step", "Trace", "new_step"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,20 +29,6 @@ class Step:
 
 # One Step per queue action: built without the dataclass __init__ (engine/frozen.py says why).
 new_step = fast_constructor(Step)
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    attempt: int
-    at_ms: int
-    batch: int
-    partition: int
-    broker: int
-    # acknowledged | deduplicated (answered NONE with the original offset) | response-lost
-    # | request-lost | timed-out | expired | an error name (NETWORK_EXCEPTION: connection
-    # reset) | no-answer
-    outcome: str
-    appended_offset: int | None  # where the broker wrote it this time (None: not written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,56 +152,5 @@ class Trace:
         if placed is None:
             return ()
         batch, position = placed
-        timed = list(self.timed_events())
-        found: list[Attempt] = []
-        for i, (at, e) in enumerate(timed):
-            if isinstance(e, ev.ProduceRequestSent) and e.batch == batch:
-                outcome, base = _outcome(timed[i + 1 :], e)
-                # The batch lands at `base`; this record at its own place in the batch.
-                offset = None if base is None else base + position
-                found.append(
-                    Attempt(e.attempt, at, e.batch, e.partition, e.broker, outcome, offset)
-                )
-        return tuple(found)
-
-
-def _outcome(
-    later: list[tuple[int, ev.TraceEvent]], sent: ev.ProduceRequestSent
-) -> tuple[str, int | None]:
-    offset: int | None = None
-    lost, dedup = "", False  # "deduplicated" only if the duplicate's answer came back
-    for _, e in later:
-        match e:
-            case ev.RecordAppended(batch=b, attempt=a, base_offset=o) if (b, a) == (
-                sent.batch,
-                sent.attempt,
-            ):
-                offset = o
-            case ev.DuplicateDetected(batch=b) if b == sent.batch and offset is None:
-                offset, dedup = None, True
-            case ev.ResponseDropped(batch=b, attempt=a) if (b, a) == (sent.batch, sent.attempt):
-                lost = "response-lost"
-            case ev.RequestDropped(batch=b, attempt=a) if (b, a) == (sent.batch, sent.attempt):
-                lost = "request-lost"
-            case ev.ProduceRequestTimedOut(batch=b, attempt=a) if (b, a) == (
-                sent.batch,
-                sent.attempt,
-            ):
-                return lost or "timed-out", offset
-            case ev.ProduceResponseReceived(batch=b, attempt=a, error=err) if (b, a) == (
-                sent.batch,
-                sent.attempt,
-            ):
-                if err != "NONE":
-                    return err, offset
-                return ("deduplicated" if dedup else "acknowledged"), offset
-            case ev.RecordExpired(batch=b) if b == sent.batch:
-                return lost or "expired", offset
-            case ev.RetryScheduled(batch=b, next_attempt=n, error=err) if (b, n) == (
-                sent.batch,
-                sent.attempt + 1,
-            ):
-                return lost or err, offset  # failed without an answer, e.g. a connection reset
-            case _:
-                pass
-    return lost or "no-answer", offset
+        found = attempts_by_batch(self.timed_events(), only=batch).get(batch, ())
+        return tuple(at_position(a, position) for a in found)

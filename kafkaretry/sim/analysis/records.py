@@ -8,12 +8,11 @@ pending when the run ended first. Copies are read from the partition's final lea
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.analysis.attempts import attempts_by_batch
 from kafkaretry.sim.analysis.model import RecordOutcome, Status, VerdictKind
+from kafkaretry.sim.attempts import at_position, attempts_by_batch
 from kafkaretry.sim.snapshot import ReplicaView
 from kafkaretry.sim.trace import Attempt, Trace
 
@@ -36,7 +35,7 @@ class _Seen:
 def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ...]:
     """One RecordOutcome per send(), in send order."""
     seen = _scan(trace)
-    batches = attempts_by_batch(trace)
+    batches = attempts_by_batch(trace.timed_events())
     logs = _final_logs(trace, seen)
     offsets = _offsets_by_record(logs)
     reordered = _reordered(trace, seen, offsets)
@@ -52,7 +51,7 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
         )
         committed = tuple(o for o in copies if leader and o < leader.high_watermark)
         attempts = tuple(
-            _at_position(a, s.position)
+            at_position(a, s.position)
             for a in (batches.get(s.batch, ()) if s.batch is not None else ())
         )
         lost = s.status == "acknowledged" and leader is not None and not copies
@@ -82,13 +81,6 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
             )
         )
     return tuple(out)
-
-
-def _at_position(attempt: Attempt, position: int) -> Attempt:
-    """The batch's attempt as this record saw it: appended at the batch's base + its place."""
-    if attempt.appended_offset is None or position == 0:
-        return attempt
-    return dataclasses.replace(attempt, appended_offset=attempt.appended_offset + position)
 
 
 def _scan(trace: Trace) -> dict[int, _Seen]:

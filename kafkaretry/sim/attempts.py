@@ -1,19 +1,41 @@
-"""Every produce attempt of every batch, read from the trace in one pass.
+"""Every produce attempt of a batch, read from the trace in one pass.
 
 An attempt is one ProduceRequest of a batch; its outcome is what the producer learnt of it
 (see `Attempt`): acknowledged, deduplicated (the broker answered NONE with the first
 append's offset, ProducerStateManager's duplicate check), response-lost, request-lost,
 timed-out (request.timeout.ms), expired (delivery.timeout.ms), a Kafka error name, or
-no-answer when the run ended first. `Trace.attempts` gives the same answer per record by
-rescanning; this pass serves runs with thousands of records.
+no-answer when the run ended first. One pass over the events, whatever the number of
+attempts: a record retried for the whole delivery.timeout.ms has a thousand of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.trace import Attempt, Trace
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    attempt: int
+    at_ms: int
+    batch: int
+    partition: int
+    broker: int
+    # acknowledged | deduplicated (answered NONE with the original offset) | response-lost
+    # | request-lost | timed-out | expired | an error name (NETWORK_EXCEPTION: connection
+    # reset) | no-answer
+    outcome: str
+    appended_offset: int | None  # where the broker wrote it this time (None: not written)
+
+
+def at_position(attempt: Attempt, position: int) -> Attempt:
+    """The batch's attempt as one record saw it: appended at the batch's base + its place."""
+    if attempt.appended_offset is None or position == 0:
+        return attempt
+    return dataclasses.replace(attempt, appended_offset=attempt.appended_offset + position)
 
 
 @dataclass(slots=True)
@@ -25,19 +47,26 @@ class _Open:
     outcome: str | None = None
 
 
-def attempts_by_batch(trace: Trace) -> dict[int, tuple[Attempt, ...]]:
-    """batch id -> its attempts in send order."""
+def attempts_by_batch(
+    timed: Iterable[tuple[int, ev.TraceEvent]], only: int | None = None
+) -> dict[int, tuple[Attempt, ...]]:
+    """batch id -> its attempts in send order (only batch `only`, if given), in one pass."""
     by_batch: dict[int, list[_Open]] = {}
-    for at, e in trace.timed_events():
+    undecided: dict[int, list[_Open]] = {}  # a batch's attempts still waiting for an outcome
+    for at, e in timed:
         if isinstance(e, ev.ProduceRequestSent):
-            by_batch.setdefault(e.batch, []).append(_Open(e, at))
+            if only in (None, e.batch):
+                opened = _Open(e, at)
+                by_batch.setdefault(e.batch, []).append(opened)
+                undecided.setdefault(e.batch, []).append(opened)
             continue
-        batch = getattr(e, "batch", None)
-        if batch is None or batch not in by_batch or isinstance(e, ev.BatchCreated):
+        batch: int | None = getattr(e, "batch", None)
+        waiting = undecided.get(batch) if batch is not None else None
+        if batch is None or not waiting or isinstance(e, ev.BatchCreated):
             continue
-        for o in by_batch[batch]:
-            if o.outcome is None:
-                _observe(o, e)
+        for o in waiting:
+            _observe(o, e)
+        undecided[batch] = [o for o in waiting if o.outcome is None]
     return {
         batch: tuple(
             Attempt(
