@@ -19,20 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bulk_bench import BASELINE, kafkaretry_cmd, peak_rss_mb, timed, write_keys
+from bulk_bench import IMPORT_MURMUR2, PLAIN, kafkaretry_cmd, peak_rss_mb, timed, write_keys
 
-# The same murmur2 port as bulk_bench's baseline, without the Counter: counts only.
-PLAIN_LOOP = (
-    BASELINE.split("n = int(sys.argv[2])")[0]
-    + r"""
-n = int(sys.argv[2])
-counts = [0] * n
-with open(sys.argv[1], "rb") as f:
-    for line in f:
-        counts[(murmur2(line.rstrip(b"\n")) & 0x7FFFFFFF) % n] += 1
-print(json.dumps({"counts": counts}))
-"""
-)
+# The plain loop of bulk_bench: kafka-python's murmur2 (or its port), counts only.
+PLAIN_LOOP = IMPORT_MURMUR2 + PLAIN
 
 
 def main() -> None:
