@@ -38,6 +38,11 @@ RUNS: list[tuple[Path, str, tuple[str, ...], FaultPlan]] = [
     (SCENARIOS, "broker-down", ("min.insync.replicas=3",), FaultPlan()),
     (SCENARIOS, "broker-down", ("acks=1",), FaultPlan()),
     (SCENARIOS, "broker-down", ("network.latency.ms=50",), FaultPlan()),
+    (SCENARIOS, "acks1-loss", (), FaultPlan()),
+    (SCENARIOS, "acks1-loss", ("acks=all",), FaultPlan()),
+    (SCENARIOS, "acks1-loss", ("network.latency.ms=3",), FaultPlan()),
+    (SCENARIOS, "acks1-loss", (), FaultPlan(at_ms=13)),
+    (SCENARIOS, "acks1-loss", (), FaultPlan(at_ms=40)),
     (STORIES, "quiet", (), FaultPlan()),
     (STORIES, "quiet", ("acks=0",), FaultPlan()),
     (STORIES, "leader-dies-acks-1", (), FaultPlan()),
@@ -78,6 +83,20 @@ def _claims(text: str, data: dict[str, Any]) -> None:  # noqa: PLR0912 - one che
         assert any(r["status"] == "failed" and r["copies"] for r in records)
     if "Acknowledged, then lost" in text:
         assert any(r["lost"] for r in records)
+    if "which no follower has copied" in text:
+        assert any(r["lost"] and not r["copied_at_ack"] for r in records)
+    if "truncates its log" in text or "truncated it from its own log" in text:
+        assert cluster["truncations"]
+    if "is gone" in text or "are gone" in text:
+        assert any(r["lost"] and r["truncated"] for r in records)
+    if "now holds record" in text:
+        assert any(r["lost"] and r["ack_offset_holds"] is not None for r in records)
+    if "already on the wire" in text:
+        crashed = {(c["broker"], c["at_ms"]) for c in cluster["broker_crashes"]}
+        assert any(
+            r["lost"] and any(b == r["acked_by"] and at < r["ack_at_ms"] for b, at in crashed)
+            for r in records
+        )
     if "copies (offsets" in text:
         assert any(r["duplicated"] for r in records)
     if "Sent without acknowledgement" in text or "without any answer (acks=0)" in text:

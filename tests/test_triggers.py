@@ -77,11 +77,13 @@ def test_a_bad_trigger_names_its_place(tmp_path: Path) -> None:
     assert caught.value.message == (
         f"{path}: 4 problems\n"
         "  scenarios.broker-down.faults[0].when.event: Input should be 'sent', 'appended', "
-        "'replicated', 'acknowledged' or 'acknowledged-unreplicated' (got 'copied')\n"
+        "'replicated', 'acknowledged', 'acknowledged-unreplicated' or 'appended-unfetched' "
+        "(got 'copied')\n"
         "  scenarios.broker-down.faults[0].when.attempt: Input should be greater than or "
         "equal to 1 (got 0)\n"
         "  scenarios.broker-unreachable.faults[0].when.event: Input should be 'sent', "
-        "'appended', 'replicated', 'acknowledged' or 'acknowledged-unreplicated' (got 'copied')\n"
+        "'appended', 'replicated', 'acknowledged', 'acknowledged-unreplicated' or "
+        "'appended-unfetched' (got 'copied')\n"
         "  scenarios.broker-unreachable.faults[0].when.attempt: Input should be greater than "
         "or equal to 1 (got 0)"
     )

@@ -16,6 +16,7 @@ from kafkaretry.render.failure_chapters import (
     idle_leader_crash,
     live_follower_crash,
 )
+from kafkaretry.render.loss_chapters import LOSS_RULES, acked_uncopied
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.kraft import events as k
 
@@ -170,7 +171,9 @@ RULES: tuple[ChapterRule, ...] = (
     ),
     ChapterRule(ev.ProduceRequestTimedOut, _timed_out, show_cluster=False),
     ChapterRule(
-        ev.RecordAcknowledged, _acknowledged, when=lambda e, c: not acked_before_first(e, c)
+        ev.RecordAcknowledged,
+        _acknowledged,
+        when=lambda e, c: not acked_before_first(e, c) and not acked_uncopied(e, c),
     ),
     ChapterRule(ev.RecordFailed, _failed, show_cluster=False),
     ChapterRule(
@@ -182,6 +185,7 @@ RULES: tuple[ChapterRule, ...] = (
         show_cluster=False,
     ),
     *FAILURE_RULES,
+    *LOSS_RULES,
 )
 
 

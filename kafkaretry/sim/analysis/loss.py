@@ -1,0 +1,71 @@
+"""Where an acknowledged record went: who had copied it, and who later truncated it away.
+
+An acks=1 leader answers once its own append is done (Partition.appendRecordsToLeader with
+requiredAcks=1), so an acknowledged offset may sit on the leader alone. If a follower that
+never fetched it becomes leader, the old leader, back as a follower, truncates its log to
+where its last leader epoch ends in the new leader's log (leader epochs, KIP-101; since
+KIP-320 the Fetch carries lastFetchedEpoch and Partition.readRecords answers a divergingEpoch;
+AbstractFetcherThread.truncateOnFetchResponse -> ReplicaFetcherThread.truncate ->
+Partition.truncateTo -> UnifiedLog.truncateTo). These facts say so record by record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kafkaretry.sim import events as ev
+from kafkaretry.sim.analysis.model import Truncation
+from kafkaretry.sim.snapshot import ReplicaView
+from kafkaretry.sim.trace import Trace
+
+
+def truncations(trace: Trace) -> tuple[Truncation, ...]:
+    return tuple(
+        Truncation(at, e.broker, e.leader, e.topic, e.partition, e.log_end_offset, e.truncated_to)
+        for at, e in trace.of_type(ev.ReplicaTruncated)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AckFate:
+    copied_at_ack: tuple[int, ...]
+    truncated: tuple[Truncation, ...]
+    ack_offset_holds: int | None
+
+
+class LossFacts:
+    """Built once per analysis (one pass over the follower copies), asked once per record."""
+
+    def __init__(self, trace: Trace) -> None:
+        self._truncations = truncations(trace)
+        # (leader, topic, partition) -> [(at_ms, follower, last offset copied)], in time order
+        self._copies: dict[tuple[int, str, int], list[tuple[int, int, int]]] = {}
+        for at, e in trace.of_type(ev.FollowerReplicated):
+            self._copies.setdefault((e.leader, e.topic, e.partition), []).append(
+                (at, e.broker, e.last_offset)
+            )
+
+    @property
+    def all_truncations(self) -> tuple[Truncation, ...]:
+        return self._truncations
+
+    def fate(
+        self, ack: ev.RecordAcknowledged, ack_at_ms: int, final_leader: ReplicaView | None
+    ) -> AckFate:
+        offset, broker = ack.offset, ack.broker
+        if offset < 0:  # acks=0: no offset was ever told
+            return AckFate((), (), None)
+        copies = self._copies.get((broker, ack.topic, ack.partition), ())
+        copied = sorted({f for at, f, last in copies if at <= ack_at_ms and last >= offset})
+        truncated = tuple(
+            t
+            for t in self._truncations
+            if (t.broker, t.topic, t.partition) == (broker, ack.topic, ack.partition)
+            and t.at_ms >= ack_at_ms
+            and t.truncated_to <= offset < t.log_end_offset
+        )
+        holds = None
+        if final_leader is not None:
+            log = final_leader.log
+            holds = log[offset].record if offset < len(log) else None
+        return AckFate(tuple(copied), truncated, holds)
