@@ -115,3 +115,21 @@ def test_golden_acks1_loss() -> None:
 
 def test_golden_acks1_loss_acks_all() -> None:
     assert_golden("simulate-acks1-loss-acks-all.txt", cli("acks1-loss", "--set", "acks=all").stdout)
+
+
+def test_a_follower_crash_loses_nothing_and_a_running_broker_is_not_restarted() -> None:
+    run = run_scenario(
+        SCENARIOS,
+        "acks1-loss",
+        key=None,
+        key_type=None,
+        overrides=[],
+        seed=0,
+        plan=FaultPlan(broker=5),
+    )
+    data = run.json()
+    assert not _lost(data)
+    assert data["cluster"]["truncations"] == []
+    assert [e["broker"] for e in data["events"] if e["type"] == "BrokerRestarted"] == []
+    notes = [e["detail"] for e in data["events"] if e["type"] == "FaultArmed"]
+    assert "broker 4 is running: nothing to restart" in notes
