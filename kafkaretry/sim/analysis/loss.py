@@ -11,6 +11,7 @@ Partition.truncateTo -> UnifiedLog.truncateTo). These facts say so record by rec
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from kafkaretry.sim import events as ev
@@ -38,12 +39,18 @@ class LossFacts:
 
     def __init__(self, trace: Trace) -> None:
         self._truncations = truncations(trace)
-        # (leader, topic, partition) -> [(at_ms, follower, last offset copied)], in time order
-        self._copies: dict[tuple[int, str, int], list[tuple[int, int, int]]] = {}
+        # (leader, topic, partition, follower) -> times of its copies and, at each, the
+        # highest offset copied so far: a bisect answers "had it by then?" per record.
+        self._copies: dict[tuple[int, str, int, int], tuple[list[int], list[int]]] = {}
         for at, e in trace.of_type(ev.FollowerReplicated):
-            self._copies.setdefault((e.leader, e.topic, e.partition), []).append(
-                (at, e.broker, e.last_offset)
+            times, highest = self._copies.setdefault(
+                (e.leader, e.topic, e.partition, e.broker), ([], [])
             )
+            times.append(at)
+            highest.append(max(e.last_offset, highest[-1]) if highest else e.last_offset)
+        self._followers: dict[tuple[int, str, int], list[int]] = {}
+        for leader, topic, partition, follower in sorted(self._copies):
+            self._followers.setdefault((leader, topic, partition), []).append(follower)
 
     @property
     def all_truncations(self) -> tuple[Truncation, ...]:
@@ -55,8 +62,12 @@ class LossFacts:
         offset, broker = ack.offset, ack.broker
         if offset < 0:  # acks=0: no offset was ever told
             return AckFate((), (), None)
-        copies = self._copies.get((broker, ack.topic, ack.partition), ())
-        copied = sorted({f for at, f, last in copies if at <= ack_at_ms and last >= offset})
+        copied = []
+        for follower in self._followers.get((broker, ack.topic, ack.partition), ()):
+            times, highest = self._copies[broker, ack.topic, ack.partition, follower]
+            i = bisect_right(times, ack_at_ms)
+            if i and highest[i - 1] >= offset:
+                copied.append(follower)
         truncated = tuple(
             t
             for t in self._truncations
