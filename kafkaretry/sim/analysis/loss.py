@@ -52,10 +52,6 @@ class LossFacts:
         for leader, topic, partition, follower in sorted(self._copies):
             self._followers.setdefault((leader, topic, partition), []).append(follower)
 
-    @property
-    def all_truncations(self) -> tuple[Truncation, ...]:
-        return self._truncations
-
     def fate(
         self, ack: ev.RecordAcknowledged, ack_at_ms: int, final_leader: ReplicaView | None
     ) -> AckFate:
