@@ -67,6 +67,9 @@ def test_json_fields_for_the_default_run() -> None:
         "in_final_log": True,
         "final_leader": 4,
         "lost": False,
+        "copied_at_ack": [5, 6],
+        "truncated": [],
+        "ack_offset_holds": 0,
         "duplicated": False,
         "reordered": False,
         "kind": "deduplicated-retry",
@@ -166,7 +169,10 @@ def test_an_unset_delivery_timeout_is_raised_as_kafka_does() -> None:
 def test_unknown_scenario_suggests() -> None:
     result = invoke("ack-los")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "error: unknown scenario 'ack-los'; did you mean 'ack-loss'?"
+    assert (
+        result.stderr.strip()
+        == "error: unknown scenario 'ack-los'; did you mean 'ack-loss' or 'acks1-loss'?"
+    )
 
 
 def test_output_is_byte_identical_for_a_seed() -> None:

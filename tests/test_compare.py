@@ -104,7 +104,7 @@ def test_no_difference_at_all() -> None:
         (["ack-loss", "--vs", "acks"], "error: --set takes NAME=VALUE, got 'acks'\n"),
         (
             ["ack-los", "--vs", "acks=1"],
-            "error: unknown scenario 'ack-los'; did you mean 'ack-loss'?\n",
+            "error: unknown scenario 'ack-los'; did you mean 'ack-loss' or 'acks1-loss'?\n",
         ),
     ],
 )

@@ -7,6 +7,7 @@ never anything else.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import random
@@ -20,10 +21,12 @@ from kafkaretry.errors import KafkaRetryError
 from kafkaretry.loading import load_scenario_book
 from kafkaretry.scenario import scenario_inputs
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.analysis import analyse
 from kafkaretry.sim.simulation import Simulation
 from kafkaretry.sim.trace import Trace
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SCENARIOS
 from tests.fuzz.generate import scenario_file
+from tests.fuzz.invariants import violations
 from tests.fuzz.run import check_seed
 
 DATA = ROOT / "tests" / "data"
@@ -102,6 +105,14 @@ def test_runs_are_byte_identical_across_hash_seeds() -> None:
     first = digests("0")
     assert len(first.splitlines()) == len(seeds)
     assert digests("4242") == first
+
+
+def test_the_invariants_allow_an_acks_1_loss_and_catch_the_same_loss_with_acks_all() -> None:
+    trace = Simulation(scenario_inputs(load_scenario_book(SCENARIOS), "acks1-loss"), 0).run()
+    assert [r.index for r in analyse(trace).records if r.lost] == [11]
+    assert violations(trace) == []  # acks=1: losing an acknowledged record is Kafka's contract
+    forged = dataclasses.replace(trace, settings=dataclasses.replace(trace.settings, acks=-1))
+    assert violations(forged) == ["record 11: acknowledged with acks=all, gone from the final log"]
 
 
 def _mutate(text: str, rng: random.Random) -> str:

@@ -65,7 +65,8 @@ CASES: list[tuple[str, Callable[[Data], object], str]] = [
      lambda d: d["scenarios"]["broker-unreachable"]["faults"][0].update(
          when={"event": "later"}),
      "scenarios.broker-unreachable.faults[0].when.event: Input should be 'sent', 'appended', "
-     "'replicated', 'acknowledged' or 'acknowledged-unreplicated' (got 'later')"),
+     "'replicated', 'acknowledged', 'acknowledged-unreplicated' or 'appended-unfetched' "
+     "(got 'later')"),
     ("record on an unknown topic",
      lambda d: d["scenarios"]["ack-loss"]["record"].update(topic="nope"),
      "scenarios.ack-loss.record.topic: unknown topic (topics: kafka-study-topic)"),
@@ -142,6 +143,7 @@ def test_the_shipped_file_is_valid_and_mirrors_the_lab() -> None:
     assert all(p.isr == p.replicas and len(p.replicas) == 3 for p in topic.partitions)
     assert sorted(book.scenarios) == [
         "ack-loss",
+        "acks1-loss",
         "broker-down",
         "broker-unreachable",
         "lagging-follower",

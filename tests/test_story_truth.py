@@ -38,6 +38,11 @@ RUNS: list[tuple[Path, str, tuple[str, ...], FaultPlan]] = [
     (SCENARIOS, "broker-down", ("min.insync.replicas=3",), FaultPlan()),
     (SCENARIOS, "broker-down", ("acks=1",), FaultPlan()),
     (SCENARIOS, "broker-down", ("network.latency.ms=50",), FaultPlan()),
+    (SCENARIOS, "acks1-loss", (), FaultPlan()),
+    (SCENARIOS, "acks1-loss", ("acks=all",), FaultPlan()),
+    (SCENARIOS, "acks1-loss", ("network.latency.ms=3",), FaultPlan()),
+    (SCENARIOS, "acks1-loss", (), FaultPlan(at_ms=13)),
+    (SCENARIOS, "acks1-loss", (), FaultPlan(at_ms=40)),
     (STORIES, "quiet", (), FaultPlan()),
     (STORIES, "quiet", ("acks=0",), FaultPlan()),
     (STORIES, "leader-dies-acks-1", (), FaultPlan()),
@@ -82,6 +87,20 @@ def _claims(text: str, data: dict[str, Any]) -> None:  # noqa: PLR0912 - one che
         assert any(r["status"] == "failed" and r["copies"] for r in records)
     if "Acknowledged, then lost" in text:
         assert any(r["lost"] for r in records)
+    if "which no follower has copied" in text:
+        assert any(r["lost"] and not r["copied_at_ack"] for r in records)
+    if "truncates its log" in text or "truncated it from its own log" in text:
+        assert cluster["truncations"]
+    if "is gone" in text or "are gone" in text:
+        assert any(r["lost"] and r["truncated"] for r in records)
+    if "now holds record" in text:
+        assert any(r["lost"] and r["ack_offset_holds"] is not None for r in records)
+    if "already on the wire" in text:
+        crashed = {(c["broker"], c["at_ms"]) for c in cluster["broker_crashes"]}
+        assert any(
+            r["lost"] and any(b == r["acked_by"] and at < r["ack_at_ms"] for b, at in crashed)
+            for r in records
+        )
     if "copies (offsets" in text:
         assert any(r["duplicated"] for r in records)
     if "Sent without acknowledgement" in text or "without any answer (acks=0)" in text:
@@ -133,14 +152,32 @@ def test_a_single_replica_partition_has_no_new_leader_to_see(tmp_path: Path, see
     single = tmp_path / "single-replica.yaml"
     text = SCENARIOS.read_text(encoding="utf-8")
     single.write_text(text.replace("- replicas: [4, 5, 6]", "- replicas: [4]", 1), "utf-8")
+    # Broker 4 dies before the record is sent: it waits for a leader that never comes.
     run = run_scenario(
-        single, "broker-down", key=None, key_type=None, overrides=[], seed=seed, plan=FaultPlan()
+        single,
+        "broker-down",
+        key=None,
+        key_type=None,
+        overrides=[],
+        seed=seed,
+        plan=FaultPlan(at_ms=2),
     )
     data = run.json()
     brief = "".join(render_text(stage, width=400) for stage in run.stages(brief=True)[1:])
     _claims(brief, data)
     assert "sees the new leader" not in brief
     assert "partition 0 has no leader (LEADER_NOT_AVAILABLE); the batch waits" in brief
+    assert data["outcome"]["status"] == "failed"
+    # On its trigger broker 4 dies just after it answered: the answer still arrives.
+    run = run_scenario(
+        single, "broker-down", key=None, key_type=None, overrides=[], seed=seed, plan=FaultPlan()
+    )
+    brief = "".join(render_text(stage, width=400) for stage in run.stages(brief=True)[1:])
+    crashed = run.json()["cluster"]["broker_crashes"][0]["at_ms"]
+    assert (
+        f"Broker 4 acknowledges the record. Broker 4 died at {crashed} ms, but the answer was "
+        "already on the wire: TCP delivers it before the reset"
+    ) in brief
 
 
 @pytest.mark.parametrize(

@@ -104,7 +104,10 @@ def test_duplicates_are_counted_without_idempotence() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["ack-los"], "error: unknown scenario 'ack-los'; did you mean 'ack-loss'?\n"),
+        (
+            ["ack-los"],
+            "error: unknown scenario 'ack-los'; did you mean 'ack-loss' or 'acks1-loss'?\n",
+        ),
         (
             ["ack-loss", "--set", "acks=2,1"],
             "error: --set acks: Input should be 'all', '1' or '0' (got '2')\n",

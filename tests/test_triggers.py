@@ -77,11 +77,39 @@ def test_a_bad_trigger_names_its_place(tmp_path: Path) -> None:
     assert caught.value.message == (
         f"{path}: 4 problems\n"
         "  scenarios.broker-down.faults[0].when.event: Input should be 'sent', 'appended', "
-        "'replicated', 'acknowledged' or 'acknowledged-unreplicated' (got 'copied')\n"
+        "'replicated', 'acknowledged', 'acknowledged-unreplicated' or 'appended-unfetched' "
+        "(got 'copied')\n"
         "  scenarios.broker-down.faults[0].when.attempt: Input should be greater than or "
         "equal to 1 (got 0)\n"
         "  scenarios.broker-unreachable.faults[0].when.event: Input should be 'sent', "
-        "'appended', 'replicated', 'acknowledged' or 'acknowledged-unreplicated' (got 'copied')\n"
+        "'appended', 'replicated', 'acknowledged', 'acknowledged-unreplicated' or "
+        "'appended-unfetched' (got 'copied')\n"
         "  scenarios.broker-unreachable.faults[0].when.attempt: Input should be greater than "
         "or equal to 1 (got 0)"
     )
+
+
+def test_appended_unfetched_waits_for_an_append_no_fetch_carried() -> None:
+    # One record: the followers' fetches are parked at the leader (DelayedFetch), so the
+    # append is answered to them at once; no append is ever left unfetched.
+    assert run(sim.When("appended-unfetched")).of_type(k.BrokerCrashed) == []
+    inputs = scenario_inputs(load_scenario_book(SCENARIOS), "acks1-loss")
+    trace = Simulation(inputs, 0).run()
+    [(_, armed)] = trace.of_type(ev.FaultArmed)[:1]
+    assert armed.detail == (
+        "waits until the leader appends a record (from record 0 on) that no follower has "
+        "fetched yet"
+    )
+    at, events = _crash_moment(trace)
+    appended = events[0]
+    assert isinstance(appended, ev.RecordAppended)
+    crash = next(i for i, e in enumerate(events) if isinstance(e, k.BrokerCrashed))
+    answers = [e for e in events[:crash] if isinstance(e, ev.ProduceResponseSent)]
+    assert [(a.error, a.base_offset) for a in answers] == [("NONE", appended.base_offset)]
+    copied = [e.last_offset for _, e in trace.of_type(ev.FollowerReplicated) if e.leader == 4]
+    assert copied
+    assert max(copied) < appended.base_offset  # no follower ever got it
+    # The answer sent before the crash reaches the producer; the reset comes after it.
+    after = [e for s in trace.steps if s.at_ms > at for e in s.events]
+    kinds = [type(e) for e in after if isinstance(e, ev.RecordAcknowledged | ev.ConnectionClosed)]
+    assert kinds[:2] == [ev.RecordAcknowledged, ev.ConnectionClosed]

@@ -126,8 +126,20 @@ CASES: list[tuple[Path, str, tuple[str, ...], FaultPlan, str, str]] = [
         FaultPlan(),
         "acked-then-lost",
         "Record 7: Acknowledged, then lost: broker 4 acknowledged offset 7 after its own append "
-        "(acks=1), but the log of the partition's final leader (broker 5) does not hold the "
-        "record: no follower had copied it.",
+        "(acks=1), when no follower had copied it; the log of the partition's final leader "
+        "(broker 5) does not hold the record; offset 7 now holds record 8.",
+    ),
+    (
+        SCENARIOS,
+        "acks1-loss",
+        (),
+        FaultPlan(),
+        "acked-then-lost",
+        "Record 11: Acknowledged, then lost: broker 4 acknowledged offset 11 after its own "
+        "append (acks=1), when no follower had copied it; the log of the partition's final "
+        "leader (broker 5) does not hold the record; broker 4 truncated it from its own log at "
+        "20025 ms (to offset 11, where its leader epoch ends on leader 5: divergingEpoch); "
+        "offset 11 now holds record 12.",
     ),
 ]
 

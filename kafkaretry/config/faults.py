@@ -28,10 +28,20 @@ class Trigger(Model):
     that append (with acks=all, before the leader can answer); acknowledged: the producer
     gets record `record`'s acknowledgement; acknowledged-unreplicated: the producer gets an
     acknowledgement, for record `record` or a later one, of an offset that no follower has
-    copied yet (possible with acks=1 only: acks=all waits for the ISR, acks=0 has no offset).
+    copied yet (possible with acks=1 only: acks=all waits for the ISR, acks=0 has no offset);
+    appended-unfetched: the leader appends a batch, of record `record` or a later one, that
+    no follower's fetch has carried yet (with acks=1 its answer is already on the wire; with
+    acks=all the request waits in purgatory).
     """
 
-    event: Literal["sent", "appended", "replicated", "acknowledged", "acknowledged-unreplicated"]
+    event: Literal[
+        "sent",
+        "appended",
+        "replicated",
+        "acknowledged",
+        "acknowledged-unreplicated",
+        "appended-unfetched",
+    ]
     attempt: Annotated[int, Field(ge=1)] = 1
     record: Annotated[int, Field(ge=0)] = 0
 

@@ -16,6 +16,7 @@ from kafkaretry.render.failure_chapters import (
     idle_leader_crash,
     live_follower_crash,
 )
+from kafkaretry.render.loss_chapters import LOSS_RULES, acked_uncopied, answer_in_flight
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.kraft import events as k
 
@@ -120,7 +121,7 @@ def _timed_out(e: ev.ProduceRequestTimedOut, c: Context) -> str:
 def _acknowledged(e: ev.RecordAcknowledged, c: Context) -> str:
     if c.analysis.acks == 0:
         return f"The send of {c.record_word(e.record)} completes without any answer (acks=0)"
-    return f"Broker {e.broker} acknowledges {c.record_word(e.record)}"
+    return f"Broker {e.broker} acknowledges {c.record_word(e.record)}" + answer_in_flight(e, c)
 
 
 def _failed(e: ev.RecordFailed, c: Context) -> str:
@@ -181,7 +182,9 @@ RULES: tuple[ChapterRule, ...] = (
     ),
     ChapterRule(ev.ProduceRequestTimedOut, _timed_out, show_cluster=False),
     ChapterRule(
-        ev.RecordAcknowledged, _acknowledged, when=lambda e, c: not acked_before_first(e, c)
+        ev.RecordAcknowledged,
+        _acknowledged,
+        when=lambda e, c: not acked_before_first(e, c) and not acked_uncopied(e, c),
     ),
     ChapterRule(ev.RecordFailed, _failed, show_cluster=False),
     ChapterRule(
@@ -193,6 +196,7 @@ RULES: tuple[ChapterRule, ...] = (
         show_cluster=False,
     ),
     *FAILURE_RULES,
+    *LOSS_RULES,
 )
 
 

@@ -126,12 +126,7 @@ def sentence(kind: VerdictKind, r: RecordOutcome, a: RunAnalysis) -> str:  # noq
                     "(unclean.leader.election.enable) gave the partition to broker "
                     f"{r.final_leader}, which had not copied it: its log does not hold the record."
                 )
-            how = "after its own append (acks=1)" if a.acks == 1 else "it"
-            return (
-                f"Acknowledged, then lost: broker {r.acked_by} acknowledged offset "
-                f"{r.ack_offset} {how}, but the log of the partition's final leader (broker "
-                f"{r.final_leader}) does not hold the record: no follower had copied it."
-            )
+            return _acked_then_lost(r, a)
         case "failed-but-stored":
             read = (
                 "a consumer will read a record its producer reported as failed"
@@ -206,3 +201,26 @@ def _count(n: int, one: str, many: str, *, verb: bool = True) -> str:
     if verb:
         return f"{n} {one}" if n == 1 else f"{n} {many}"
     return f"{n} {one if n == 1 else many}"
+
+
+def _acked_then_lost(r: RecordOutcome, a: RunAnalysis) -> str:
+    how = "after its own append (acks=1)" if a.acks == 1 else "it"
+    copied = (
+        "no follower had copied it"
+        if not r.copied_at_ack
+        else f"only {'broker' if len(r.copied_at_ack) == 1 else 'brokers'} "
+        f"{_list(r.copied_at_ack)} had copied it"
+    )
+    text = (
+        f"Acknowledged, then lost: broker {r.acked_by} acknowledged offset {r.ack_offset} "
+        f"{how}, when {copied}; the log of the partition's final leader (broker "
+        f"{r.final_leader}) does not hold the record"
+    )
+    for t in r.truncated:
+        text += (
+            f"; broker {t.broker} truncated it from its own log at {t.at_ms} ms (to offset "
+            f"{t.truncated_to}, where its leader epoch ends on leader {t.leader}: divergingEpoch)"
+        )
+    if r.ack_offset_holds is not None:
+        text += f"; offset {r.ack_offset} now holds record {r.ack_offset_holds}"
+    return text + "."

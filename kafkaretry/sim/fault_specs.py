@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 TriggerEvent = Literal[
-    "sent", "appended", "replicated", "acknowledged", "acknowledged-unreplicated"
+    "sent",
+    "appended",
+    "replicated",
+    "acknowledged",
+    "acknowledged-unreplicated",
+    "appended-unfetched",
 ]
 
 

@@ -119,15 +119,19 @@ class Simulation:
                     self._watchers.remove(watcher)
 
     def set_broker_alive(self, broker: int, alive: bool) -> None:
-        """A crashed broker's process is gone: its host resets the producer's connection."""
+        """A crashed broker's process is gone: its host resets the producer's connection; the
+        reset follows the answers written before the crash, which TCP still delivers."""
         self.nodes.set_alive(broker, alive)
         if not alive:
             self.replication.stop_broker(broker)
+            self.queue.call_after(self.network.latency_ms, lambda: self._reset(broker))
         else:  # restarted: closed to clients until unfenced, its replicas wait for metadata
             self.nodes.set_listening(broker, False)
             self.replication.restart_broker(broker)
+
+    def _reset(self, broker: int) -> None:
         conn = self.client.connections.get(broker)
-        if not alive and conn is not None and conn.state != "disconnected":
+        if conn is not None and conn.state != "disconnected" and not self.nodes.is_alive(broker):
             self.client.disconnect(broker, "connection reset")
 
     def set_broker_reachable(self, broker: int, reachable: bool) -> None:

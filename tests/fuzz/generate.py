@@ -50,6 +50,7 @@ def scenario_file(seed: int) -> str:
         "interval_ms": rng.choice([0, 50, 1000]),
     }
     producer.update(_client_settings(random.Random(f"{seed}:client")))
+    _triggers(faults, random.Random(f"{seed}:trigger"))
     book = {
         "cluster": {"controllers": controllers, "brokers": brokers, "configs": cluster_configs},
         "topics": [{"name": TOPIC, "partitions": partitions}],
@@ -81,6 +82,23 @@ def _fault(rng: random.Random, brokers: list[int], controllers: list[int]) -> di
     if kind == "restart-controller":
         return {"kind": kind, "controller": rng.choice(controllers), "at_ms": at_ms + 5_000}
     return {"kind": kind, "attempt": rng.randint(1, 3), "at_ms": 0}
+
+
+TRIGGERS = (
+    "sent",
+    "appended",
+    "replicated",
+    "acknowledged",
+    "acknowledged-unreplicated",
+    "appended-unfetched",
+)
+
+
+def _triggers(faults: list[dict[str, Any]], rng: random.Random) -> None:
+    """Now and then a crash waits for an event instead (a stream of its own, added later)."""
+    for fault in faults:
+        if fault["kind"] == "crash-broker" and rng.random() < 0.3:
+            fault["when"] = {"event": rng.choice(TRIGGERS), "record": rng.randint(0, 1)}
 
 
 def _client_settings(rng: random.Random) -> dict[str, Any]:

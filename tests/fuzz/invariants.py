@@ -42,7 +42,12 @@ def _partitions(trace: Trace) -> list[str]:
 
 
 def _records(trace: Trace) -> list[str]:
-    """Every fate decided; one copy with idempotence; acks=all acknowledged means committed."""
+    """Every fate decided; one copy with idempotence; acks=all acknowledged means kept.
+
+    An acks=all acknowledged record stays in the final leader's log (acks=1 may lose one:
+    that is its contract). It is committed there too, unless the leader's ISR is below
+    min.insync.replicas, which holds the high watermark back (strict min ISR, KAFKA-15583).
+    """
     found: list[str] = []
     partition_of = {e.record: e.partition for _, e in trace.of_type(ev.RecordPartitioned)}
     unclean = trace.cluster.unclean_leader_election_enable
@@ -52,13 +57,29 @@ def _records(trace: Trace) -> list[str]:
             found.append(f"record {record} undecided")
         partition = partition_of.get(record)
         leader = None if partition is None else trace.final.leader_replica(spec.topic, partition)
-        if leader is None:
+        if leader is None or partition is None:
             continue
         copies = [entry.offset for entry in leader.log if entry.record == record]
         if trace.settings.idempotence and len(copies) > 1:
             found.append(f"record {record}: {len(copies)} copies with idempotence on")
         committed = [o for o in copies if o < leader.high_watermark]
         acked_all = fate.outcome == "acknowledged" and trace.settings.acks == -1
-        if acked_all and not committed and not unclean and leader.high_watermark >= 0:
+        if not acked_all or unclean:
+            continue
+        # Partition.appendRecordsToLeader: effective min ISR = min(min.insync.replicas, RF)
+        min_isr = min(trace.cluster.min_insync_replicas, _replication(trace, spec.topic, partition))
+        if not copies:
+            found.append(f"record {record}: acknowledged with acks=all, gone from the final log")
+        elif not committed and len(leader.isr) >= min_isr:
             found.append(f"record {record}: acknowledged with acks=all, not committed at the end")
     return found
+
+
+def _replication(trace: Trace, topic: str, partition: int) -> int:
+    """How many brokers hold a replica of the partition (its replication factor)."""
+    return sum(
+        1
+        for b in trace.final.brokers
+        for r in b.replicas
+        if (r.topic, r.partition) == (topic, partition)
+    )

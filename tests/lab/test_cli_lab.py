@@ -20,7 +20,7 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
 def test_an_unknown_scenario_is_named_before_any_java_is_looked_for() -> None:
     assert _run(["verify", "ack-los", "--fast"]) == (
         2,
-        "error: unknown scenario 'ack-los'; did you mean 'ack-loss'?\n",
+        "error: unknown scenario 'ack-los'; did you mean 'ack-loss' or 'acks1-loss'?\n",
     )
 
 

@@ -101,11 +101,15 @@ def test_a_dead_broker_resets_the_producers_connection() -> None:
     for _ in sim.steps(until_ms=12):
         pass
     sim.set_broker_alive(4, False)
-    step = sim.step()
-    assert step is not None
-    closed = [e for e in step.events if isinstance(e, ev.ConnectionClosed)]
-    retries = [e for e in step.events if isinstance(e, ev.RetryScheduled)]
+    crashed_at = sim.queue.now_ms
+    steps = list(sim.steps(until_ms=crashed_at + 1))
+    events = [e for step in steps for e in step.events]
+    closed = [e for e in events if isinstance(e, ev.ConnectionClosed)]
+    retries = [e for e in events if isinstance(e, ev.RetryScheduled)]
+    # The reset travels the link (network.latency.ms = 1) behind what the broker already sent.
     assert closed == [ev.ConnectionClosed(4, "connection reset")]
+    reset_at = [s.at_ms for s in steps if any(isinstance(e, ev.ConnectionClosed) for e in s.events)]
+    assert reset_at == [crashed_at + 1]
     assert [(r.partition, r.error) for r in retries] == [(0, "NETWORK_EXCEPTION")]
 
 

@@ -25,6 +25,8 @@ RUNS = [
     for seed in (0,)
     for sets in VARIANTS
     if not (name == "ack-loss" and sets == ("acks=1",))
+    # acks=1 set in the file with enable.idempotence=true is a ConfigException (tested apart)
+    and not (name == "acks1-loss" and sets == ("enable.idempotence=true",))
 ]
 
 

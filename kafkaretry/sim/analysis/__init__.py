@@ -26,6 +26,7 @@ from kafkaretry.sim.analysis.model import (
     RunOutcome,
     RunStatus,
     Status,
+    Truncation,
     VerdictKind,
 )
 from kafkaretry.sim.analysis.records import EXPIRED_ERROR, record_outcomes
@@ -97,6 +98,7 @@ __all__ = [
     "RunOutcome",
     "RunStatus",
     "Status",
+    "Truncation",
     "VerdictKind",
     "analyse",
     "analysis_json",

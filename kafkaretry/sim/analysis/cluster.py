@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.analysis.loss import truncations
 from kafkaretry.sim.analysis.model import ClusterFacts, ControllerElection, IsrStall, LeaderChange
 from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.trace import Trace
@@ -65,6 +66,7 @@ def cluster_facts(trace: Trace) -> ClusterFacts:
             for at, c in committed
             if isinstance(c, k.IsrExpanded)
         ),
+        truncations=truncations(trace),
     )
 
 

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from kafkaretry.sim.analysis.model import ClusterFacts, RecordOutcome, RunAnalysis
+from kafkaretry.sim.analysis.model import ClusterFacts, RecordOutcome, RunAnalysis, Truncation
+
+
+def truncation_json(t: Truncation) -> dict[str, Any]:
+    return {
+        "at_ms": t.at_ms,
+        "broker": t.broker,
+        "leader": t.leader,
+        "topic": t.topic,
+        "partition": t.partition,
+        "log_end_offset": t.log_end_offset,
+        "truncated_to": t.truncated_to,
+    }
 
 
 def record_json(r: RecordOutcome) -> dict[str, Any]:
@@ -37,6 +49,9 @@ def record_json(r: RecordOutcome) -> dict[str, Any]:
         "in_final_log": r.in_final_log,
         "final_leader": r.final_leader,
         "lost": r.lost,
+        "copied_at_ack": list(r.copied_at_ack),
+        "truncated": [truncation_json(t) for t in r.truncated],
+        "ack_offset_holds": r.ack_offset_holds,
         "duplicated": r.duplicated,
         "reordered": r.reordered,
         "kind": r.kind,
@@ -91,6 +106,7 @@ def cluster_json(c: ClusterFacts) -> dict[str, Any]:
             }
             for s in c.stalls
         ],
+        "truncations": [truncation_json(t) for t in c.truncations],
     }
 
 

@@ -38,13 +38,37 @@ IdempotenceOff = Literal["explicit", "acks", "retries"]
 
 
 @dataclass(frozen=True, slots=True)
+class Truncation:
+    """A replica dropped the end of its log to match its leader's (ReplicaTruncated).
+
+    The leader answered a Fetch whose last epoch ends earlier in its own log with that
+    epoch's end offset (divergingEpoch: KIP-101 leader epochs, KIP-320; Partition.readRecords,
+    AbstractFetcherThread.truncateOnFetchResponse -> Partition.truncateTo ->
+    UnifiedLog.truncateTo): offsets from `truncated_to` to
+    `log_end_offset` - 1 are gone from `broker`'s log.
+    """
+
+    at_ms: int
+    broker: int
+    leader: int
+    topic: str
+    partition: int
+    log_end_offset: int  # before
+    truncated_to: int
+
+
+@dataclass(frozen=True, slots=True)
 class RecordOutcome:
     """One send(): where it went, every attempt of its batch, and how it ended.
 
     `copies` are the offsets holding it in its partition's final leader log (committed or
     not); `committed` those below that leader's high watermark. `lost` means acknowledged
     (acks=1/all) but absent from the final leader's log; `reordered` means an earlier send()
-    with the same key sits at a higher offset (per-key order broken).
+    with the same key sits at a higher offset (per-key order broken). For an acknowledged
+    record: `copied_at_ack` the followers that had received the acknowledged offset from the
+    acknowledging leader when the answer reached the producer; `truncated` the truncations
+    that later removed that offset from the acknowledging broker's log; `ack_offset_holds`
+    the record the final leader's log holds at that offset (None: the log ends before it).
     """
 
     index: int
@@ -67,6 +91,9 @@ class RecordOutcome:
     duplicated: bool
     reordered: bool
     kind: VerdictKind
+    copied_at_ack: tuple[int, ...] = ()
+    truncated: tuple[Truncation, ...] = ()
+    ack_offset_holds: int | None = None
 
     @property
     def in_final_log(self) -> bool:
@@ -146,6 +173,7 @@ class ClusterFacts:
     fetch_delays: tuple[tuple[int, int, int], ...] = ()
     # (committed_at_ms, topic, partition, broker): a follower the controller added to the ISR
     isr_expansions: tuple[tuple[int, str, int, int], ...] = ()
+    truncations: tuple[Truncation, ...] = ()  # every replica log truncation, in time order
 
     @property
     def failed(self) -> bool:

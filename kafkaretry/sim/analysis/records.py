@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.analysis.loss import AckFate, LossFacts
 from kafkaretry.sim.analysis.model import RecordOutcome, Status, VerdictKind
 from kafkaretry.sim.attempts import at_position, attempts_by_batch
 from kafkaretry.sim.snapshot import ReplicaView
@@ -39,6 +40,7 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
     logs = _final_logs(trace, seen)
     offsets = _offsets_by_record(logs)
     reordered = _reordered(trace, seen, offsets)
+    loss = LossFacts(trace)
     out: list[RecordOutcome] = []
     for index, spec in enumerate(trace.records):
         s = seen.get(index, _Seen())
@@ -56,6 +58,11 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
         )
         lost = s.status == "acknowledged" and leader is not None and not copies
         kind = _kind(s, attempts, copies, lost=lost, no_quorum=no_quorum)
+        fate = (
+            loss.fate(s.ack, s.resolved_at_ms, leader)
+            if s.ack is not None and s.resolved_at_ms is not None
+            else _NO_FATE
+        )
         out.append(
             RecordOutcome(
                 index=index,
@@ -78,9 +85,15 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
                 duplicated=len(copies) > 1,
                 reordered=index in reordered,
                 kind=kind,
+                copied_at_ack=fate.copied_at_ack,
+                truncated=fate.truncated,
+                ack_offset_holds=fate.ack_offset_holds,
             )
         )
     return tuple(out)
+
+
+_NO_FATE = AckFate((), (), None)
 
 
 def _scan(trace: Trace) -> dict[int, _Seen]:

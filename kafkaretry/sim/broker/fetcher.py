@@ -162,6 +162,7 @@ class ReplicaFetchers:
             return
         batches = leader.batches_from(fetch_offset)
         hw, epoch = leader.high_watermark, leader.leader_epoch
+        leader.fetched[follower] = (epoch, leader.log_end_offset)
 
         def arrive() -> None:
             if target.leader_epoch == epoch and target.log_end_offset == fetch_offset:

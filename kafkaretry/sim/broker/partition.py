@@ -113,6 +113,9 @@ class Replica:
     # Leader-only state: followers' log end offsets as last reported by their fetches,
     # followers whose fetch is parked (long poll), purgatory, and idempotence state.
     follower_leo: dict[int, int] = field(default_factory=dict)
+    # follower -> (leader epoch, log end offset) when the leader last answered its Fetch:
+    # what it has fetched, copied or still on the wire (not a Kafka field; faults read it).
+    fetched: dict[int, tuple[int, int]] = field(default_factory=dict)
     parked_fetches: dict[int, Timer | None] = field(default_factory=dict)
     delayed: list[DelayedProduce] = field(default_factory=list)
     producers: dict[int, deque[BatchMetadata]] = field(default_factory=dict)

@@ -105,6 +105,10 @@ def crash_broker(fault: CrashBroker, sim: FaultTarget) -> Action:
 
 def restart_broker(fault: RestartBroker, sim: FaultTarget) -> Action:
     def restart() -> None:
+        if sim.nodes.is_alive(fault.broker):  # a running process has nothing to start again
+            detail = f"broker {fault.broker} is running: nothing to restart"
+            sim.emit(ev.FaultArmed("restart-broker", detail))
+            return
         sim.set_broker_alive(fault.broker, True)
         sim.control.restart_broker(fault.broker)
 

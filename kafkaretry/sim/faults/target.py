@@ -12,6 +12,7 @@ from typing import Literal, Protocol
 from kafkaretry.errors import KafkaRetryError
 from kafkaretry.partitioning.murmur2 import java_partition
 from kafkaretry.sim import events as ev
+from kafkaretry.sim.broker.partition import Replica
 from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.engine.network import Network, Nodes
 from kafkaretry.sim.events import Emit, TraceEvent
@@ -39,6 +40,12 @@ class ControlPlane(Protocol):
     def heal_broker(self, node_id: int) -> None: ...
 
 
+class ReplicaLookup(Protocol):
+    """The brokers' replicas, read-only for a trigger (the ReplicaManager satisfies it)."""
+
+    def replica(self, broker: int, topic: str, partition: int) -> Replica | None: ...
+
+
 class FaultTarget(Protocol):
     """What the run loop lends to a fault handler (`Simulation` satisfies it)."""
 
@@ -59,6 +66,9 @@ class FaultTarget(Protocol):
 
     @property
     def control(self) -> ControlPlane: ...
+
+    @property
+    def replication(self) -> ReplicaLookup: ...
 
     def set_broker_alive(self, broker: int, alive: bool) -> None: ...
 

@@ -35,6 +35,11 @@ def describe_when(when: When) -> str:
                 f"waits until a record (from record {when.record} on) is acknowledged "
                 "that no follower has copied yet"
             )
+        case "appended-unfetched":
+            return (
+                f"waits until the leader appends a record (from record {when.record} on) "
+                "that no follower has fetched yet"
+            )
 
 
 def arm_trigger(when: When, sim: FaultTarget, kind: str, action: Action) -> None:
@@ -55,7 +60,7 @@ class _Watcher:
         # (topic, partition, follower) -> the last offset it has copied from its leader
         self._copied: dict[tuple[str, int, int], int] = {}
 
-    def __call__(self, e: ev.TraceEvent) -> bool:  # noqa: PLR0911 - one return per trigger
+    def __call__(self, e: ev.TraceEvent) -> bool:  # noqa: PLR0911, PLR0912 - one per trigger
         """True once the fault has run (the watcher is then dropped)."""
         when = self._when
         match e:
@@ -71,6 +76,8 @@ class _Watcher:
                 return self._fire()
             case ev.RecordAppended() if self._mine(e.batch, e.attempt, "replicated"):
                 return self._appended(e)
+            case ev.RecordAppended() if when.event == "appended-unfetched":
+                return self._unfetched(e) and self._fire()
             case ev.FollowerReplicated() if when.event == "acknowledged-unreplicated":
                 self._copied[e.topic, e.partition, e.broker] = e.last_offset
             case ev.RecordAcknowledged() if when.event == "acknowledged-unreplicated":
@@ -108,6 +115,20 @@ class _Watcher:
         return all(
             self._copied.get((e.topic, e.partition, b), -1) < e.offset
             for b in followers
+            if b != e.broker
+        )
+
+    def _unfetched(self, e: ev.RecordAppended) -> bool:
+        # Seen after the whole append: a follower whose Fetch was parked at the leader
+        # (DelayedFetch) was answered with this batch in the same moment, so it has it.
+        if self._batch is None or e.batch < self._batch:
+            return False  # batches before record `when.record`'s
+        leader = self._sim.replication.replica(e.broker, e.topic, e.partition)
+        if leader is None:
+            return False
+        return all(
+            leader.fetched.get(b, (-1, 0)) < (e.leader_epoch, e.base_offset + 1)
+            for b in leader.replicas
             if b != e.broker
         )
 
