@@ -71,9 +71,9 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
         )
         self._quorum.on_elected = self._on_elected
         self._quorum.on_leader_lost = self._on_leader_lost
-        self._log = MetadataLog(topology, config, queue, emit, self._hop, self._quorum)
         # Drawn last from `rng`, so the streams above stay what they were before it existed.
-        self._log.fetch_rng = random.Random(rng.getrandbits(64))
+        fetch_rng = random.Random(rng.getrandbits(64))
+        self._log = MetadataLog(topology, config, queue, emit, self._hop, self._quorum, fetch_rng)
         self._log.on_commit = self._on_commit
         self._brokers = {
             b: BrokerState(b, self._log.committed.copy(), 0) for b in sorted(topology.brokers)

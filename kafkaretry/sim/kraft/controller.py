@@ -47,6 +47,7 @@ class MetadataLog:
         emit: Callable[[ev.KRaftEvent], None],
         hop_ms: int,
         quorum: RaftQuorum,
+        fetch_rng: random.Random,
     ) -> None:
         self._config, self._queue, self._emit, self._hop, self._quorum = (
             config,
@@ -64,7 +65,7 @@ class MetadataLog:
         self.noop_anchor_ms = 0
         self._last_flush_ms = 0
         self._flush: Timer | None = None
-        self.fetch_rng = random.Random(0)  # the control plane gives it a stream of its own
+        self._fetch_rng = fetch_rng  # a stream of its own: when standbys handle a response
         self.on_commit: Callable[[int, int], None] = lambda leader, epoch: None
 
     # -- timing ----------------------------------------------------------------------------
@@ -85,7 +86,7 @@ class MetadataLog:
         first round (quorum.py Rules 1-3). One draw per call, in the order followers are asked.
         """
         sent = self.last_fetch_before(t)
-        return lambda follower: sent + self.fetch_rng.randrange(FETCH_RESPONSE_JITTER_MS + 1)
+        return lambda follower: sent + self._fetch_rng.randrange(FETCH_RESPONSE_JITTER_MS + 1)
 
     # -- leadership ------------------------------------------------------------------------
     def begin_epoch(self, leader: int, epoch: int, *, committed: bool) -> None:
