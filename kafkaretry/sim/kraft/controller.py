@@ -30,11 +30,11 @@ from kafkaretry.sim.settings import ClusterSettings
 from kafkaretry.topology import Topology
 
 FETCH_ROUND_TRIP_HOPS = 2  # the parked Fetch returns the batch, the next Fetch moves the HW
-# Model assumption (README, "Where the model and Kafka disagree"): a standby's raft thread
-# handles the leader's Fetch response 0 to this many ms after its hop. Kafka's follower restarts
-# its fetch timer when it handles the response, and on a busy host two JVMs do not do that in
-# the same millisecond; with 25 ms the model's first vote splits in 9 seeds of 100 (0..99),
-# as Kafka's did in 1 run of 10.
+# Model assumption (README, "What the model covers"): a standby's raft thread handles the
+# leader's Fetch response 0 to this many ms after its hop. Kafka's follower restarts its fetch
+# timer when it handles the response, and on a busy host two JVMs do not do that in the same
+# millisecond (their fetch timeouts ran out 10-15 ms apart in real runs); with 25 ms the
+# model's first vote splits in 9 seeds of 100 (0..99), as Kafka's did in 1 run of 10.
 FETCH_RESPONSE_JITTER_MS = 25
 
 
