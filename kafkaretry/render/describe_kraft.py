@@ -45,7 +45,8 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
             return Text(f"broker {b}'s network is back: it heartbeats and fetches metadata again")
         case k.FetchTimeoutExpired(controller=c, last_fetch_ms=last):
             return Text(
-                f"controller {c} has not fetched from the active controller since t={last} ms: "
+                f"controller {c}'s fetch timer, restarted at t={last} ms when it handled its "
+                "last Fetch response from the active controller, ran out: "
                 "controller.quorum.fetch.timeout.ms expired",
                 style="election",
             )

@@ -21,6 +21,8 @@ Timing rules (each a choice read from Kafka's source; the numbers are configs or
    the unfencing before enableRequestProcessing).
 7. A restarted broker learns what it leads and follows from the metadata log: its replicas
    take their state from its first catch-up (BrokerMetadataPublisher -> applyDelta).
+8. Each standby's fetch timer runs from when it handled its own last Fetch response
+   (controller.py, MetadataLog.last_fetch_handler).
 """
 
 from __future__ import annotations
@@ -69,7 +71,9 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
         )
         self._quorum.on_elected = self._on_elected
         self._quorum.on_leader_lost = self._on_leader_lost
-        self._log = MetadataLog(topology, config, queue, emit, self._hop, self._quorum)
+        # Drawn last from `rng`, so the streams above stay what they were before it existed.
+        fetch_rng = random.Random(rng.getrandbits(64))
+        self._log = MetadataLog(topology, config, queue, emit, self._hop, self._quorum, fetch_rng)
         self._log.on_commit = self._on_commit
         self._brokers = {
             b: BrokerState(b, self._log.committed.copy(), 0) for b in sorted(topology.brokers)
@@ -112,7 +116,7 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
             return
         now = self._queue.now_ms
         self._emit(ev.ControllerCrashed(now, node_id, was_active=node_id == self._active))
-        self._quorum.crash(node_id, self._log.last_fetch_before(now))
+        self._quorum.crash(node_id, self._log.last_fetch_handler(now))
 
     def restart_controller(self, node_id: int) -> None:
         if self._quorum.voters[node_id].alive:

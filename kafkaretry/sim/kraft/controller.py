@@ -10,6 +10,7 @@ NoOpRecords (one per metadata.max.idle.interval.ms) are not stored, only their t
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 
 from kafkaretry.sim.engine.clock import EventQueue, Timer
@@ -29,6 +30,12 @@ from kafkaretry.sim.settings import ClusterSettings
 from kafkaretry.topology import Topology
 
 FETCH_ROUND_TRIP_HOPS = 2  # the parked Fetch returns the batch, the next Fetch moves the HW
+# Model assumption (README, "What the model covers"): a standby's raft thread handles the
+# leader's Fetch response 0 to this many ms after its hop. Kafka's follower restarts its fetch
+# timer when it handles the response, and on a busy host two JVMs do not do that in the same
+# millisecond (their fetch timeouts ran out 10-15 ms apart in real runs); with 25 ms the
+# model's first vote splits in 9 seeds of 100 (0..99), as Kafka's did in 1 run of 10.
+FETCH_RESPONSE_JITTER_MS = 25
 
 
 class MetadataLog:
@@ -40,6 +47,7 @@ class MetadataLog:
         emit: Callable[[ev.KRaftEvent], None],
         hop_ms: int,
         quorum: RaftQuorum,
+        fetch_rng: random.Random,
     ) -> None:
         self._config, self._queue, self._emit, self._hop, self._quorum = (
             config,
@@ -57,6 +65,7 @@ class MetadataLog:
         self.noop_anchor_ms = 0
         self._last_flush_ms = 0
         self._flush: Timer | None = None
+        self._fetch_rng = fetch_rng  # a stream of its own: when standbys handle a response
         self.on_commit: Callable[[int, int], None] = lambda leader, epoch: None
 
     # -- timing ----------------------------------------------------------------------------
@@ -67,6 +76,17 @@ class MetadataLog:
         noop = self.noop_anchor_ms + (seen - self.noop_anchor_ms) // idle * idle
         flush = self._last_flush_ms if self._last_flush_ms <= seen else noop
         return max(noop, flush) + self._hop
+
+    def last_fetch_handler(self, t: int) -> Callable[[int], int]:
+        """follower -> when it handled its last Fetch response before `t` (ms).
+
+        KafkaRaftClient.handleFetchResponse -> FollowerState.resetFetchTimeoutForSuccessfulFetch
+        restarts controller.quorum.fetch.timeout.ms at the follower's own clock reading, so two
+        standbys' timers run out in different milliseconds and the later one usually wins the
+        first round (quorum.py Rules 1-3). One draw per call, in the order followers are asked.
+        """
+        sent = self.last_fetch_before(t)
+        return lambda follower: sent + self._fetch_rng.randrange(FETCH_RESPONSE_JITTER_MS + 1)
 
     # -- leadership ------------------------------------------------------------------------
     def begin_epoch(self, leader: int, epoch: int, *, committed: bool) -> None:

@@ -115,8 +115,9 @@ class RaftQuorum:
         self._emit(ev.FetchTimeoutExpired(self._queue.now_ms, v.id, last_fetch_ms))
         self._become_prospective(v)
 
-    def crash(self, node: int, last_fetch_ms: int) -> bool:
-        """Returns True if the crashed node was the leader; its followers' fetch timers start."""
+    def crash(self, node: int, last_fetch_ms: Callable[[int], int]) -> bool:
+        """Returns True if the crashed node was the leader; its followers' fetch timers run on
+        from `last_fetch_ms(follower)`, each follower's own last Fetch response (ms)."""
         v = self.voters[node]
         was_leader = v.role == "leader"
         v.alive, v.parked = False, False
@@ -125,7 +126,7 @@ class RaftQuorum:
             self._cancel_check_quorum()
             self.on_leader_lost(node)
             for follower in self.following(node):
-                self.fetch_timeout_at(follower, last_fetch_ms)
+                self.fetch_timeout_at(follower, last_fetch_ms(follower))
         else:
             self._maybe_arm_check_quorum()
         return was_leader
