@@ -16,6 +16,7 @@ from kafkaretry.render.failure_chapters import (
     idle_leader_crash,
     live_follower_crash,
 )
+from kafkaretry.render.shutdown_chapters import SHUTDOWN_RULES, hinted_metadata
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.kraft import events as k
 
@@ -156,7 +157,7 @@ RULES: tuple[ChapterRule, ...] = (
             f"The producer refreshes its metadata from broker {e.broker} (a broker, not "
             "a controller) and sees the new leader"
         ),
-        when=_sees_new_leader,
+        when=lambda e, c: _sees_new_leader(e, c) and not hinted_metadata(e, c),
     ),
     ChapterRule(
         ev.ResponseDropped,
@@ -182,6 +183,7 @@ RULES: tuple[ChapterRule, ...] = (
         show_cluster=False,
     ),
     *FAILURE_RULES,
+    *SHUTDOWN_RULES,
 )
 
 

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kafkaretry.partitioning.keys import display_key
-from kafkaretry.sim.analysis import RecordOutcome, RunAnalysis
+from kafkaretry.sim.analysis import GracefulStop, RecordOutcome, RunAnalysis
 from kafkaretry.sim.trace import Attempt
 
 DASH = "\N{EN DASH}"  # ranges of attempts, as in "#2\N{EN DASH}#121"
@@ -102,6 +102,8 @@ def cluster_lines(a: RunAnalysis, partition: int | None) -> list[str]:
     """What the cluster did, one short line per fact (nothing when no node failed)."""
     c = a.cluster
     lines = [f"broker {b} crashed at {at} ms" for at, b in c.broker_crashes]
+    lines += [stop_line(g) for g in c.graceful_stops]
+    lines += _stays_moved(a, partition)
     lines += [
         f"controller {n}{' (active)' if active else ''} crashed at {at} ms"
         for at, n, active in c.controller_crashes
@@ -134,6 +136,29 @@ def cluster_lines(a: RunAnalysis, partition: int | None) -> list[str]:
             f"in the ISR from {start} {until} ({waits})"
         )
     return lines
+
+
+def _stays_moved(a: RunAnalysis, partition: int | None) -> list[str]:
+    """A stopped leader's partition that does not return to it, because the setting is off."""
+    c = a.cluster
+    stopped = {g.broker for g in c.graceful_stops}
+    moved = [ch for ch in c.leader_changes if ch.partition == partition]
+    if c.auto_leader_rebalance or not moved or moved[0].old_leader not in stopped:
+        return []
+    last = moved[-1].new_leader
+    if last == moved[0].old_leader:
+        return []
+    return [f"auto.leader.rebalance.enable=false: partition {partition} stays on broker {last}"]
+
+
+def stop_line(g: GracefulStop) -> str:
+    """A graceful stop in one line: when it was asked, when its leaderships moved, its exit."""
+    line = f"broker {g.broker} stopped gracefully at {g.asked_at_ms} ms"
+    if g.moved_at_ms is not None:
+        line += f"; its leaderships moved {g.moved_at_ms - g.asked_at_ms} ms later"
+    if g.exited_at_ms is not None:
+        line += f"; it exited at {g.exited_at_ms} ms"
+    return line
 
 
 def _idempotence(a: RunAnalysis) -> str:
