@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import random
+from typing import Literal
 
 import pytest
 
@@ -11,10 +13,11 @@ from kafkaretry.sim import events as ev
 from kafkaretry.sim.analysis import analyse
 from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.kraft import shutdown_events as s
-from kafkaretry.sim.settings import RestartBroker
+from kafkaretry.sim.settings import CrashController, Fault, RestartBroker, StopBroker
 from kafkaretry.sim.simulation import Simulation
 from kafkaretry.sim.trace import Trace
 from tests.conftest import assert_golden
+from tests.fuzz.invariants import violations
 from tests.sim.helpers import book
 from tests.stories.common import as_json, cli
 
@@ -141,3 +144,44 @@ def test_golden() -> None:
 def test_golden_brief_without_rebalance() -> None:
     out = cli("rolling-restart", "--brief", "--set", "auto.leader.rebalance.enable=false")
     assert_golden("simulate-brief-rolling-restart-no-rebalance.txt", out.stdout)
+
+
+def _random_stops(seed: int) -> Simulation:
+    """rolling-restart with random stops, restarts and a controller crash now and then."""
+    rng = random.Random(seed)
+    sets = {
+        "acks": rng.choice(["all", "1"]),
+        "broker.heartbeat.interval.ms": str(rng.choice([100, 2_000, 3_000])),
+        "leader.imbalance.check.interval.seconds": str(rng.choice([1, 30, 300])),
+        "auto.leader.rebalance.enable": rng.choice(["true", "false"]),
+    }
+    base = scenario_inputs(book(), "rolling-restart", overrides=sets)
+    faults: list[Fault] = []
+    targets: list[int | Literal["partition-leader"]] = [4, 5, 6, "partition-leader"]
+    for broker in rng.sample(targets, rng.randint(1, 3)):
+        at = rng.randint(0, 12_000)
+        faults.append(StopBroker(broker, at))
+        if isinstance(broker, int) and rng.random() < 0.8:
+            faults.append(RestartBroker(broker, at + rng.choice([0, 50, 3_000, 15_000])))
+    if rng.random() < 0.3:
+        faults.append(CrashController("active", rng.randint(0, 5_000)))
+    return Simulation(dataclasses.replace(base, faults=tuple(faults)), seed)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_graceful_stops_keep_every_invariant(seed: int) -> None:
+    sim = _random_stops(seed)
+    trace = sim.run()
+    assert violations(trace) == []
+    assert sim.queue.now_ms <= sim.limits.horizon_ms
+    # A stop never looks like a crash, and a stopped broker never answers after its exit.
+    assert not trace.of_type(k.BrokerCrashed)
+    for stopped_at, stopped in trace.of_type(s.BrokerStopped):
+        restarts = [at for at, e in trace.of_type(k.BrokerRestarted) if e.broker == stopped.broker]
+        back = min((at for at in restarts if at >= stopped_at), default=None)
+        answered = [
+            at
+            for at, e in trace.of_type(ev.ProduceResponseSent)
+            if e.broker == stopped.broker and at > stopped_at and (back is None or at < back)
+        ]
+        assert answered == []
