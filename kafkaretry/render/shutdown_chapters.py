@@ -43,9 +43,8 @@ def _moved(e: s.BrokerInControlledShutdown, c: Context) -> str:
         return f"The active controller takes broker {e.broker} out of every ISR it is in"
     return (
         f"The active controller moves partition {c.partition}'s leadership to broker "
-        f"{mine[0].new_leader} as soon as broker {e.broker} asks: committed "
-        f"{stop.moved_at_ms - stop.asked_at_ms} ms after the stop, with no session timeout to "
-        "wait for"
+        f"{mine[0].new_leader} once broker {e.broker}'s request reaches it: committed "
+        f"{stop.moved_at_ms - stop.asked_at_ms} ms after the stop, no session timeout waited for"
     )
 
 
