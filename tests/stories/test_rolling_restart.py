@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from typing import Literal
 
 import pytest
 
+from kafkaretry.cli import app
 from kafkaretry.scenario import FaultPlan, scenario_inputs
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.analysis import analyse
@@ -16,10 +18,10 @@ from kafkaretry.sim.kraft import shutdown_events as s
 from kafkaretry.sim.settings import CrashController, Fault, RestartBroker, StopBroker
 from kafkaretry.sim.simulation import Simulation
 from kafkaretry.sim.trace import Trace
-from tests.conftest import assert_golden
+from tests.conftest import STABLE_ENV, assert_golden
 from tests.fuzz.invariants import violations
 from tests.sim.helpers import book
-from tests.stories.common import as_json, cli
+from tests.stories.common import as_json, cli, runner
 
 HOP, LINGER, INTERVAL, SESSION = 1, 25, 2_000, 9_000  # latency; Kafka 4.1 defaults
 CHECK_MS = 300_000  # leader.imbalance.check.interval.seconds
@@ -185,3 +187,16 @@ def test_random_graceful_stops_keep_every_invariant(seed: int) -> None:
             if e.broker == stopped.broker and at > stopped_at and (back is None or at < back)
         ]
         assert answered == []
+
+
+@pytest.mark.parametrize(
+    ("sets", "correct"),
+    [([], [0, 0, 0]), (["--set", "auto.leader.rebalance.enable=false"], [0, 0, 1])],
+)
+def test_the_quiz_answers_follow_the_run(sets: list[str], correct: list[int]) -> None:
+    result = runner.invoke(
+        app, ["quiz", "rolling-restart", "--answers", "0,0,0", "--json", *sets], env=STABLE_ENV
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [q["correct"] for q in data["questions"]] == correct
