@@ -101,10 +101,10 @@ class ControlledShutdown:
 
     def _heartbeat(self, s: _Shutdown) -> None:
         broker = s.broker
-        if not broker.alive or not broker.stopping:
-            return  # crashed or cut off meanwhile
+        if not broker.stopping or not (broker.alive or broker.isolated):
+            return  # crashed meanwhile
         leader = broker.controller
-        if leader is None:  # scheduleNextCommunicationAfterFailure: no controller to ask
+        if leader is None or broker.isolated:  # scheduleNextCommunicationAfterFailure
             self._queue.after(self._config.broker_heartbeat_interval_ms, lambda: self._heartbeat(s))
             return
         self._queue.after(self._hop, lambda: self._arrive(s, leader))
@@ -112,7 +112,7 @@ class ControlledShutdown:
     def _arrive(self, s: _Shutdown, leader: int) -> None:
         """The active controller processes a wantShutDown heartbeat (Rules 2 and 4)."""
         broker, image, now = s.broker, self._log.image, self._queue.now_ms
-        if not broker.alive or not broker.stopping:
+        if self._lost(s):
             return
         if self._active != leader:  # NOT_CONTROLLER: try again after the failure backoff
             self._queue.after(
@@ -142,6 +142,16 @@ class ControlledShutdown:
         last = self._log.write(records) + len(records) - 1
         self._emit(sev.BrokerShutdownGranted(now, broker.id, last, now - s.asked_ms))
         self._answer_after_commit(s, last, shut_down=True)
+
+    def _lost(self, s: _Shutdown) -> bool:
+        """The heartbeat or its answer vanished: the broker crashed, or its host is cut off
+        (then it tries again after the failure backoff, as for any failed heartbeat)."""
+        broker = s.broker
+        if broker.alive and broker.stopping:
+            return False
+        if broker.isolated and broker.stopping:
+            self._queue.after(self._config.broker_heartbeat_interval_ms, lambda: self._heartbeat(s))
+        return True
 
     def _behind(self, stopping: int, offset: int, now: int) -> tuple[int, ...]:
         """Active brokers whose last heartbeat reported an offset below `offset` (Rule 4)."""
@@ -187,7 +197,7 @@ class ControlledShutdown:
 
     def _answered(self, s: _Shutdown, shut_down: bool) -> None:
         """The broker reads shouldShutDown (BrokerLifecycleManager.HeartbeatResponseEvent)."""
-        if not s.broker.alive or not s.broker.stopping:
+        if self._lost(s):
             return
         if shut_down:
             self._exit(s)
