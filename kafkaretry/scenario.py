@@ -29,6 +29,7 @@ from kafkaretry.config import (
     ScenarioBook,
     ScenarioModel,
     SlowBroker,
+    StopBroker,
     Trigger,
 )
 from kafkaretry.errors import KafkaRetryError, KeyParseError, unknown_name
@@ -153,6 +154,8 @@ def _fault(fault: FaultModel) -> sim.Fault:  # noqa: PLR0911 - one arm per fault
             return sim.DropRequest(fault.attempt, fault.at_ms, when)
         case CrashBroker():
             return sim.CrashBroker(fault.broker, fault.at_ms, when)
+        case StopBroker():
+            return sim.StopBroker(fault.broker, fault.at_ms, when)
         case RestartBroker():
             return sim.RestartBroker(fault.broker, fault.at_ms, when)
         case CrashController():
@@ -210,14 +213,15 @@ class FaultPlan:
 def _planned(
     name: str, faults: tuple[sim.Fault, ...], plan: FaultPlan, brokers: tuple[int, ...]
 ) -> tuple[sim.Fault, ...]:
-    crashes = [f for f in faults if isinstance(f, sim.CrashBroker)]
+    crashes = [f for f in faults if isinstance(f, sim.CrashBroker | sim.StopBroker)]
     if plan.empty:
         return faults
     if not crashes:
         used = [o for o, v in (("--broker", plan.broker), ("--at-ms", plan.at_ms)) if v is not None]
         used += ["--with-controller"] if plan.with_controller else []
         raise KafkaRetryError(
-            f"{' and '.join(used)} change a crash-broker fault, and scenario '{name}' has none"
+            f"{' and '.join(used)} change a crash-broker or stop-broker fault, and scenario "
+            f"'{name}' has neither"
         )
     if plan.broker is not None and plan.broker not in brokers:
         raise KafkaRetryError(
@@ -225,18 +229,21 @@ def _planned(
         )
     out: list[sim.Fault] = []
     for fault in faults:
-        if isinstance(fault, sim.CrashBroker):
+        if isinstance(fault, sim.CrashBroker | sim.StopBroker):
             # --at-ms strikes at that millisecond, in place of any trigger the file gives.
-            fault = sim.CrashBroker(  # noqa: PLW2901 - the planned version replaces it
+            fault = type(fault)(  # noqa: PLW2901 - the planned version replaces it
                 fault.broker if plan.broker is None else plan.broker,
                 fault.at_ms if plan.at_ms is None else plan.at_ms,
                 fault.when if plan.at_ms is None else None,
             )
+        elif isinstance(fault, sim.RestartBroker) and plan.broker is not None:
+            # The broker the plan fails is the one that comes back.
+            fault = sim.RestartBroker(plan.broker, fault.at_ms, fault.when)  # noqa: PLW2901
         out.append(fault)
     if plan.with_controller:
         # The story's bonus: the active controller dies at the same moment as the broker
         # (on the same trigger, when the crash waits for one).
-        first = next(f for f in out if isinstance(f, sim.CrashBroker))
+        first = next(f for f in out if isinstance(f, sim.CrashBroker | sim.StopBroker))
         out.append(sim.CrashController("active", first.at_ms, first.when))
     return tuple(out)
 

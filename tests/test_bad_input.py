@@ -48,9 +48,14 @@ NUMBERS: dict[str, tuple[tuple[int, str], int]] = {
     "replica.lag.time.max.ms": (LONG, 1),
     "replica.fetch.wait.max.ms": (INT, 0),
     "min.insync.replicas": (INT, 1),
+    "leader.imbalance.check.interval.seconds": (LONG, 1),
     "network.latency.ms": (INT, 0),  # a model assumption, kept to a Java int
 }
-BOOLEANS = ("enable.idempotence", "unclean.leader.election.enable")
+BOOLEANS = (
+    "enable.idempotence",
+    "unclean.leader.election.enable",
+    "auto.leader.rebalance.enable",
+)
 HUGE = "9" * 400
 
 
@@ -85,10 +90,10 @@ def _number_cases() -> list[tuple[list[str], str]]:
         (["retries"], "error: --set takes NAME=VALUE, got 'retries'"),
         (
             ["q=1"],
-            "error: unknown setting 'q'; known: acks, batch.size, broker.heartbeat.interval.ms, "
-            "broker.session.timeout.ms, controller.quorum.append.linger.ms, "
-            "controller.quorum.election.backoff.max.ms, controller.quorum.election.timeout.ms, "
-            "controller.quorum.fetch.timeout.ms and 22 more",
+            "error: unknown setting 'q'; known: acks, auto.leader.rebalance.enable, batch.size, "
+            "broker.heartbeat.interval.ms, broker.session.timeout.ms, "
+            "controller.quorum.append.linger.ms, controller.quorum.election.backoff.max.ms, "
+            "controller.quorum.election.timeout.ms and 24 more",
         ),
     ]
     return cases
@@ -205,7 +210,8 @@ COMMAND_LINE: list[tuple[list[str], str]] = [
     ),
     (
         ["simulate", "ack-loss", "--at-ms", "5"],
-        "error: --at-ms change a crash-broker fault, and scenario 'ack-loss' has none",
+        "error: --at-ms change a crash-broker or stop-broker fault, and scenario 'ack-loss' "
+        "has neither",
     ),
 ]
 # Option values Typer itself parses: Click's usage error, whose last line is the message.

@@ -21,6 +21,7 @@ RENDER_MAY_IMPORT_FROM_SIM = frozenset(
         "kafkaretry.sim.events",
         "kafkaretry.sim.kraft.events",
         "kafkaretry.sim.kraft.views",
+        "kafkaretry.sim.kraft.shutdown_events",
         "kafkaretry.sim.trace",
         "kafkaretry.sim.snapshot",
         "kafkaretry.sim.analysis",

@@ -14,6 +14,7 @@ from kafkaretry.report import trace_json
 from kafkaretry.scenario import scenario_inputs
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.kraft import events as k
+from kafkaretry.sim.kraft.shutdown_events import LeaderImbalanceChecked
 from kafkaretry.sim.simulation import Simulation
 from kafkaretry.sim.trace import Trace
 from tests.conftest import SCENARIOS
@@ -113,8 +114,12 @@ def test_a_quick_restart_is_refused_until_the_old_session_expires() -> None:
     rejoined = [(e.partition, e.isr_after) for _, e in trace.of_type(k.IsrExpanded)]
     assert rejoined == [(0, (5, 6, 4)), (1, (5, 6, 4)), (2, (6, 5, 4))]
     assert all(at > unfenced_at for at, _ in trace.of_type(k.IsrExpanded))
+    # auto.leader.rebalance.enable: the next electPreferred run gives partition 0 back to 4.
+    ((balanced_at, balanced),) = trace.of_type(LeaderImbalanceChecked)
+    assert balanced.elected == (("kafka-study-topic", 0, 4),)
+    assert max(at for at, _ in trace.of_type(k.IsrExpanded)) < balanced_at < unfenced_at + 300_000
     replica = trace.final.brokers[0].replicas[0]
-    assert (replica.broker, replica.leader, replica.leader_epoch) == (4, 5, 1)
+    assert (replica.broker, replica.leader, replica.leader_epoch) == (4, 4, 2)
     assert [entry.record for entry in replica.log] == [0]
     assert data["ack_broker"] == 5
     assert data["ack_at_ms"] < 11_000  # before: REQUEST_TIMED_OUT from broker 4, ack at 30 s

@@ -31,8 +31,9 @@ CASES: list[tuple[str, Callable[[Data], object], str]] = [
      "(got -5)"),
     ("unknown fault kind", lambda d: _fault(d, kind="explode"),
      "scenarios.ack-loss.faults[0]: Input tag 'explode' found using 'kind' does not match any "
-     "of the expected tags: 'drop-response', 'drop-request', 'crash-broker', 'restart-broker', "
-     "'crash-controller', 'restart-controller', 'isolate-broker', 'heal', 'slow-broker'"),
+     "of the expected tags: 'drop-response', 'drop-request', 'crash-broker', 'stop-broker', "
+     "'restart-broker', 'crash-controller', 'restart-controller', 'isolate-broker', 'heal', "
+     "'slow-broker'"),
     ("misspelt setting", lambda d: d["producer"].update({"request.timeout.msx": 5}),
      "producer.request.timeout.msx: Extra inputs are not permitted"),
     ("bad acks", lambda d: d["producer"].update(acks=2),
@@ -149,6 +150,7 @@ def test_the_shipped_file_is_valid_and_mirrors_the_lab() -> None:
         "lagging-follower",
         "min-isr",
         "reordering",
+        "rolling-restart",
         "unclean-election",
     ]
 

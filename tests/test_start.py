@@ -112,5 +112,5 @@ def test_help_lists_the_scenario_names(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert " ".join(result.stdout.split()).endswith(
         "Scenarios in scenarios.yaml: ack-loss, broker-down, broker-unreachable, "
-        "lagging-follower, min-isr, unclean-election, reordering, acks1-loss."
+        "rolling-restart, lagging-follower, min-isr, unclean-election, reordering, acks1-loss."
     )

@@ -137,7 +137,7 @@ CASES: list[tuple[Path, str, tuple[str, ...], FaultPlan, str, str]] = [
         "acked-then-lost",
         "Record 11: Acknowledged, then lost: broker 4 acknowledged offset 11 after its own "
         "append (acks=1), when no follower had copied it; the log of the partition's final "
-        "leader (broker 5) does not hold the record; broker 4 truncated it from its own log at "
+        "leader (broker 4) does not hold the record; broker 4 truncated it from its own log at "
         "20025 ms (to offset 11, where its leader epoch ends on leader 5: divergingEpoch); "
         "offset 11 now holds record 12.",
     ),

@@ -78,12 +78,19 @@ count_option = partial(int_option, low=1, high=MAX_PARTITIONS)
 BrokerOption = Annotated[
     int | None,
     int_option(
-        low=0, help="The broker the scenario's crash-broker fault kills.", show_default=False
+        low=0,
+        help="The broker the crash-broker or stop-broker fault (and restart-broker) acts on.",
+        show_default=False,
     ),
 ]
 AtMsOption = Annotated[
     int | None,
-    long_option("--at-ms", low=0, help="When the crash-broker fault strikes.", show_default=False),
+    long_option(
+        "--at-ms",
+        low=0,
+        help="When the crash-broker or stop-broker fault strikes.",
+        show_default=False,
+    ),
 ]
 WithControllerOption = Annotated[
     bool,

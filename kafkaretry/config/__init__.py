@@ -30,6 +30,7 @@ from kafkaretry.config.faults import (
     RestartBroker,
     RestartController,
     SlowBroker,
+    StopBroker,
     Trigger,
 )
 from kafkaretry.config.settings import ClusterConfig, NetworkConfig, ProducerConfig
@@ -56,6 +57,7 @@ __all__ = [
     "ScenarioBook",
     "ScenarioModel",
     "SlowBroker",
+    "StopBroker",
     "TopicModel",
     "Trigger",
 ]

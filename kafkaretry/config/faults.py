@@ -86,7 +86,18 @@ class CrashBroker(_Fault):
     )
 
 
+class StopBroker(_Fault):
+    """A graceful stop (SIGTERM): controlled shutdown moves its leaderships away first."""
+
+    kind: Literal["stop-broker"]
+    broker: Annotated[int | Literal["partition-leader"], _node_or("partition-leader")] = (
+        "partition-leader"
+    )
+
+
 class RestartBroker(_Fault):
+    """A crashed or stopped broker's process starts again, its logs intact."""
+
     kind: Literal["restart-broker"]
     broker: NodeId
 
@@ -130,6 +141,7 @@ FaultModel = (
     DropResponse
     | DropRequest
     | CrashBroker
+    | StopBroker
     | RestartBroker
     | CrashController
     | RestartController

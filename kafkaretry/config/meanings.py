@@ -130,6 +130,16 @@ MEANINGS: dict[str, tuple[str, str, str]] = {
         "",
         "may an out-of-sync replica become leader (and lose acknowledged records)",
     ),
+    "auto.leader.rebalance.enable": (
+        "controller",
+        "",
+        "does the active controller give partitions back to their preferred leader",
+    ),
+    "leader.imbalance.check.interval.seconds": (
+        "controller",
+        "s",
+        "how often the active controller looks for partitions away from their preferred leader",
+    ),
     "network.latency.ms": (
         "kafkaretry",
         "ms",

@@ -87,6 +87,11 @@ class ClusterConfig(Model):
     unclean_leader_election_enable: JavaBoolean = Field(
         False, alias="unclean.leader.election.enable"
     )
+    # ReplicationConfigs: the controller's electPreferred task (kraft/leader_balance.py).
+    auto_leader_rebalance_enable: JavaBoolean = Field(True, alias="auto.leader.rebalance.enable")
+    leader_imbalance_check_interval_seconds: PositiveLong = Field(
+        300, alias="leader.imbalance.check.interval.seconds"
+    )
 
 
 class NetworkConfig(Model):

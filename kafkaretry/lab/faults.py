@@ -77,6 +77,15 @@ def _kill_broker(ctx: FaultContext, spec: FaultSpec) -> Action:
     return act
 
 
+def _stop_broker(ctx: FaultContext, spec: FaultSpec) -> Action:
+    def act(entry: dict[str, Any]) -> None:
+        node = spec.target if isinstance(spec.target, int) else ctx.leader_now()
+        # BrokerServer.shutdown: controlled shutdown first; the JVM exits once it is granted.
+        ctx.do(spec.kind, node, "SIGTERM", lambda: ctx.cluster.signal(node, signal.SIGTERM))
+
+    return act
+
+
 def _kill_controller(ctx: FaultContext, spec: FaultSpec) -> Action:
     def act(entry: dict[str, Any]) -> None:
         node = spec.target if isinstance(spec.target, int) else ctx.active_at_start
@@ -131,6 +140,10 @@ FAULT_TABLE: dict[str, tuple[str, Row]] = {
             Verdict.HOLD if _crash_leader_on_answer(s) else Verdict.FORWARD,
             _kill_broker(ctx, s),
         ),
+    ),
+    "stop-broker": (
+        "SIGTERM to the broker's JVM: a controlled shutdown, then the process exits",
+        lambda ctx, s: Armed(s, "at", Verdict.FORWARD, _stop_broker(ctx, s)),
     ),
     "restart-broker": (
         "the broker's JVM started again on its own log directory",

@@ -55,10 +55,11 @@ def _fault_specs(name: str, scenario: Any, plan: Any) -> tuple[FaultSpec, ...]:
                 f"{NOT_IN_LAB[f.kind]}"
             )
         target = getattr(f, "broker", getattr(f, "controller", None))
-        if f.kind == "crash-broker" and plan.broker is not None:
+        failure = f.kind in ("crash-broker", "stop-broker")  # what --broker/--at-ms change
+        if plan.broker is not None and (failure or f.kind == "restart-broker"):
             target = plan.broker
-        at_ms = f.at_ms if plan.at_ms is None or f.kind != "crash-broker" else plan.at_ms
-        planned = not (f.kind == "crash-broker" and plan.at_ms is not None)
+        at_ms = f.at_ms if plan.at_ms is None or not failure else plan.at_ms
+        planned = not (failure and plan.at_ms is not None)
         specs.append(FaultSpec(f.kind, target, at_ms, getattr(f, "attempt", 1), planned))
     if plan.with_controller:
         first = next(s for s in specs if s.kind == "crash-broker")

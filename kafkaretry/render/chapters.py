@@ -17,6 +17,7 @@ from kafkaretry.render.failure_chapters import (
     live_follower_crash,
 )
 from kafkaretry.render.loss_chapters import LOSS_RULES, acked_uncopied, answer_in_flight
+from kafkaretry.render.shutdown_chapters import SHUTDOWN_RULES, hinted_metadata
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.kraft import events as k
 
@@ -168,7 +169,7 @@ RULES: tuple[ChapterRule, ...] = (
     ChapterRule(
         ev.MetadataReceived,
         _metadata_received,
-        when=_sees_new_leader,
+        when=lambda e, c: _sees_new_leader(e, c) and not hinted_metadata(e, c),
     ),
     ChapterRule(
         ev.ResponseDropped,
@@ -197,6 +198,7 @@ RULES: tuple[ChapterRule, ...] = (
     ),
     *FAILURE_RULES,
     *LOSS_RULES,
+    *SHUTDOWN_RULES,
 )
 
 

@@ -6,7 +6,9 @@ from typing import assert_never
 
 from rich.text import Text
 
+from kafkaretry.render.describe_shutdown import describe_shutdown
 from kafkaretry.sim.kraft import events as k
+from kafkaretry.sim.kraft import shutdown_events as s
 from kafkaretry.sim.kraft import views
 
 
@@ -186,5 +188,14 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
                 "can be elected; metadata cannot change",
                 style="failure",
             )
+        case (
+            s.BrokerShutdownRequested()
+            | s.BrokerInControlledShutdown()
+            | s.ControlledShutdownPending()
+            | s.BrokerShutdownGranted()
+            | s.BrokerStopped()
+            | s.LeaderImbalanceChecked()
+        ):
+            return describe_shutdown(event)
         case _:
             assert_never(event)

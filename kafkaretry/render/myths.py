@@ -1,4 +1,4 @@
-"""The closing panel of the broker-down story: the popular explanation vs. Kafka (KAFKA.md §7)."""
+"""The closing panel of the failure stories: the popular explanation vs. Kafka (KAFKA.md §7)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,13 @@ CORRECTIONS: tuple[tuple[str, str], ...] = (
         "replica until the active controller fences it, a session timeout after its last "
         "heartbeat or after the failover.",
     ),
+    (
+        "Restarting a broker makes clients wait until the cluster notices it is gone.",
+        "A graceful stop (SIGTERM) is a controlled shutdown: the broker asks to leave and the "
+        "active controller moves its leaderships at once ({moved} ms here; a crash waits "
+        "broker.session.timeout.ms = {session} ms). The broker exits only once it leads "
+        "nothing and every broker knows the new leaders.",
+    ),
 )
 
 
@@ -54,6 +61,7 @@ SHOWN_BY: tuple[Callable[[RunAnalysis], bool], ...] = (
     lambda a: bool(a.cluster.fenced),
     lambda a: bool(a.cluster.controller_elections),
     lambda a: any(active for _, _, active in a.cluster.controller_crashes),
+    lambda a: any(g.moved_at_ms is not None for g in a.cluster.graceful_stops),
 )
 
 
@@ -77,6 +85,14 @@ def corrections_table(
         "session": session_timeout_ms,  # broker.session.timeout.ms
         "check": _ms(session_timeout_ms / 8),
         "fetch": fetch_timeout_ms,  # controller.quorum.fetch.timeout.ms
+        "moved": next(
+            (
+                g.moved_at_ms - g.asked_at_ms
+                for g in analysis.cluster.graceful_stops
+                if g.moved_at_ms is not None
+            ),
+            0,
+        ),
     }
     for claim, fact in rows:
         table.add_row(Text(claim), Text(fact.format(**numbers)))

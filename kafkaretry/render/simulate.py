@@ -43,13 +43,15 @@ SHOWN_CLUSTER_SETTINGS = (
     "controller.quorum.election.timeout.ms",
     "min.insync.replicas",
 )
+# What decides whether a gracefully stopped broker gets its leaderships back.
+REBALANCE_SETTINGS = ("auto.leader.rebalance.enable", "leader.imbalance.check.interval.seconds")
 
 
 def _settings(names: Mapping[str, object], shown: tuple[str, ...]) -> str:
     return "  ".join(f"{n}={str(names[n]).lower()}" for n in shown)
 
 
-def _header(trace: Trace, description: str, *, failure: bool) -> Group:
+def _header(trace: Trace, description: str, *, failure: bool, stopped: bool) -> Group:
     producer = _settings(trace.settings.kafka_names(), SHOWN_SETTINGS)
     lines: list[RenderableType] = [
         Rule(Text(f"kafkaretry simulate {trace.scenario}", style="stage")),
@@ -57,7 +59,8 @@ def _header(trace: Trace, description: str, *, failure: bool) -> Group:
         Text(f"producer: {producer}  (seed {trace.seed})", style="muted"),
     ]
     if failure:  # the timings of the failure story come from these
-        cluster = _settings(trace.cluster.kafka_names(), SHOWN_CLUSTER_SETTINGS)
+        shown = SHOWN_CLUSTER_SETTINGS + (REBALANCE_SETTINGS if stopped else ())
+        cluster = _settings(trace.cluster.kafka_names(), shown)
         lines.append(Text(f"cluster: {cluster}", style="muted"))
     return Group(*lines)
 
@@ -103,7 +106,9 @@ def story_stages(
     """
     analysis = analyse(trace)
     failure = analysis.cluster.failed
-    header = _header(trace, description, failure=failure)
+    header = _header(
+        trace, description, failure=failure, stopped=bool(analysis.cluster.graceful_stops)
+    )
     topic = trace.records[0].topic if trace.records else ""
     keys = _keys(trace, key_type)
     moments = _moments(trace, topic, keys, analysis, failure=failure, pictures=not brief)

@@ -11,11 +11,12 @@ from itertools import pairwise
 from statistics import median
 
 from rich import box
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from kafkaretry.partitioning.keys import display_key
-from kafkaretry.sim.analysis import RecordOutcome, RunAnalysis
+from kafkaretry.sim.analysis import GracefulStop, RecordOutcome, RunAnalysis
 from kafkaretry.sim.trace import Attempt
 
 DASH = "\N{EN DASH}"  # ranges of attempts, as in "#2\N{EN DASH}#121"
@@ -76,7 +77,7 @@ def _copies(r: RecordOutcome) -> str:
     return f"{len(r.copies)} (offset{'s' if len(r.copies) > 1 else ''} {offsets}{note})"
 
 
-def summary_table(analysis: RunAnalysis, key_type: str, backoff_max_ms: int) -> Table:
+def summary_table(analysis: RunAnalysis, key_type: str, backoff_max_ms: int) -> RenderableType:
     if len(analysis.records) == 1:
         return _one(analysis, analysis.records[0], key_type, backoff_max_ms)
     return _several(analysis, key_type)
@@ -102,6 +103,8 @@ def cluster_lines(a: RunAnalysis, partition: int | None) -> list[str]:
     """What the cluster did, one short line per fact (nothing when no node failed)."""
     c = a.cluster
     lines = [f"broker {b} crashed at {at} ms" for at, b in c.broker_crashes]
+    lines += [stop_line(g) for g in c.graceful_stops]
+    lines += _stays_moved(a, partition)
     lines += [
         f"controller {n}{' (active)' if active else ''} crashed at {at} ms"
         for at, n, active in c.controller_crashes
@@ -136,6 +139,29 @@ def cluster_lines(a: RunAnalysis, partition: int | None) -> list[str]:
     return lines
 
 
+def _stays_moved(a: RunAnalysis, partition: int | None) -> list[str]:
+    """A stopped leader's partition that does not return to it, because the setting is off."""
+    c = a.cluster
+    stopped = {g.broker for g in c.graceful_stops}
+    moved = [ch for ch in c.leader_changes if ch.partition == partition]
+    if c.auto_leader_rebalance or not moved or moved[0].old_leader not in stopped:
+        return []
+    last = moved[-1].new_leader
+    if last == moved[0].old_leader:
+        return []
+    return [f"auto.leader.rebalance.enable=false: partition {partition} stays on broker {last}"]
+
+
+def stop_line(g: GracefulStop) -> str:
+    """A graceful stop in one line: when it was asked, when its leaderships moved, its exit."""
+    line = f"broker {g.broker} stopped gracefully at {g.asked_at_ms} ms"
+    if g.moved_at_ms is not None:
+        line += f"; its leaderships moved {g.moved_at_ms - g.asked_at_ms} ms later"
+    if g.exited_at_ms is not None:
+        line += f"; it exited at {g.exited_at_ms} ms"
+    return line
+
+
 def _idempotence(a: RunAnalysis) -> str:
     match a.idempotence_off:
         case None:
@@ -148,7 +174,7 @@ def _idempotence(a: RunAnalysis) -> str:
             return "OFF (silently, by retries=0)"
 
 
-def _several(a: RunAnalysis, key_type: str) -> Table:
+def _several(a: RunAnalysis, key_type: str) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=f"summary: {len(a.records)} records")
     for name in ("record", "key", "partition", "status", "attempts", "offsets", "notes"):
         table.add_column(name, no_wrap=name in ("record", "partition"))
@@ -177,12 +203,16 @@ def _several(a: RunAnalysis, key_type: str) -> Table:
     if rest:
         kinds = sorted({r.kind for r in rest})
         table.caption = f"… and {len(rest)} more records ({', '.join(kinds)})"
-    table.add_row("", "", "", "", "", "", "")
-    table.add_row("idempotence", "", "", _idempotence(a), "", "", "")
+    # The run's own facts under the table, full width: in a column of it they would wrap
+    # at the width of a record's status.
+    run = Table(box=None, show_header=False, pad_edge=False)
+    run.add_column("", style="stage", no_wrap=True)
+    run.add_column("")
+    run.add_row("idempotence", _idempotence(a))
     facts = cluster_lines(a, a.records[0].partition)
     if facts:
-        table.add_row("cluster", "", "", "\n".join(facts), "", "", "")
-    return table
+        run.add_row("cluster", "\n".join(facts))
+    return Group(table, Text(""), run)
 
 
 def _short_status(r: RecordOutcome) -> str:

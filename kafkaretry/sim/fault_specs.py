@@ -56,6 +56,16 @@ class CrashBroker:
 
 
 @dataclass(frozen=True, slots=True)
+class StopBroker:
+    """A graceful stop (SIGTERM): the broker asks for a controlled shutdown and exits once the
+    active controller has moved its leaderships and answers shouldShutDown."""
+
+    broker: int | Literal["partition-leader"] = "partition-leader"
+    at_ms: int = 0
+    when: When | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RestartBroker:
     broker: int
     at_ms: int = 0
@@ -107,6 +117,7 @@ Fault = (
     DropResponse
     | DropRequest
     | CrashBroker
+    | StopBroker
     | RestartBroker
     | CrashController
     | RestartController

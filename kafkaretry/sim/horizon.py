@@ -20,7 +20,9 @@ The slowest failure detection is the longest of broker.session.timeout.ms (the c
 fences a silent broker), controller.quorum.fetch.timeout.ms + election.timeout.ms +
 election.backoff.max.ms (the voters elect a new active controller), replica.lag.time.max.ms
 (a leader drops a silent follower from the ISR) and request.timeout.ms (the producer gives
-up on a request), plus one network round trip.
+up on a request), plus one network round trip. When a fault restarts a broker and
+auto.leader.rebalance.enable is on, leader.imbalance.check.interval.seconds joins them: the
+restarted broker gets its preferred leaderships back only at the controller's next check.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from collections import Counter, deque
 from dataclasses import dataclass
 
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.settings import EffectiveProducer, SimulationInputs
+from kafkaretry.sim.settings import EffectiveProducer, RestartBroker, SimulationInputs
 
 SETTLED_STEPS = 2_000
 BASE_STEPS = 10_000
@@ -57,6 +59,7 @@ class RunLimits:
                 + c.quorum_election_backoff_max_ms,
                 c.replica_lag_time_max_ms,
                 settings.request_timeout_ms,
+                _preferred_leader_wait_ms(inputs),
             )
             + 2 * inputs.latency_ms
         )
@@ -122,3 +125,14 @@ class Watchdog:
             pending,
             tuple(kinds[:KEPT_GOING_KINDS]),
         )
+
+
+def _preferred_leader_wait_ms(inputs: SimulationInputs) -> int:
+    """The electPreferred period, if a restarted broker may get its leaderships back."""
+    c = inputs.cluster
+    restarts = any(isinstance(f, RestartBroker) for f in inputs.faults)
+    return (
+        c.leader_imbalance_check_interval_seconds * 1000
+        if restarts and c.auto_leader_rebalance_enable
+        else 0
+    )

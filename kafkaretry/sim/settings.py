@@ -27,6 +27,7 @@ from kafkaretry.sim.fault_specs import (
     RestartBroker,
     RestartController,
     SlowBroker,
+    StopBroker,
     TriggerEvent,
     When,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "RestartController",
     "SimulationInputs",
     "SlowBroker",
+    "StopBroker",
     "TriggerEvent",
     "When",
     "acks_from_text",
@@ -148,6 +150,8 @@ class ClusterSettings:
     quorum_retry_backoff_ms: int = 20
     metadata_max_idle_interval_ms: int = 500
     unclean_leader_election_enable: bool = False
+    auto_leader_rebalance_enable: bool = True
+    leader_imbalance_check_interval_seconds: int = 300
 
     def kafka_names(self) -> dict[str, int | bool]:
         """Under Kafka's own names (for --json `cluster_settings` and the failure header)."""
@@ -165,6 +169,8 @@ class ClusterSettings:
             "replica.lag.time.max.ms": self.replica_lag_time_max_ms,
             "replica.fetch.wait.max.ms": self.replica_fetch_wait_max_ms,
             "unclean.leader.election.enable": self.unclean_leader_election_enable,
+            "auto.leader.rebalance.enable": self.auto_leader_rebalance_enable,
+            "leader.imbalance.check.interval.seconds": self.leader_imbalance_check_interval_seconds,
         }
 
 

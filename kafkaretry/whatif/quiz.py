@@ -15,6 +15,7 @@ from typing import Any
 from kafkaretry.errors import KafkaRetryError, ScenarioFileError
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.kraft import events as k
+from kafkaretry.sim.kraft import shutdown_events as s
 from kafkaretry.sim.trace import Trace
 from kafkaretry.whatif.facts import run_facts
 
@@ -48,12 +49,35 @@ def _leader_change_by(trace: Trace) -> str:
     return "controller" if trace.of_type(k.PartitionLeaderElected) else "nobody"
 
 
+def _leader_moved_by(trace: Trace) -> str:
+    if trace.of_type(s.BrokerInControlledShutdown):
+        return "shutdown-request"
+    return "session-expiry" if trace.of_type(k.BrokerSessionExpired) else "nobody"
+
+
+def _redirect_by(trace: Trace) -> str | None:
+    """How the producer learned the leader its first retry went to."""
+    for _, answer in trace.of_type(ev.ProduceResponseReceived):
+        if answer.error != "NONE":
+            return "answer" if answer.current_leader >= 0 else "metadata"
+    return None
+
+
+def _preferred_back(trace: Trace) -> str | None:
+    if not trace.of_type(k.BrokerRestarted):
+        return None
+    return "yes" if trace.of_type(s.LeaderImbalanceChecked) else "no"
+
+
 FACTS: dict[str, Callable[[Trace], str | None]] = {
     "retry_partition": _retry_partition,
     "copies": lambda trace: str(run_facts(trace).copies),
     "retry_answer": _retry_answer,
     "metadata_from": _metadata_from,
     "leader_change_by": _leader_change_by,
+    "leader_moved_by": _leader_moved_by,
+    "redirect_by": _redirect_by,
+    "preferred_back": _preferred_back,
 }
 TRIGGERS: dict[str, type] = {
     cls.__name__: cls
@@ -70,6 +94,8 @@ TRIGGERS: dict[str, type] = {
         k.ControllerElected,
         k.BrokerFenced,
         k.PartitionLeaderElected,
+        k.BrokerRestarted,
+        s.BrokerShutdownRequested,
     )
 }
 

@@ -13,6 +13,7 @@ from typing import Any
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.analysis.loss import truncations
 from kafkaretry.sim.analysis.model import ClusterFacts, ControllerElection, IsrStall, LeaderChange
+from kafkaretry.sim.analysis.stops import graceful_stops, preferred_returns
 from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.trace import Trace
 
@@ -27,6 +28,21 @@ def cluster_facts(trace: Trace) -> ClusterFacts:
         if found is not None:
             found.append((at, e))
     no_quorum = _no_quorum_at(trace, seen)
+    changes = tuple(
+        LeaderChange(
+            e.topic,
+            e.partition,
+            e.old_leader,
+            e.new_leader,
+            e.leader_epoch,
+            e.isr_after,
+            e.at_ms,
+            at,
+            e.unclean,
+        )
+        for at, e in committed
+        if isinstance(e, k.PartitionLeaderElected)
+    )
     return ClusterFacts(
         broker_crashes=tuple((at, e.broker) for at, e in seen[k.BrokerCrashed]),
         broker_restarts=tuple((at, e.broker) for at, e in seen[k.BrokerRestarted]),
@@ -39,21 +55,7 @@ def cluster_facts(trace: Trace) -> ClusterFacts:
         ),
         no_quorum_at_ms=no_quorum,
         fenced=tuple((at, e.broker) for at, e in seen[k.BrokerFenced]),
-        leader_changes=tuple(
-            LeaderChange(
-                e.topic,
-                e.partition,
-                e.old_leader,
-                e.new_leader,
-                e.leader_epoch,
-                e.isr_after,
-                e.at_ms,
-                at,
-                e.unclean,
-            )
-            for at, e in committed
-            if isinstance(e, k.PartitionLeaderElected)
-        ),
+        leader_changes=changes,
         uncommitted_leader_changes=tuple(
             (c.at_ms, c.topic, c.partition, c.new_leader) for c in never
         ),
@@ -67,6 +69,9 @@ def cluster_facts(trace: Trace) -> ClusterFacts:
             if isinstance(c, k.IsrExpanded)
         ),
         truncations=truncations(trace),
+        graceful_stops=graceful_stops(trace, changes),
+        preferred_returns=preferred_returns(trace, changes),
+        auto_leader_rebalance=trace.cluster.auto_leader_rebalance_enable,
     )
 
 

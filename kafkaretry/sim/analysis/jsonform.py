@@ -96,6 +96,25 @@ def cluster_json(c: ClusterFacts) -> dict[str, Any]:
             {"decided_at_ms": at, "topic": t, "partition": p, "new_leader": leader}
             for at, t, p, leader in c.uncommitted_leader_changes
         ],
+        "graceful_stops": [
+            {
+                "broker": g.broker,
+                "asked_at_ms": g.asked_at_ms,
+                "moved_at_ms": g.moved_at_ms,
+                "exited_at_ms": g.exited_at_ms,
+            }
+            for g in c.graceful_stops
+        ],
+        "preferred_returns": [
+            {
+                "topic": p.topic,
+                "partition": p.partition,
+                "leader": p.leader,
+                "decided_at_ms": p.decided_at_ms,
+                "committed_at_ms": p.committed_at_ms,
+            }
+            for p in c.preferred_returns
+        ],
         "isr_stalls": [
             {
                 "topic": s.topic,

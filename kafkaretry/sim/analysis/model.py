@@ -174,12 +174,16 @@ class ClusterFacts:
     # (committed_at_ms, topic, partition, broker): a follower the controller added to the ISR
     isr_expansions: tuple[tuple[int, str, int, int], ...] = ()
     truncations: tuple[Truncation, ...] = ()  # every replica log truncation, in time order
+    graceful_stops: tuple[GracefulStop, ...] = ()
+    preferred_returns: tuple[PreferredReturn, ...] = ()
+    auto_leader_rebalance: bool = True  # auto.leader.rebalance.enable in this run
 
     @property
     def failed(self) -> bool:
-        """A node crashed or was cut off, or a replica's fetches were slowed, in this run."""
+        """A node crashed, stopped or was cut off, or a replica's fetches were slowed."""
         return bool(
             self.broker_crashes
+            or self.graceful_stops
             or self.controller_crashes
             or self.broker_isolations
             or any(delay > 0 for _, _, delay in self.fetch_delays)
@@ -209,3 +213,31 @@ class RunAnalysis:
 
     def record(self, index: int = 0) -> RecordOutcome:
         return self.records[index]
+
+
+@dataclass(frozen=True, slots=True)
+class GracefulStop:
+    """A broker stopped by SIGTERM through a controlled shutdown (a stop-broker fault).
+
+    `asked_at_ms`: its wantShutDown heartbeat left; `moved_at_ms`: the controller's write that
+    moved its leaderships committed (None: it led nothing, or the write never committed);
+    `exited_at_ms`: its process ended once the controller answered shouldShutDown (None: not
+    within the run).
+    """
+
+    broker: int
+    asked_at_ms: int
+    moved_at_ms: int | None
+    exited_at_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreferredReturn:
+    """The active controller's electPreferred task gave a partition back to its first
+    assigned replica (auto.leader.rebalance.enable), committed at `committed_at_ms`."""
+
+    topic: str
+    partition: int
+    leader: int
+    decided_at_ms: int
+    committed_at_ms: int

@@ -44,6 +44,7 @@ class ReplicaFetchers:
         "_queue",
         "_replicas",
         "on_follower_fetch",
+        "shutting_down",
     )
 
     def __init__(
@@ -63,6 +64,7 @@ class ReplicaFetchers:
         self._advance_hw = advance_hw  # the leader's high-watermark rule (ReplicaManager)
         # The leader's ISR bookkeeping (isr.py): (leader, follower, fetch offset) per Fetch.
         self.on_follower_fetch: Callable[[Replica, int, int], None] = lambda r, f, o: None
+        self.shutting_down: set[int] = set()  # brokers in controlled shutdown (lifecycle.py)
 
     def refresh_parked(self, leader: Replica) -> None:
         parked = leader.parked_fetches
@@ -85,6 +87,10 @@ class ReplicaFetchers:
 
     def fetch(self, follower: Replica, fetch_offset: int) -> None:
         """The follower's next Fetch(fetch_offset) travels to its leader."""
+        if follower.broker in self.shutting_down and (
+            follower.leader < 0 or follower.broker not in follower.isr
+        ):
+            return  # ReplicaManager.applyDelta in controlled shutdown: it stops fetching
         leader_id = follower.leader
         epoch = follower.leader_epoch
         key = (leader_id, follower.topic, follower.partition)

@@ -6,6 +6,9 @@ Rule 2: a restarted broker's logs survive on disk; it learns what it leads and f
         as a follower it fetches, truncating first where its log diverged (fetcher Rule 4).
 Rule 3: a leader rechecks its followers' ISR eligibility when its metadata shows a broker
         unfenced (isr.py Rule 4, KIP-841).
+Rule 4 (ReplicaManager.beginControlledShutdown): a broker in controlled shutdown stops fetching
+        for every partition whose ISR no longer holds it or that has no leader
+        (applyDelta's partitionsToStopFetching), so it never asks to rejoin an ISR.
 """
 
 from __future__ import annotations
@@ -36,8 +39,13 @@ class ReplicaLifecycle:
                     if follower != owner:
                         self.isr.maybe_expand(replica, follower)
 
+    def begin_controlled_shutdown(self, broker: int) -> None:
+        """SIGTERM reached `broker`: Rule 4 from now until it exits."""
+        self._fetchers.shutting_down.add(broker)
+
     def restart_broker(self, broker: int) -> None:
         """Its logs survive on disk; what it leads or follows it learns from the metadata log."""
+        self._fetchers.shutting_down.discard(broker)
         self._rejoining.add(broker)
 
     def rejoin(self, broker: int, states: list[tuple[str, int, int, int, tuple[int, ...]]]) -> None:

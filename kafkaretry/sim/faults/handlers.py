@@ -34,6 +34,7 @@ from kafkaretry.sim.settings import (
     RestartBroker,
     RestartController,
     SlowBroker,
+    StopBroker,
     When,
 )
 
@@ -103,6 +104,19 @@ def crash_broker(fault: CrashBroker, sim: FaultTarget) -> Action:
     return crash
 
 
+def stop_broker(fault: StopBroker, sim: FaultTarget) -> Action:
+    """SIGTERM: the broker runs on through its controlled shutdown, then its process exits
+    (and the host closes the producer's connections to it)."""
+    keyless = watch_keyless(sim, fault.broker)
+
+    def stop() -> None:
+        broker = live_broker(sim, fault.broker, keyless, "stop-broker", "stop")
+        if broker is not None:
+            sim.control.stop_broker(broker, lambda: sim.set_broker_alive(broker, False))
+
+    return stop
+
+
 def restart_broker(fault: RestartBroker, sim: FaultTarget) -> Action:
     def restart() -> None:
         if sim.nodes.is_alive(fault.broker):  # a running process has nothing to start again
@@ -140,6 +154,7 @@ FAULT_HANDLERS: dict[type, FaultHandler] = {
     DropResponse: drop_response,
     DropRequest: drop_request,
     CrashBroker: crash_broker,
+    StopBroker: stop_broker,
     RestartBroker: restart_broker,
     CrashController: crash_controller,
     RestartController: restart_controller,
@@ -153,6 +168,7 @@ KIND_NAMES: dict[type, str] = {
     DropResponse: "drop-response",
     DropRequest: "drop-request",
     CrashBroker: "crash-broker",
+    StopBroker: "stop-broker",
     RestartBroker: "restart-broker",
     CrashController: "crash-controller",
     RestartController: "restart-controller",

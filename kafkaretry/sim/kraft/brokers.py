@@ -30,6 +30,8 @@ class BrokerState:
     apply_timer: Timer | None = None
     restarting: bool = False  # restarted: not yet caught up with the metadata log
     listeners_closed: bool = False  # BrokerServer opens them only once it is unfenced
+    stopping: bool = False  # SIGTERM received: PENDING_CONTROLLED_SHUTDOWN until it exits
+    stopped_cleanly: bool = False  # exited after shouldShutDown (until it registers again)
 
     def last_contact_ms(self, now_ms: int, interval_ms: int) -> int:
         """BrokerHeartbeatManager lastContact: the last heartbeat that reached the controller."""

@@ -23,6 +23,8 @@ Timing rules (each a choice read from Kafka's source; the numbers are configs or
    take their state from its first catch-up (BrokerMetadataPublisher -> applyDelta).
 8. Each standby's fetch timer runs from when it handled its own last Fetch response
    (controller.py, MetadataLog.last_fetch_handler).
+9. A graceful stop is a controlled shutdown (controlled_shutdown.py); the active controller
+   gives partitions back to their preferred leaders periodically (leader_balance.py).
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft import views
 from kafkaretry.sim.kraft.alter_partition import AlterPartitionHandler
 from kafkaretry.sim.kraft.brokers import BrokerState
+from kafkaretry.sim.kraft.controlled_shutdown import ControlledShutdown
 from kafkaretry.sim.kraft.controller import MetadataLog
 from kafkaretry.sim.kraft.fencing import PeriodicFenceCheck
 from kafkaretry.sim.kraft.isolation import BrokerIsolation
+from kafkaretry.sim.kraft.leader_balance import PeriodicLeaderBalance
 from kafkaretry.sim.kraft.lifecycle import BrokerLifecycle
 from kafkaretry.sim.kraft.quorum import RaftQuorum
 from kafkaretry.sim.kraft.snapshot import take_snapshot
@@ -51,7 +55,7 @@ PartitionListener = Callable[[int, str, int, views.PartitionView], None]
 PartitionState = tuple[str, int, int, int, tuple[int, ...]]  # topic, partition, leader, epoch, ISR
 
 
-class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
+class KRaftControlPlane(BrokerIsolation, ControlledShutdown, AlterPartitionHandler):
     def __init__(
         self,
         topology: Topology,
@@ -86,12 +90,14 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
         self._fencing = PeriodicFenceCheck(
             config, queue, emit, self._brokers, self._log, self._unclean
         )
+        self._balance = PeriodicLeaderBalance(config, queue, emit, self._log)
         self._listeners: list[PartitionListener] = []
         # Wired by the publisher: a restarted broker caught up (its partitions' state as its
         # cache has it), and a restarted broker opens its listeners.
         self.on_caught_up: Callable[[int, list[PartitionState]], None] = lambda b, states: None
         self.on_listening: Callable[[int], None] = lambda broker: None
         self.on_unfenced_seen: Callable[[int], None] = lambda broker: None  # its cache
+        self.on_shutting_down: Callable[[int], None] = lambda broker: None  # SIGTERM
 
     # -- the engine's controls -------------------------------------------------------------
     def start(self) -> None:
@@ -109,6 +115,7 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
             broker.session_start_ms = broker.hb_anchor_ms
         # Drawn after the heartbeat phases, so those stay what they were for every seed.
         self._fencing.activate(self._phase_rng.randrange(self._fencing.period_ms))
+        self._balance.activate(self._phase_rng.randrange(self._balance.period_ms))
 
     def crash_controller(self, node_id: int) -> None:
         voter = self._quorum.voters[node_id]
@@ -154,8 +161,9 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
             self._discover(broker, self._active, self._epoch)
 
     def isr_eligible(self, leader: int, follower: int) -> bool:
-        """Partition.isReplicaIsrEligible: the leader's metadata shows the follower unfenced."""
-        return self._brokers[leader].cache.fenced.get(follower) is False
+        """Partition.isReplicaIsrEligible: the leader's metadata shows the follower unfenced
+        and not in controlled shutdown."""
+        return self._brokers[leader].cache.is_active(follower)
 
     def subscribe(self, listener: PartitionListener) -> None:
         self._listeners.append(listener)
@@ -211,6 +219,7 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
             return
         self._active = None
         self._fencing.deactivate()
+        self._balance.deactivate()
         for broker in self._brokers.values():
             broker.detach()
 
@@ -218,6 +227,8 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
         if self._active != leader:
             self._activate(leader, epoch)
         self._answer_alter_partitions()
+        self._answer_shutdowns()
+        self._balance.reschedule()
         for broker in self._brokers.values():
             self._schedule_apply(broker)
 
@@ -235,6 +246,7 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
             if broker.alive:
                 self._discover(broker, leader, epoch)
         self._fencing.activate(now + self._fencing.period_ms)
+        self._balance.activate(now + self._balance.period_ms)
 
     def _discover(self, broker: BrokerState, leader: int, epoch: int) -> None:
         delay = self._config.quorum_retry_backoff_ms + 2 * self._hop
@@ -274,6 +286,7 @@ class KRaftControlPlane(BrokerIsolation, AlterPartitionHandler):
             return
         fenced_before = {b for b, f in broker.cache.fenced.items() if f}
         changed = self._log.apply_to(broker)
+        self._note_applied(broker)
         self._emit(ev.BrokerMetadataApplied(self._queue.now_ms, broker.id, broker.applied_offset))
         if broker.restarting:  # Rule 7: the restarted broker's replicas follow its metadata
             broker.restarting = False

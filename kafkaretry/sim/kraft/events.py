@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kafkaretry.sim.kraft.shutdown_events import ShutdownEvent
+
 
 @dataclass(frozen=True, slots=True)
 class ControllerCrashed:
@@ -281,6 +283,7 @@ class NoQuorum:
 
 KRaftEvent = (
     ControllerCrashed
+    | ShutdownEvent
     | ControllerRestarted
     | BrokerCrashed
     | BrokerRestarted

@@ -90,7 +90,7 @@ class PeriodicFenceCheck:
         return [
             (b.id, b.last_contact_ms(now, interval) + timeout)
             for b in self._brokers.values()
-            if self._log.image.is_active(b.id) and b.silent()
+            if self._log.image.is_unfenced(b.id) and b.silent()
         ]
 
     def _run(self) -> None:

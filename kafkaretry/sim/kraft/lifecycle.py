@@ -2,8 +2,9 @@
 
 Rule 1 (ClusterControlManager.registerBroker): a restarted broker's registration is refused
         with DUPLICATE_BROKER_REGISTRATION while its previous incarnation's session is still
-        valid (heartbeatManager.hasValidSession; only a broker that finished a controlled
-        shutdown may re-register early, KAFKA-19047). The broker retries after
+        valid (heartbeatManager.hasValidSession: lastContact + broker.session.timeout.ms not
+        passed). That holds after a controlled shutdown too: KAFKA-19047 let such a broker
+        re-register at once, but KAFKA-19130 reverted that before 4.1. The broker retries after
         broker.heartbeat.interval.ms (BrokerLifecycleManager.scheduleNextCommunicationAfterFailure).
 Rule 2: a registered broker starts fenced and is unfenced once its metadata cache reaches its
         registration (ReplicationControlManager.handleBrokerUnfenced, unfence_records).
@@ -45,10 +46,12 @@ class BrokerLifecycle:
         if self._active() != leader or not broker.alive:
             return
         now = self._queue.now_ms
-        if self._log.image.is_active(broker.id):  # the old incarnation's session is valid
-            interval = self._config.broker_heartbeat_interval_ms
-            timeout = self._config.broker_session_timeout_ms
-            expires = broker.last_contact_ms(now, interval) + timeout
+        interval = self._config.broker_heartbeat_interval_ms
+        timeout = self._config.broker_session_timeout_ms
+        expires = broker.last_contact_ms(now, interval) + timeout
+        # The old incarnation's session is valid: a crashed one until it is fenced, a stopped
+        # one (already fenced by its controlled shutdown) until its session expires.
+        if self._log.image.is_unfenced(broker.id) or (broker.stopped_cleanly and now <= expires):
             self._emit(
                 ev.BrokerRegistrationRefused(
                     now, broker.id, DUPLICATE_BROKER_REGISTRATION, expires, interval
@@ -56,6 +59,7 @@ class BrokerLifecycle:
             )
             self._queue.after(interval, lambda: self.register(broker, leader))
             return
+        broker.stopped_cleanly = False
         broker.registration_offset = self._log.write([RegisterBrokerRecord(broker.id)])
         broker.session_start_ms = broker.hb_anchor_ms = now
         self._emit(ev.BrokerRegistered(now, broker.id, broker.registration_offset))

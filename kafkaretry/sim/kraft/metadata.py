@@ -15,6 +15,12 @@ Rule 4 (electAnyLeader, Election.UNCLEAN): only with unclean.leader.election.ena
 out-of-ISR active replica (assignment order) may lead, with ISR = {it}; data may be lost.
 Rule 5 (handleBrokerUnfenced): unfencing a broker re-elects leaderless partitions, the
 unfenced broker being acceptable even though the image still shows it fenced.
+Rule 6 (handleBrokerInControlledShutdown): a broker in controlled shutdown is marked so in its
+registration (BrokerRegistrationChangeRecord inControlledShutdown) and leaves every ISR as a
+fenced one does (Rule 1); it may no longer lead (ClusterControlManager.isActive: neither
+fenced nor in controlled shutdown). A new registration clears the mark.
+Rule 7 (maybeBalancePartitionLeaders, Election.PREFERRED): a partition whose leader is not its
+first assigned replica gets that replica back as leader once it is in the ISR and active.
 """
 
 from __future__ import annotations
@@ -45,7 +51,8 @@ class RegisterBrokerRecord:
 @dataclass(frozen=True, slots=True)
 class BrokerRegistrationChangeRecord:
     broker: int
-    fenced: bool
+    fenced: bool | None  # None: unchanged (BrokerRegistrationFencingChange.NONE)
+    in_controlled_shutdown: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +77,9 @@ def describe_record(record: MetadataRecord) -> str:
             return f"LeaderChange leader={leader} epoch={epoch}"
         case RegisterBrokerRecord(broker):
             return f"RegisterBroker broker={broker} fenced"
-        case BrokerRegistrationChangeRecord(broker, fenced):
+        case BrokerRegistrationChangeRecord(broker, None, _):
+            return f"BrokerRegistrationChange broker={broker} inControlledShutdown"
+        case BrokerRegistrationChangeRecord(broker, fenced, _):
             return f"BrokerRegistrationChange broker={broker} {'fence' if fenced else 'unfence'}"
         case PartitionChangeRecord(topic, partition, leader, isr):
             parts = [f"PartitionChange {topic}-{partition}"]
@@ -84,11 +93,17 @@ def describe_record(record: MetadataRecord) -> str:
 class MetadataImage:
     """Brokers and partitions as the records up to some offset describe them."""
 
-    __slots__ = ("fenced", "partitions")
+    __slots__ = ("fenced", "partitions", "shutting_down")
 
-    def __init__(self, fenced: dict[int, bool], partitions: dict[PartitionKey, PartitionView]):
+    def __init__(
+        self,
+        fenced: dict[int, bool],
+        partitions: dict[PartitionKey, PartitionView],
+        shutting_down: frozenset[int] = frozenset(),
+    ):
         self.fenced = fenced  # registered brokers only
         self.partitions = partitions
+        self.shutting_down = shutting_down  # registrations in controlled shutdown (Rule 6)
 
     @classmethod
     def bootstrap(cls, topology: Topology) -> MetadataImage:
@@ -101,9 +116,14 @@ class MetadataImage:
         return cls(dict.fromkeys(sorted(topology.brokers), False), partitions)
 
     def copy(self) -> MetadataImage:
-        return MetadataImage(dict(self.fenced), dict(self.partitions))
+        return MetadataImage(dict(self.fenced), dict(self.partitions), self.shutting_down)
 
     def is_active(self, broker: int) -> bool:
+        """ClusterControlManager.isActive: registered, unfenced, not in controlled shutdown."""
+        return self.fenced.get(broker) is False and broker not in self.shutting_down
+
+    def is_unfenced(self, broker: int) -> bool:
+        """Registered and unfenced: its heartbeat session counts (in controlled shutdown too)."""
         return self.fenced.get(broker) is False
 
     def apply(self, record: MetadataRecord) -> None:
@@ -112,8 +132,12 @@ class MetadataImage:
                 pass
             case RegisterBrokerRecord(broker):
                 self.fenced[broker] = True
-            case BrokerRegistrationChangeRecord(broker, fenced):
-                self.fenced[broker] = fenced
+                self.shutting_down = self.shutting_down - {broker}
+            case BrokerRegistrationChangeRecord(broker, fenced, in_controlled_shutdown):
+                if fenced is not None:
+                    self.fenced[broker] = fenced
+                if in_controlled_shutdown:
+                    self.shutting_down = self.shutting_down | {broker}
             case PartitionChangeRecord(topic, partition, leader, isr):
                 old = self.partitions[(topic, partition)]
                 self.partitions[(topic, partition)] = dataclasses.replace(
@@ -167,10 +191,10 @@ def _change(
     return PartitionChangeRecord(view.topic, view.partition, new_leader, new_isr)
 
 
-def fence_records(
+def _leave_isrs(
     image: MetadataImage, broker: int, unclean: Callable[[str], bool]
 ) -> list[MetadataRecord]:
-    """ReplicationControlManager.maybeFenceOneStaleBroker -> handleBrokerFenced (Rule 1)."""
+    """generateLeaderAndIsrUpdates: `broker` leaves every ISR; where it led, a new leader."""
     records: list[MetadataRecord] = []
 
     def acceptable(r: int) -> bool:
@@ -182,8 +206,46 @@ def fence_records(
             change = _change(view, target, acceptable, unclean(view.topic))
             if change is not None:
                 records.append(change)
+    return records
+
+
+def fence_records(
+    image: MetadataImage, broker: int, unclean: Callable[[str], bool]
+) -> list[MetadataRecord]:
+    """ReplicationControlManager.maybeFenceOneStaleBroker -> handleBrokerFenced (Rule 1)."""
+    records = _leave_isrs(image, broker, unclean)
     records.append(BrokerRegistrationChangeRecord(broker, fenced=True))
     return records
+
+
+def controlled_shutdown_records(
+    image: MetadataImage, broker: int, unclean: Callable[[str], bool]
+) -> list[MetadataRecord]:
+    """ReplicationControlManager.handleBrokerInControlledShutdown (Rule 6)."""
+    records: list[MetadataRecord] = []
+    if broker not in image.shutting_down:
+        records.append(BrokerRegistrationChangeRecord(broker, None, in_controlled_shutdown=True))
+    return records + _leave_isrs(image, broker, unclean)
+
+
+def preferred_leader_records(image: MetadataImage) -> list[MetadataRecord]:
+    """maybeBalancePartitionLeaders: Election.PREFERRED for every imbalanced partition (Rule 7)."""
+    return [
+        PartitionChangeRecord(view.topic, view.partition, view.replicas[0], None)
+        for view in image.sorted_partitions()
+        if preferred_electable(image, view)
+    ]
+
+
+def preferred_electable(image: MetadataImage, view: PartitionView) -> bool:
+    """PartitionChangeBuilder.electPreferredLeader would move the leadership back."""
+    preferred = view.replicas[0]
+    return view.leader != preferred and preferred in view.isr and image.is_active(preferred)
+
+
+def has_leaderships(image: MetadataImage, broker: int) -> bool:
+    """BrokersToIsrs.hasLeaderships: `broker` still leads some partition."""
+    return any(view.leader == broker for view in image.partitions.values())
 
 
 def unfence_records(

@@ -57,6 +57,8 @@ class DataPlane(Protocol):
 
     def recheck_isr(self, leader_broker: int) -> None: ...
 
+    def begin_controlled_shutdown(self, broker: int) -> None: ...
+
     def wire_isr(
         self,
         eligible: Callable[[int, int], bool],
@@ -94,6 +96,7 @@ def attach_control_plane(
     kraft.on_caught_up = data_plane.rejoin
     kraft.on_listening = lambda broker: listeners.set_listening(broker, True)
     kraft.on_unfenced_seen = data_plane.recheck_isr
+    kraft.on_shutting_down = data_plane.begin_controlled_shutdown
     applied: dict[tuple[str, int], tuple[int, int, tuple[int, ...]]] = {}
 
     def on_applied(broker: int, topic: str, partition: int, view: PartitionView) -> None:
