@@ -10,7 +10,6 @@ fast (PERF-NOTES.md §1).
 from __future__ import annotations
 
 import copy
-import os
 import sys
 from typing import Annotated
 
@@ -90,9 +89,6 @@ def main() -> None:
     # Typer vendors Click since 0.26 (pinned below 0.29 in pyproject.toml).
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
-    # NumPy's OpenBLAS starts one thread per core when it loads; kafkaretry never calls BLAS,
-    # and on a busy 2-core machine those threads cost `partition --keys-file` ~20-80 ms.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     command = typer.main.get_command(_app_for(sys.argv[1:2]))
     try:
         code = command.main(prog_name="kafkaretry", standalone_mode=False)
