@@ -113,3 +113,14 @@ def test_appended_unfetched_waits_for_an_append_no_fetch_carried() -> None:
     after = [e for s in trace.steps if s.at_ms > at for e in s.events]
     kinds = [type(e) for e in after if isinstance(e, ev.RecordAcknowledged | ev.ConnectionClosed)]
     assert kinds[:2] == [ev.RecordAcknowledged, ev.ConnectionClosed]
+
+
+def test_the_file_schema_and_the_model_know_the_same_trigger_events() -> None:
+    """config (pydantic, the file's boundary) and sim (no pydantic) each name the events."""
+    from typing import get_args
+
+    from kafkaretry.config.faults import Trigger
+    from kafkaretry.sim.fault_specs import TriggerEvent
+
+    schema = Trigger.model_fields["event"].annotation
+    assert get_args(schema) == get_args(TriggerEvent)

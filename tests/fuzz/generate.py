@@ -7,9 +7,11 @@ seeds the suite runs are listed in tests/data/fuzz-seeds.txt.
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, get_args
 
 import yaml
+
+from kafkaretry.sim.fault_specs import TriggerEvent
 
 TOPIC = "fuzz"
 
@@ -84,14 +86,7 @@ def _fault(rng: random.Random, brokers: list[int], controllers: list[int]) -> di
     return {"kind": kind, "attempt": rng.randint(1, 3), "at_ms": 0}
 
 
-TRIGGERS = (
-    "sent",
-    "appended",
-    "replicated",
-    "acknowledged",
-    "acknowledged-unreplicated",
-    "appended-unfetched",
-)
+TRIGGERS = get_args(TriggerEvent)
 
 
 def _triggers(faults: list[dict[str, Any]], rng: random.Random) -> None:

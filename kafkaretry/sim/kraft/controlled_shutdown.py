@@ -30,18 +30,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from kafkaretry.sim.engine.clock import EventQueue
-from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft import shutdown_events as sev
 from kafkaretry.sim.kraft.brokers import BrokerState
-from kafkaretry.sim.kraft.controller import MetadataLog
-from kafkaretry.sim.kraft.fencing import PeriodicFenceCheck
+from kafkaretry.sim.kraft.isolation import PlaneState
 from kafkaretry.sim.kraft.metadata import (
     controlled_shutdown_records,
     fence_records,
     has_leaderships,
 )
-from kafkaretry.sim.settings import ClusterSettings
 
 FIRST_PENDING_RETRY_MS = 50  # BrokerLifecycleManager: the heartbeat after the first pending answer
 
@@ -57,17 +53,9 @@ class _Shutdown:
     last_arrival_ms: int = -1
 
 
-class ControlledShutdown:
+class ControlledShutdown(PlaneState):
     """Mixed into KRaftControlPlane: a broker's graceful stop."""
 
-    _brokers: dict[int, BrokerState]
-    _queue: EventQueue
-    _emit: Callable[[ev.KRaftEvent], None]
-    _active: int | None
-    _epoch: int
-    _log: MetadataLog
-    _config: ClusterSettings
-    _fencing: PeriodicFenceCheck
     _hop: int
     on_shutting_down: Callable[[int], None]
 

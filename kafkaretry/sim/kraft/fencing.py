@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kafkaretry.sim.engine.clock import EventQueue, Timer
+from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft.brokers import BrokerState
 from kafkaretry.sim.kraft.controller import MetadataLog
 from kafkaretry.sim.kraft.metadata import fence_records
+from kafkaretry.sim.kraft.periodic import PeriodicTask
 from kafkaretry.sim.settings import ClusterSettings
 
 IMMEDIATE_PERIOD_MS = 10  # PeriodicTask.DEFAULT_IMMEDIATE_PERIOD_NS
@@ -37,7 +38,7 @@ def fence_check_period_ms(session_timeout_ms: int) -> int:
     return max(1, session_timeout_ms // 8)
 
 
-class PeriodicFenceCheck:
+class PeriodicFenceCheck(PeriodicTask):
     """The maybeFenceStaleBroker task of whichever controller is active."""
 
     def __init__(
@@ -52,22 +53,6 @@ class PeriodicFenceCheck:
         self._config, self._queue, self._emit = config, queue, emit
         self._brokers, self._log, self._unclean = brokers, log, unclean
         self.period_ms = fence_check_period_ms(config.broker_session_timeout_ms)
-        self._next_run_ms: int | None = None  # None while no controller is active
-        self._timer: Timer | None = None
-
-    def activate(self, first_run_ms: int) -> None:
-        """Rule 2: the task's first run (one period after activation, or a seeded phase)."""
-        self._next_run_ms = first_run_ms
-        self.reschedule()
-
-    def deactivate(self) -> None:
-        self._next_run_ms = None
-        self._cancel()
-
-    def _cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
 
     def reschedule(self) -> None:
         """Schedule the first run that will find an expired session, if any will."""

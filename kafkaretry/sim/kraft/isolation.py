@@ -22,8 +22,8 @@ from kafkaretry.sim.kraft.fencing import PeriodicFenceCheck
 from kafkaretry.sim.settings import ClusterSettings
 
 
-class BrokerIsolation:
-    """Mixed into KRaftControlPlane: cutting a broker off and healing it."""
+class PlaneState:
+    """The KRaftControlPlane state its mixins (isolation, controlled shutdown) work on."""
 
     _brokers: dict[int, BrokerState]
     _queue: EventQueue
@@ -33,6 +33,10 @@ class BrokerIsolation:
     _log: MetadataLog
     _config: ClusterSettings
     _fencing: PeriodicFenceCheck
+
+
+class BrokerIsolation(PlaneState):
+    """Mixed into KRaftControlPlane: cutting a broker off and healing it."""
 
     def _discover(self, broker: BrokerState, leader: int, epoch: int) -> None:
         raise NotImplementedError

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kafkaretry.sim.engine.clock import EventQueue, Timer
+from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.kraft import events as ev
 from kafkaretry.sim.kraft import shutdown_events as sev
 from kafkaretry.sim.kraft.controller import MetadataLog
@@ -27,10 +27,11 @@ from kafkaretry.sim.kraft.metadata import (
     preferred_electable,
     preferred_leader_records,
 )
+from kafkaretry.sim.kraft.periodic import PeriodicTask
 from kafkaretry.sim.settings import ClusterSettings
 
 
-class PeriodicLeaderBalance:
+class PeriodicLeaderBalance(PeriodicTask):
     """The electPreferred task of whichever controller is active."""
 
     def __init__(
@@ -43,21 +44,10 @@ class PeriodicLeaderBalance:
         self._queue, self._emit, self._log = queue, emit, log
         self.enabled = config.auto_leader_rebalance_enable
         self.period_ms = config.leader_imbalance_check_interval_seconds * 1000
-        self._next_run_ms: int | None = None
-        self._timer: Timer | None = None
 
     def activate(self, first_run_ms: int) -> None:
-        self._next_run_ms = first_run_ms if self.enabled else None
-        self.reschedule()
-
-    def deactivate(self) -> None:
-        self._next_run_ms = None
-        self._cancel()
-
-    def _cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        if self.enabled:  # Rule 1: without the setting the task does not exist
+            super().activate(first_run_ms)
 
     def reschedule(self) -> None:
         """Schedule the next run if it would elect a preferred leader (Rule 3)."""
