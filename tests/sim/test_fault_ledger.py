@@ -42,3 +42,19 @@ def test_a_restart_due_before_a_crash_starts_the_broker_right_after_it() -> None
     # The old process's connection is reset one hop later although a new process runs.
     assert [at for at, e in trace.of_type(ev.ConnectionClosed) if e.broker == 4] == [5_001]
     assert trace.of_type(k.BrokerUnfenced)
+
+
+def test_a_restart_waiting_for_a_stop_that_hits_another_broker_gives_up() -> None:
+    # The stop targets partition 0's leader, broker 4; the restart names broker 5.
+    inputs = scenario_inputs(book(), "rolling-restart")
+    faults = (inputs.faults[0], RestartBroker(5, 200))
+    trace = Simulation(dataclasses.replace(inputs, faults=faults), 0).run()
+    assert [(at, e.detail) for at, e in trace.of_type(ev.FaultArmed)] == [
+        (
+            200,
+            "broker 5 is still running: the restart waits until it has stopped "
+            "(the stop-broker fault is due at 500 ms)",
+        ),
+        (500, "broker 5 was not stopped: nothing to restart"),
+    ]
+    assert not trace.of_type(k.BrokerRestarted)

@@ -25,7 +25,7 @@ from kafkaretry.sim.faults.target import (
 )
 from kafkaretry.sim.faults.triggers import arm_trigger
 from kafkaretry.sim.kraft.events import BrokerCrashed
-from kafkaretry.sim.kraft.shutdown_events import BrokerStopped
+from kafkaretry.sim.kraft.shutdown_events import BrokerShutdownRequested, BrokerStopped
 from kafkaretry.sim.protocol import NONE
 from kafkaretry.sim.settings import (
     CrashBroker,
@@ -135,6 +135,16 @@ def restart_broker(fault: RestartBroker, sim: FaultTarget) -> Action:
         if isinstance(e, BrokerStopped | BrokerCrashed) and e.broker == broker:
             sim.faults.struck(fault)
             sim.queue.call_after(0, restart)  # after the exit's own work, at the same ms
+            return True
+        # The stop it waited for struck elsewhere (a partition-leader that had moved) or
+        # found no live broker, and no other stop of this broker is to come.
+        elsewhere = (
+            isinstance(e, BrokerShutdownRequested | BrokerCrashed) and e.broker != broker
+        ) or (isinstance(e, ev.FaultArmed) and e.kind in ("stop-broker", "crash-broker"))
+        if elsewhere and sim.faults.stop_planned(broker) is None:
+            sim.faults.struck(fault)
+            detail = f"broker {broker} was not stopped: nothing to restart"
+            sim.emit(ev.FaultArmed("restart-broker", detail))
             return True
         return False
 
