@@ -262,8 +262,10 @@ class RunStopped:
     actions: int  # actions run since the records' fates were decided (else since the start)
     decided_at_ms: int  # first seen with every fate decided and every fault struck; else -1
     undecided: int  # records neither acknowledged, failed nor expired
-    pending: int  # actions still scheduled
+    pending: int  # actions still scheduled (faults not yet due, timers, messages)
     kept_going: tuple[tuple[str, int], ...]  # the most frequent event kinds, with counts
+    window: int = 0  # ... among the events of this many last actions
+    unstruck: tuple[tuple[str, int], ...] = ()  # (kind, at_ms) of faults that never struck
 
 
 TraceEvent = (

@@ -28,6 +28,7 @@ restarted broker gets its preferred leaderships back only at the controller's ne
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kafkaretry.sim import events as ev
@@ -80,10 +81,14 @@ class RunLimits:
 class Watchdog:
     """Counts a run's actions and decides when it must stop; the run loop owns one."""
 
-    __slots__ = ("_limits", "_recent", "_settled_at_ms", "_settled_step", "steps")
+    __slots__ = ("_limits", "_recent", "_settled_at_ms", "_settled_step", "_unstruck", "steps")
 
-    def __init__(self, limits: RunLimits) -> None:
+    def __init__(
+        self, limits: RunLimits, unstruck: Callable[[], tuple[tuple[str, int], ...]] = tuple
+    ) -> None:
+        """`unstruck`: (kind, at_ms) of the scenario's faults that have not struck yet."""
         self._limits = limits
+        self._unstruck = unstruck
         self.steps = 0
         self._settled_at_ms: int | None = None
         self._settled_step = 0
@@ -92,8 +97,7 @@ class Watchdog:
 
     def observe(self, events: tuple[ev.TraceEvent, ...]) -> None:
         self.steps += 1
-        if events:
-            self._recent.append(events)
+        self._recent.append(events)  # quiet actions too: the window counts actions
 
     def check(self, now_ms: int, next_ms: int, decided: bool) -> str | None:
         """Why the run must stop before the action due at `next_ms`, or None to go on."""
@@ -124,6 +128,8 @@ class Watchdog:
             undecided,
             pending,
             tuple(kinds[:KEPT_GOING_KINDS]),
+            len(self._recent),
+            self._unstruck(),
         )
 
 

@@ -91,10 +91,10 @@ class Simulation:
         )
         # The leaders' isr-expiration tasks (broker/isr.py), drawn from their own stream.
         self.replication.isr.start(topology.brokers, self.rng("isr-expiration"))
-        install(inputs.faults, self)
+        self.faults = install(inputs.faults, self)
         self.producer.start()
         self.limits = RunLimits.of(inputs, self.settings)
-        self._watchdog = Watchdog(self.limits)
+        self._watchdog = Watchdog(self.limits, self.faults.pending)
         self.stopped: ev.RunStopped | None = None
 
     # -- the plug-in surface ---------------------------------------------------------------
@@ -119,8 +119,8 @@ class Simulation:
                     self._watchers.remove(watcher)
 
     def set_broker_alive(self, broker: int, alive: bool) -> None:
-        """A crashed broker's process is gone: its host resets the producer's connection; the
-        reset follows the answers written before the crash, which TCP still delivers."""
+        """A dead process's host resets the producer's connections to it (even once a new process
+        runs: it listens only once unfenced), after the answers TCP still delivers."""
         self.nodes.set_alive(broker, alive)
         if not alive:
             self.replication.stop_broker(broker)
@@ -130,8 +130,8 @@ class Simulation:
             self.replication.restart_broker(broker)
 
     def _reset(self, broker: int) -> None:
-        conn = self.client.connections.get(broker)
-        if conn is not None and conn.state != "disconnected" and not self.nodes.is_alive(broker):
+        conn = self.client.connections.get(broker)  # one hop after the death: never a new one
+        if conn is not None and conn.state != "disconnected":
             self.client.disconnect(broker, "connection reset")
 
     def set_broker_reachable(self, broker: int, reachable: bool) -> None:

@@ -8,7 +8,7 @@ from kafkaretry.loading import load_scenario_book
 from kafkaretry.render.describe import describe
 from kafkaretry.scenario import FaultPlan, scenario_inputs
 from kafkaretry.sim import events as ev
-from kafkaretry.sim.horizon import SETTLED_STEPS, RunLimits, Watchdog
+from kafkaretry.sim.horizon import KEPT_GOING_WINDOW, SETTLED_STEPS, RunLimits, Watchdog
 from kafkaretry.sim.simulation import Simulation
 from kafkaretry.sim.trace import Fate, Trace
 from tests.sim.helpers import book, inputs
@@ -64,11 +64,28 @@ def test_the_watchdog_stops_a_run_at_its_action_budget() -> None:
 
 
 def test_a_settled_run_stops_soon_after_the_last_fate() -> None:
-    stop = ev.RunStopped("settled", 1, SETTLED_STEPS, 15, 0, 3, (("ElectionLost", 9),))
+    stop = ev.RunStopped("settled", 1, SETTLED_STEPS, 15, 0, 3, (("ElectionLost", 9),), 1_000)
     assert describe(stop).plain == (
         "the simulation stops: every record's fate was decided by 15 ms and every fault has "
         f"struck, but the run kept going for {SETTLED_STEPS} more actions "
-        "(ElectionLost x9); 3 action(s) still scheduled. Kafka would go on like this"
+        "(its last 1000 actions logged ElectionLost x9); 3 action(s) still scheduled. "
+        "Kafka would go on like this"
+    )
+
+
+def test_what_kept_going_counts_the_last_actions_quiet_ones_included() -> None:
+    limits = RunLimits(horizon_ms=10**9, settle_ms=10**9, max_steps=10**6, last_fault_ms=0)
+    watchdog = Watchdog(limits, lambda: (("stop-broker", 10**9),))
+    watchdog.observe((ev.MetadataUpdateRequested("disconnect"),))
+    for _ in range(KEPT_GOING_WINDOW):
+        watchdog.observe(())  # periodic background work that logs nothing
+    stop = watchdog.report("steps", 0, 1)
+    assert (stop.kept_going, stop.window) == ((), KEPT_GOING_WINDOW)
+    assert describe(stop).plain == (
+        f"the simulation stops at its budget of {KEPT_GOING_WINDOW + 1} actions with every "
+        "record's fate decided and 1 action(s) still scheduled; the stop-broker fault due at "
+        f"1000000000 ms never took place; its last {KEPT_GOING_WINDOW} actions logged no event "
+        "(periodic background work)"
     )
 
 

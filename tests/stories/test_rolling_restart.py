@@ -130,6 +130,46 @@ def test_a_quick_restart_after_a_clean_stop_is_refused_until_the_session_expires
     assert expires < registered_at <= expires + INTERVAL
 
 
+@pytest.mark.parametrize("seed", [0, 7, 30])
+def test_a_restart_due_before_a_later_stop_starts_the_broker_right_after_it_exits(
+    seed: int,
+) -> None:
+    trace = _run(seed, at_ms=100_000)  # the stop now comes after the restart's 20000 ms
+    armed = [e.detail for _, e in trace.of_type(ev.FaultArmed) if e.kind == "restart-broker"]
+    assert armed == [
+        "broker 4 is still running: the restart waits until it has stopped "
+        "(the stop-broker fault is due at 100000 ms)"
+    ]
+    ((stopped_at, _),) = trace.of_type(s.BrokerStopped)
+    ((restarted_at, _),) = trace.of_type(k.BrokerRestarted)
+    assert 100_000 < stopped_at == restarted_at
+    # The old process's connection is reset although a new process already runs.
+    resets = [at for at, e in trace.of_type(ev.ConnectionClosed) if e.broker == 4]
+    assert resets == [stopped_at + HOP]
+    assert trace.of_type(k.BrokerUnfenced)
+    assert not [e for _, e in trace.of_type(ev.RunStopped) if e.unstruck]
+
+
+def test_a_stop_past_the_end_of_the_run_is_reported_as_never_taken_place() -> None:
+    result = runner.invoke(
+        app, ["simulate", "rolling-restart", "--at-ms", "999999999", "--json"], env=STABLE_ENV
+    )
+    assert result.exit_code == 0
+    events = json.loads(result.stdout)["events"]
+    (stop,) = [e for e in events if e["type"] == "RunStopped"]
+    assert stop["unstruck"] == [["stop-broker", 999_999_999], ["restart-broker", 20_000]]
+    assert (stop["reason"], stop["undecided"], stop["kept_going"]) == ("steps", 0, [])
+    assert stop["window"] == 1_000
+    assert not [e for e in events if e["type"] in ("BrokerShutdownRequested", "BrokerStopped")]
+    text = " ".join(cli("rolling-restart", "--at-ms", "999999999").stdout.split())
+    assert (
+        "with every record's fate decided and 1 action(s) still scheduled; the stop-broker "
+        "fault due at 999999999 ms never took place; the restart-broker fault due at 20000 ms "
+        "never took place; its last 1000 actions logged no event (periodic background work)"
+    ) in text
+    assert "still going" not in text
+
+
 def test_a_stopping_broker_never_asks_to_rejoin_an_isr() -> None:
     # ReplicaManager.beginControlledShutdown: it stops fetching where it left the ISR, and
     # Partition.isReplicaIsrEligible refuses a broker in controlled shutdown.

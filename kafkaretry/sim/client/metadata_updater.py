@@ -4,6 +4,9 @@ Rule 1: a MetadataRequest goes to the least loaded broker, never a controller, a
         Metadata.timeToAllowUpdate allows: failed attempts and consecutive answers that bring
         no newer leader epoch back off exponentially (retry.backoff.ms to .max.ms, KIP-580).
 Rule 2: like every request it fails with its connection, or after request.timeout.ms.
+Rule 3: a wanted update is never dropped: while it must wait, the sender is woken when
+        Metadata.timeToNextUpdate allows it, or after reconnect.backoff.ms when no node can be
+        asked (DefaultMetadataUpdater.maybeUpdate's return value bounds NetworkClient.poll).
 """
 
 from __future__ import annotations
@@ -84,7 +87,12 @@ class MetadataUpdater:
             self._wake_at(metadata.allowed_at_ms)
             return
         node = self._client.least_loaded_node()
-        if node is None or not self._client.ready(node):
+        if node is None:
+            # DefaultMetadataUpdater.maybeUpdate: no node to ask, look again after
+            # reconnect.backoff.ms (a connecting node or a busy one wakes the sender itself).
+            self._wake_at(now + self._settings.reconnect_backoff_ms)
+            return
+        if not self._client.ready(node):
             return
         self._in_flight = node
         self._emit(ev.MetadataRequestSent(node))

@@ -146,6 +146,7 @@ class Producer:
         self._wakeup = None
         client = self.client
         client.maybe_update_metadata()
+        requested = client.metadata.update_requested
         blocked = self._blocked
         if blocked >= 0 and self._records[blocked].topic in client.metadata.partition_counts:
             self._blocked = -1
@@ -164,6 +165,11 @@ class Producer:
                 ready_at = self._drain(tp)
                 if ready_at is not None and (next_at is None or ready_at < next_at):
                     next_at = ready_at
+        if not requested and client.metadata.update_requested:
+            # Sender.runOnce: sendProducerData asks for the update, then client.poll runs
+            # DefaultMetadataUpdater.maybeUpdate in the same loop (sends it, or sleeps until
+            # Metadata.timeToNextUpdate allows it).
+            client.maybe_update_metadata()
         if next_at is not None:
             self.wake(next_at)
 
@@ -172,6 +178,11 @@ class Producer:
         acc, client = self._acc, self.client
         dq = acc.deques[tp]
         now = self._queue.now_ms
+        if client.metadata.leader_for(*tp) < 0:
+            # RecordAccumulator.partitionReady puts the topic in unknownLeaderTopics before it
+            # looks at backoff or linger, and Sender.sendProducerData calls
+            # metadata.requestUpdate on every loop while that set is not empty.
+            client.request_metadata_update("unknown leader")
         while dq:
             batch = dq[0]
             ready_at = acc.ready_at(batch)
@@ -183,8 +194,7 @@ class Producer:
                 )
             leader = client.metadata.leader_for(*tp)
             if leader < 0:
-                client.request_metadata_update("unknown leader")
-                return None
+                return None  # the metadata update above wakes the sender when it arrives
             if not client.ready(leader):
                 reconnect = client.reconnect_at(leader)
                 return reconnect if reconnect > now else None

@@ -14,6 +14,8 @@ from typing import Any
 
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.engine.network import Message
+from kafkaretry.sim.events import TraceEvent
+from kafkaretry.sim.faults.ledger import FaultLedger
 from kafkaretry.sim.faults.network_faults import heal, isolate_broker, slow_broker
 from kafkaretry.sim.faults.target import (
     FaultTarget,
@@ -22,6 +24,8 @@ from kafkaretry.sim.faults.target import (
     watch_keyless,
 )
 from kafkaretry.sim.faults.triggers import arm_trigger
+from kafkaretry.sim.kraft.events import BrokerCrashed
+from kafkaretry.sim.kraft.shutdown_events import BrokerShutdownRequested, BrokerStopped
 from kafkaretry.sim.protocol import NONE
 from kafkaretry.sim.settings import (
     CrashBroker,
@@ -118,15 +122,49 @@ def stop_broker(fault: StopBroker, sim: FaultTarget) -> Action:
 
 
 def restart_broker(fault: RestartBroker, sim: FaultTarget) -> Action:
-    def restart() -> None:
-        if sim.nodes.is_alive(fault.broker):  # a running process has nothing to start again
-            detail = f"broker {fault.broker} is running: nothing to restart"
-            sim.emit(ev.FaultArmed("restart-broker", detail))
-            return
-        sim.set_broker_alive(fault.broker, True)
-        sim.control.restart_broker(fault.broker)
+    """Start the broker's process again. A restart that comes while its broker still runs,
+    with a stop-broker or crash-broker still to strike (--at-ms moved it later), waits and
+    starts the broker right after that broker has stopped: a rolling restart's order."""
+    broker = fault.broker
 
-    return restart
+    def restart() -> None:
+        sim.set_broker_alive(broker, True)
+        sim.control.restart_broker(broker)
+
+    def stopped(e: TraceEvent) -> bool:
+        if isinstance(e, BrokerStopped | BrokerCrashed) and e.broker == broker:
+            sim.faults.struck(fault)
+            sim.queue.call_after(0, restart)  # after the exit's own work, at the same ms
+            return True
+        # The stop it waited for struck elsewhere (a partition-leader that had moved) or
+        # found no live broker, and no other stop of this broker is to come.
+        elsewhere = (
+            isinstance(e, BrokerShutdownRequested | BrokerCrashed) and e.broker != broker
+        ) or (isinstance(e, ev.FaultArmed) and e.kind in ("stop-broker", "crash-broker"))
+        if elsewhere and sim.faults.stop_planned(broker) is None:
+            sim.faults.struck(fault)
+            detail = f"broker {broker} was not stopped: nothing to restart"
+            sim.emit(ev.FaultArmed("restart-broker", detail))
+            return True
+        return False
+
+    def fire() -> None:
+        if not sim.nodes.is_alive(broker):
+            restart()
+            return
+        stop = sim.faults.stop_planned(broker)
+        if stop is None:  # a running process has nothing to start again
+            detail = f"broker {broker} is running: nothing to restart"
+        else:
+            sim.faults.hold(fault, "restart-broker")
+            sim.watch(stopped)
+            detail = (
+                f"broker {broker} is still running: the restart waits until it has stopped "
+                f"(the {KIND_NAMES[type(stop)]} fault is due at {stop.at_ms} ms)"
+            )
+        sim.emit(ev.FaultArmed("restart-broker", detail))
+
+    return fire
 
 
 def crash_controller(fault: CrashController, sim: FaultTarget) -> Action:
@@ -180,13 +218,24 @@ KIND_NAMES: dict[type, str] = {
 __all__ = ["FAULT_HANDLERS", "KIND_NAMES", "UnsupportedFaultError", "install"]
 
 
-def install(faults: tuple[Fault, ...], sim: FaultTarget) -> None:
+def install(faults: tuple[Fault, ...], sim: FaultTarget) -> FaultLedger:
+    """Schedule every fault; returns the ledger `sim.faults` must be, where each fault is
+    struck the moment its action runs."""
     for fault in faults:
-        action = FAULT_HANDLERS[type(fault)](fault, sim)
+        action = _striking(fault, sim, FAULT_HANDLERS[type(fault)](fault, sim))
         if fault.when is None:
             sim.queue.at(fault.at_ms, action)
         else:
             sim.queue.at(fault.at_ms, _armer(fault.when, sim, KIND_NAMES[type(fault)], action))
+    return FaultLedger(faults, tuple(KIND_NAMES[type(f)] for f in faults))
+
+
+def _striking(fault: Fault, sim: FaultTarget, action: Action) -> Action:
+    def strike() -> None:
+        sim.faults.struck(fault)
+        action()
+
+    return strike
 
 
 def _armer(when: When, sim: FaultTarget, kind: str, action: Action) -> Action:

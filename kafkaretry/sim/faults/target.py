@@ -16,6 +16,7 @@ from kafkaretry.sim.broker.partition import Replica
 from kafkaretry.sim.engine.clock import EventQueue
 from kafkaretry.sim.engine.network import Network, Nodes
 from kafkaretry.sim.events import Emit, TraceEvent
+from kafkaretry.sim.faults.ledger import FaultLedger
 from kafkaretry.sim.kraft.views import PartitionView
 from kafkaretry.sim.settings import SimulationInputs
 
@@ -71,6 +72,9 @@ class FaultTarget(Protocol):
 
     @property
     def replication(self) -> ReplicaLookup: ...
+
+    @property
+    def faults(self) -> FaultLedger: ...
 
     def set_broker_alive(self, broker: int, alive: bool) -> None: ...
 
