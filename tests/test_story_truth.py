@@ -149,6 +149,11 @@ def _verdict_claims(text: str, data: dict[str, Any]) -> None:
             if rest.startswith("One copy"):
                 assert len(r["copies"]) == 1, line
                 assert r["final_leader"] is not None, line
+            if "has no leader at the end of the run" in rest:
+                assert r["final_leader"] is None, line
+            if "the final log does not hold" in rest:
+                assert r["final_leader"] is not None, line
+                assert r["copies"] == [], line
             if rest.startswith("Not readable"):
                 assert r["status"] == "acknowledged", line
                 assert r["final_leader"] is None, line
@@ -186,11 +191,22 @@ def _stop_claims(text: str, data: dict[str, Any]) -> None:
         )
     for p in re.findall(r"No in-sync replica is left: partition (\d+) goes offline", text):
         assert any(c["new_leader"] < 0 for c in _changes(data, int(p)))
+    for p, old, new, epoch, at in re.findall(
+        r"partition (\d+): leader (\d+) → (\d+|none) \(epoch (\d+)\), committed at (\d+) ms", text
+    ):
+        assert any(
+            (c["old_leader"], c["new_leader"], c["leader_epoch"], c["committed_at_ms"])
+            == (int(old), -1 if new == "none" else int(new), int(epoch), int(at))
+            for c in _changes(data, int(p))
+        )
     returned = {(r["partition"], r["leader"]) for r in data["cluster"]["preferred_returns"]}
     for p, leader in re.findall(
         r"gives partition (\d+) back to its preferred leader, broker (\d+)", text
     ):
         assert (int(p), int(leader)) in returned
+    for back in re.findall(r"back to their preferred leaders: ([^\n]*)", text):
+        for p, leader in re.findall(r"partition (\d+) to broker (\d+)", back):
+            assert (int(p), int(leader)) in returned
     if "out of every ISR" in text:  # a claim no run's facts ever confirmed
         raise AssertionError(text)
 

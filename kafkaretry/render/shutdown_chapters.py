@@ -130,14 +130,13 @@ def _returned(e: s.LeaderImbalanceChecked, c: Context) -> list[tuple[int, int]]:
 
 
 def _given_back(e: s.LeaderImbalanceChecked, c: Context) -> str:
-    back = " and ".join(f"partition {p} to broker {leader}" for p, leader in _returned(e, c))
-    return (
-        "auto.leader.rebalance.enable: the controller's periodic check gives "
-        f"{back} (the preferred leader)"
-        if len(_returned(e, c)) > 1
-        else "auto.leader.rebalance.enable: the controller's periodic check gives partition "
-        f"{_returned(e, c)[0][0]} back to its preferred leader, broker {_returned(e, c)[0][1]}"
-    )
+    returned = _returned(e, c)
+    told = "auto.leader.rebalance.enable: the controller's periodic check gives"
+    if len(returned) == 1:
+        [(partition, leader)] = returned
+        return f"{told} partition {partition} back to its preferred leader, broker {leader}"
+    back = " and ".join(f"partition {p} to broker {leader}" for p, leader in returned)
+    return f"{told} partitions back to their preferred leaders: {back}"
 
 
 SHUTDOWN_RULES: tuple[ChapterRule, ...] = (

@@ -142,6 +142,11 @@ def sentence(  # noqa: PLR0911, PLR0912 - one case per kind
                 f"(offset {_list(r.copies)}); {read}."
             )
         case "expired" | "failed":
+            if r.final_leader is None and r.partition is not None:
+                return (
+                    f"Failed: {_failure(r, a)}; partition {r.partition} has no leader at the end "
+                    "of the run (offline), so there is no final log to hold it."
+                )
             return f"Failed: {_failure(r, a)}; the final log does not hold the record."
         case "no-leader":
             return _no_leader(r, a)
@@ -157,6 +162,8 @@ def sentence(  # noqa: PLR0911, PLR0912 - one case per kind
                 f"in fact the final log holds it at offset {_list(r.copies)}"
                 if r.copies
                 else "in fact the final log does not hold it"
+                if r.final_leader is not None
+                else f"partition {r.partition} has no leader at the end of the run (offline)"
             )
             return (
                 "Sent without acknowledgement: with acks=0 the send completes once the request "
