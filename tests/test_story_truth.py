@@ -225,6 +225,8 @@ def _role_claims(text: str, data: dict[str, Any]) -> None:
     """ "Broker 5, a follower of partition 0 and the leader of partition 1, fails": each role
     held at the moment it failed or was stopped."""
     cluster = data["cluster"]
+    # a role without its partitions cannot be checked (and was once wrong for --broker)
+    assert not re.search(r"Broker \d+, (?:the leader|a follower), ", text), text
     role = r"(?:the leader|a follower) of partitions? \d+(?:, \d+)*"
     for broker, roles, what in re.findall(
         rf"Broker (\d+), ({role}(?: and {role})*), (fails|is stopped)", text
@@ -271,6 +273,8 @@ def test_every_heading_and_verdict_is_true_of_its_run(
     header, *rest = run.stages(brief=True)  # the header quotes the scenario file's description
     brief = "".join(render_text(stage, width=400) for stage in rest)
     _claims(brief, data)
+    _summary_gaps(brief)
+    _full_claims([render_text(stage, width=400) for stage in run.stages()[1:]], data)
     assert data["outcome"]["status"] == _outcome_from_events(data)
     assert len(brief.splitlines()) + len(render_text(header).splitlines()) <= 50  # a screen
 
