@@ -51,14 +51,18 @@ def _moved(e: s.BrokerInControlledShutdown, c: Context) -> str:
     moved = [ch for ch in changes if ch.new_leader >= 0]
     offline = [ch for ch in changes if ch.new_leader < 0]
     said = []
-    if moved and stop is not None and stop.moved_at_ms is not None:
+    if moved:
         leaderships = " and ".join(
             f"{name[ch.topic, ch.partition]}'s leadership to broker {ch.new_leader}" for ch in moved
         )
+        when = (
+            f"committed {stop.moved_at_ms - stop.asked_at_ms} ms after the stop"
+            if stop is not None and stop.moved_at_ms is not None
+            else "committed"
+        )
         said.append(
             f"The active controller moves {leaderships} once broker {e.broker}'s request "
-            f"reaches it: committed {stop.moved_at_ms - stop.asked_at_ms} ms after the stop, "
-            "no session timeout waited for"
+            f"reaches it: {when}, no session timeout waited for"
         )
     for ch in offline:
         isr = ", ".join(map(str, ch.isr_after))
@@ -73,9 +77,7 @@ def _moved(e: s.BrokerInControlledShutdown, c: Context) -> str:
         )
     if not moved:
         said[0] = (
-            f"The active controller puts broker {e.broker} in controlled shutdown, but "
-            + said[0][0].lower()
-            + said[0][1:]
+            f"The active controller puts broker {e.broker} in controlled shutdown, but {said[0]}"
         )
     return "; ".join(said)
 
