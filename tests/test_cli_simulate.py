@@ -70,6 +70,7 @@ def test_json_fields_for_the_default_run() -> None:
         "copied_at_ack": [5, 6],
         "truncated": [],
         "ack_offset_holds": 0,
+        "held_by": [4, 5, 6],
         "duplicated": False,
         "reordered": False,
         "kind": "deduplicated-retry",

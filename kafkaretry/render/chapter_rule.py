@@ -21,6 +21,10 @@ class Context:
     first_epoch: int  # its leader epoch in the producer's first metadata
     analysis: RunAnalysis
     first_leader: int = -1  # its leader in the producer's first metadata (-1: none seen)
+    # (partition, leader) of every partition of `topic` in the producer's first metadata
+    first_leaders: tuple[tuple[int, int], ...] = ()
+    # (partition, brokers holding a replica of it) for every partition of `topic`
+    replicas: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
     def batch_records(self, batch: int) -> list[RecordOutcome]:
         return [r for r in self.analysis.records if r.batch == batch]

@@ -18,6 +18,7 @@ from kafkaretry.render.failure_chapters import (
 )
 from kafkaretry.render.loss_chapters import LOSS_RULES, acked_uncopied, answer_in_flight
 from kafkaretry.render.shutdown_chapters import SHUTDOWN_RULES, hinted_metadata
+from kafkaretry.render.verdict import error_cause
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.kraft import events as k
 
@@ -127,8 +128,10 @@ def _acknowledged(e: ev.RecordAcknowledged, c: Context) -> str:
 
 def _failed(e: ev.RecordFailed, c: Context) -> str:
     retries = " (retries=0)" if c.analysis.retries == 0 else ""
+    cause = error_cause(e.error, keyless=c.analysis.records[e.record].key is None)
     return (
-        f"The producer gives up on {c.record_word(e.record)}{retries}: the callback gets {e.error}"
+        f"The producer gives up on {c.record_word(e.record)}{retries}: {cause}the callback gets "
+        f"{e.error}"
     )
 
 
@@ -210,17 +213,21 @@ class ChapterTracker:
         self._fired: set[int] = set()
         self._pending: list[type] = []  # overviews waiting for an event of these types
         self.count = 0
+        # for each title the last chapters() call opened: the index of the event that opened it
+        self.positions: list[int] = []
 
     def chapters(self, events: list[ev.TraceEvent]) -> tuple[list[str], bool]:
         """Numbered titles these events open, and whether this moment shows an overview."""
         opened, show = [], False
-        for event in events:
+        self.positions = []
+        for position, event in enumerate(events):
             for index, rule in enumerate(RULES):
                 if index in self._fired or not isinstance(event, rule.kind):
                     continue
                 if rule.when(event, self._context):
                     self._fired.add(index)
                     title = rule.title(event, self._context)
+                    self.positions.append(position)
                     if rule.numbered:
                         self.count += 1
                         opened.append(f"Stage {self.count} · {title}")

@@ -114,7 +114,7 @@ def describe_kraft(event: k.KRaftEvent) -> Text:  # noqa: PLR0911, PLR0912
                 style="election",
             )
         case k.ActiveControllerDiscovered(broker=b, controller=c, epoch=e):
-            return Text(f"broker {b} finds the new active controller {c} (epoch {e})")
+            return Text(f"broker {b} finds the active controller {c} (epoch {e})")
         case k.BrokerSessionExpired(
             at_ms=at, broker=b, last_contact_ms=last, session_timeout_ms=t, check_period_ms=every
         ):

@@ -32,9 +32,11 @@ def describe_shutdown(event: ShutdownEvent) -> Text:
             )
         case BrokerInControlledShutdown(broker=b, offset=o):
             return Text(
-                f"the active controller puts broker {b} in controlled shutdown: in one write it "
-                f"moves every leadership of broker {b} to another in-sync replica and removes it "
-                f"from every ISR (up to metadata offset {o}); no session timeout is waited for",
+                f"the active controller puts broker {b} in controlled shutdown (up to metadata "
+                f"offset {o}): in the same write, each partition broker {b} leads gets another "
+                "in-sync replica as leader, or none (offline) where no other is left, and broker "
+                f"{b} leaves each ISR it is in, unless it is the last member; no session timeout "
+                "is waited for",
                 style="election",
             )
         case ControlledShutdownPending(broker=b, offset=o, behind=behind, still_leads=leads):

@@ -23,6 +23,33 @@ def leader_at(c: Context, at_ms: int) -> int:
     return leader
 
 
+def leader_of(c: Context, partition: int, at_ms: int) -> int:
+    """Who leads `partition` of the story's topic at `at_ms`, as committed changes show."""
+    leader = dict(c.first_leaders).get(partition, -1)
+    for change in c.analysis.cluster.leader_changes:
+        mine = (change.topic, change.partition) == (c.topic, partition)
+        if mine and change.committed_at_ms <= at_ms:
+            leader = change.new_leader
+    return leader
+
+
+def roles(c: Context, broker: int, at_ms: int) -> str:
+    """What `broker` is to the story's topic at `at_ms`, the story's partition first:
+    "a follower of partitions 0, 2 and the leader of partition 1"."""
+    groups: dict[str, list[int]] = {}
+    hosted = sorted((p != c.partition, p) for p, brokers in c.replicas if broker in brokers)
+    for _, p in hosted:
+        leader = leader_at(c, at_ms) if p == c.partition else leader_of(c, p, at_ms)
+        groups.setdefault("the leader" if leader == broker else "a follower", []).append(p)
+    if not groups:
+        return f"no replica of partition {c.partition}"
+    words = [
+        f"{role} of partition{'s' if len(ps) > 1 else ''} {', '.join(map(str, ps))}"
+        for role, ps in groups.items()
+    ]
+    return " and ".join(words)
+
+
 def _waiting_at(c: Context, at_ms: int) -> bool:
     """A record has been sent and is not resolved yet at `at_ms`."""
     return any(
@@ -40,6 +67,16 @@ def _down_at(c: Context, broker: int, at_ms: int) -> bool:
     )
     restarted = max((at for at, b in cluster.broker_restarts if b == broker), default=-1)
     return crashed >= 0 and restarted < crashed
+
+
+def _stopping(c: Context, broker: int, at_ms: int) -> bool:
+    """`broker` is in a controlled shutdown at `at_ms` (shutdown_chapters tells that part)."""
+    return any(
+        g.broker == broker
+        and g.asked_at_ms <= at_ms
+        and (g.exited_at_ms is None or at_ms < g.exited_at_ms)
+        for g in c.analysis.cluster.graceful_stops
+    )
 
 
 def idle_leader_crash(e: k.BrokerCrashed, c: Context) -> bool:
@@ -92,16 +129,17 @@ FAILURE_RULES: tuple[ChapterRule, ...] = (
     ChapterRule(
         k.BrokerCrashed,
         lambda e, c: (
-            f"Broker {e.broker}, the leader, fails. No record is waiting for it: only missed "
-            "heartbeats will tell the controller"
+            f"Broker {e.broker}, {roles(c, e.broker, e.at_ms)}, fails. No record is waiting for "
+            "it: only missed heartbeats will tell the controller"
         ),
         when=idle_leader_crash,
     ),
     ChapterRule(
         k.BrokerCrashed,
         lambda e, c: (
-            f"Broker {e.broker}, a follower, fails. The leader goes on; the dead broker stays "
-            "in the ISR until the controller fences it"
+            f"Broker {e.broker}, {roles(c, e.broker, e.at_ms)}, fails. Partition "
+            f"{c.partition}'s leader goes on; the dead broker stays in its ISR until the "
+            "controller fences it"
         ),
         when=live_follower_crash,
     ),
@@ -127,7 +165,11 @@ FAILURE_RULES: tuple[ChapterRule, ...] = (
             f"No in-sync replica is left: partition {e.partition} goes offline (leader none) "
             "until one returns"
         ),
-        when=lambda e, c: e.new_leader < 0 and (e.topic, e.partition) == (c.topic, c.partition),
+        when=lambda e, c: (
+            e.new_leader < 0
+            and (e.topic, e.partition) == (c.topic, c.partition)
+            and not _stopping(c, e.old_leader, e.at_ms)
+        ),
         cluster_on=k.MetadataRecordCommitted,
     ),
     ChapterRule(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rich import box
 from rich.table import Table
@@ -38,7 +38,7 @@ CORRECTIONS: tuple[tuple[str, str], ...] = (
     (
         "A controller failover stops the cluster.",
         "Produce and fetch continue on the live leaders, and metadata changes wait for the "
-        "Raft election (a few seconds with default timeouts: the {fetch} ms fetch timeout, then "
+        "Raft election ({how_long}: the {fetch} ms fetch timeout, then "
         "pre-vote and vote, longer after a split vote). But with acks=all, every partition "
         "whose ISR still lists a dead broker stalls: its high watermark cannot pass the dead "
         "replica until the active controller fences it, a session timeout after its last "
@@ -58,7 +58,7 @@ CORRECTIONS: tuple[tuple[str, str], ...] = (
 SHOWN_BY: tuple[Callable[[RunAnalysis], bool], ...] = (
     lambda a: bool(a.cluster.broker_crashes) and any(len(r.attempts) > 1 for r in a.records),
     lambda a: bool(a.cluster.broker_crashes or a.cluster.controller_crashes),
-    lambda a: bool(a.cluster.fenced),
+    lambda a: len(a.cluster.fenced) > len(a.cluster.fenced_in_shutdown),
     lambda a: bool(a.cluster.controller_elections),
     lambda a: any(active for _, _, active in a.cluster.controller_crashes),
     lambda a: any(g.moved_at_ms is not None for g in a.cluster.graceful_stops),
@@ -66,10 +66,15 @@ SHOWN_BY: tuple[Callable[[RunAnalysis], bool], ...] = (
 
 
 def corrections_table(
-    analysis: RunAnalysis, *, session_timeout_ms: int, fetch_timeout_ms: int
+    analysis: RunAnalysis,
+    *,
+    session_timeout_ms: int,
+    fetch_timeout_ms: int,
+    raft_timeouts_changed: Sequence[tuple[str, int, int]] = (),
 ) -> Table | None:
     """The rows this run demonstrated (None when it showed none of them), with the run's own
-    settings in them."""
+    settings in them. `raft_timeouts_changed`: (config name, this run's value, Kafka's
+    default) of each controller.quorum.*.timeout.ms that differs from Kafka's default."""
     rows = [row for row, shown in zip(CORRECTIONS, SHOWN_BY, strict=True) if shown(analysis)]
     if not rows:
         return None
@@ -85,6 +90,7 @@ def corrections_table(
         "session": session_timeout_ms,  # broker.session.timeout.ms
         "check": _ms(session_timeout_ms / 8),
         "fetch": fetch_timeout_ms,  # controller.quorum.fetch.timeout.ms
+        "how_long": _how_long(raft_timeouts_changed),
         "moved": next(
             (
                 g.moved_at_ms - g.asked_at_ms
@@ -97,6 +103,17 @@ def corrections_table(
     for claim, fact in rows:
         table.add_row(Text(claim), Text(fact.format(**numbers)))
     return table
+
+
+def _how_long(changed_timeouts: Sequence[tuple[str, int, int]]) -> str:
+    """ "Default timeouts" only where the Raft timeouts are Kafka's defaults in this run."""
+    changed = [
+        f"{name}={value} instead of Kafka's default {default}"
+        for name, value, default in changed_timeouts
+    ]
+    if not changed:
+        return "a few seconds with default timeouts"
+    return "with " + " and ".join(changed)
 
 
 def _ms(value: float) -> str:

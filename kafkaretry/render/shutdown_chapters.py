@@ -9,7 +9,7 @@ analysis confirms: "moves the leadership" needs a committed controlled-shutdown 
 from __future__ import annotations
 
 from kafkaretry.render.chapter_rule import ChapterRule, Context
-from kafkaretry.render.failure_chapters import leader_at
+from kafkaretry.render.failure_chapters import roles
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.analysis import GracefulStop
 from kafkaretry.sim.kraft import events as k
@@ -25,27 +25,61 @@ def _stop(c: Context, broker: int, at_ms: int) -> GracefulStop | None:
 
 
 def _requested(e: s.BrokerShutdownRequested, c: Context) -> str:
-    role = "the leader" if leader_at(c, e.at_ms) == e.broker else "a follower"
     return (
-        f"Broker {e.broker}, {role}, is stopped gracefully (SIGTERM): it stays up and asks "
-        "the active controller for a controlled shutdown"
+        f"Broker {e.broker}, {roles(c, e.broker, e.at_ms)}, is stopped gracefully (SIGTERM): "
+        "it stays up and asks the active controller for a controlled shutdown"
     )
 
 
 def _moved(e: s.BrokerInControlledShutdown, c: Context) -> str:
+    """What the controlled-shutdown write did to the broker's leaderships, as committed."""
     stop = _stop(c, e.broker, e.at_ms)
-    mine = [
-        ch
-        for ch in c.analysis.cluster.leader_changes
-        if ch.decided_at_ms == e.at_ms and (ch.topic, ch.partition) == (c.topic, c.partition)
-    ]
-    if stop is None or stop.moved_at_ms is None or not mine or mine[0].new_leader < 0:
-        return f"The active controller takes broker {e.broker} out of every ISR it is in"
-    return (
-        f"The active controller moves partition {c.partition}'s leadership to broker "
-        f"{mine[0].new_leader} once broker {e.broker}'s request reaches it: committed "
-        f"{stop.moved_at_ms - stop.asked_at_ms} ms after the stop, no session timeout waited for"
+    changes = sorted(
+        (
+            ch
+            for ch in c.analysis.cluster.leader_changes
+            if ch.decided_at_ms == e.at_ms and ch.old_leader == e.broker
+        ),
+        key=lambda ch: ((ch.topic, ch.partition) != (c.topic, c.partition), ch.topic, ch.partition),
     )
+    name = {
+        (ch.topic, ch.partition): f"partition {ch.partition}"
+        if ch.topic == c.topic
+        else f"{ch.topic}/partition-{ch.partition}"
+        for ch in changes
+    }
+    moved = [ch for ch in changes if ch.new_leader >= 0]
+    offline = [ch for ch in changes if ch.new_leader < 0]
+    said = []
+    if moved:
+        leaderships = " and ".join(
+            f"{name[ch.topic, ch.partition]}'s leadership to broker {ch.new_leader}" for ch in moved
+        )
+        when = (
+            f"committed {stop.moved_at_ms - stop.asked_at_ms} ms after the stop"
+            if stop is not None and stop.moved_at_ms is not None
+            else "committed"
+        )
+        said.append(
+            f"The active controller moves {leaderships} once broker {e.broker}'s request "
+            f"reaches it: {when}, no session timeout waited for"
+        )
+    for ch in offline:
+        isr = ", ".join(map(str, ch.isr_after))
+        said.append(
+            f"{name[ch.topic, ch.partition]} has no other in-sync replica to take over from "
+            f"broker {e.broker}: it goes offline (leader none) and keeps ISR [{isr}]"
+        )
+    if not said:
+        return (
+            f"The active controller puts broker {e.broker} in controlled shutdown; no "
+            "leadership of it moves"
+        )
+    if not moved:
+        said[0] = (
+            f"The active controller puts broker {e.broker} in controlled shutdown, but {said[0]}"
+        )
+    return "; ".join(said)
 
 
 def _redirected(e: ev.ProduceResponseReceived, c: Context) -> bool:
@@ -84,16 +118,27 @@ def _granted(e: s.BrokerShutdownGranted, c: Context) -> str:
     return title
 
 
-def _returned_to(e: s.LeaderImbalanceChecked, c: Context) -> int:
-    """The preferred leader this check gave the story's partition back to (-1: none)."""
-    return next(
+def _returned(e: s.LeaderImbalanceChecked, c: Context) -> list[tuple[int, int]]:
+    """(partition, preferred leader) this check gave back, of the story's topic, committed;
+    the story's partition first."""
+    return sorted(
         (
-            p.leader
+            (p.partition, p.leader)
             for p in c.analysis.cluster.preferred_returns
-            if p.decided_at_ms == e.at_ms and (p.topic, p.partition) == (c.topic, c.partition)
+            if p.decided_at_ms == e.at_ms and p.topic == c.topic
         ),
-        -1,
+        key=lambda pl: (pl[0] != c.partition, pl[0]),
     )
+
+
+def _given_back(e: s.LeaderImbalanceChecked, c: Context) -> str:
+    returned = _returned(e, c)
+    told = "auto.leader.rebalance.enable: the controller's periodic check gives"
+    if len(returned) == 1:
+        [(partition, leader)] = returned
+        return f"{told} partition {partition} back to its preferred leader, broker {leader}"
+    back = " and ".join(f"partition {p} to broker {leader}" for p, leader in returned)
+    return f"{told} partitions back to their preferred leaders: {back}"
 
 
 SHUTDOWN_RULES: tuple[ChapterRule, ...] = (
@@ -120,11 +165,8 @@ SHUTDOWN_RULES: tuple[ChapterRule, ...] = (
     ),
     ChapterRule(
         s.LeaderImbalanceChecked,
-        lambda e, c: (
-            "auto.leader.rebalance.enable: the controller's periodic check gives partition "
-            f"{c.partition} back to its preferred leader, broker {_returned_to(e, c)}"
-        ),
-        when=lambda e, c: _returned_to(e, c) >= 0,
+        _given_back,
+        when=lambda e, c: bool(_returned(e, c)),
         cluster_on=k.MetadataRecordCommitted,
     ),
 )

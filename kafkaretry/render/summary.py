@@ -120,7 +120,7 @@ def cluster_lines(a: RunAnalysis, partition: int | None) -> list[str]:
         f"{'none' if ch.new_leader < 0 else ch.new_leader} (epoch {ch.leader_epoch}), "
         f"committed at {ch.committed_at_ms} ms"
         for ch in c.leader_changes
-        if ch.partition == partition
+        if ch.partition == partition or {ch.old_leader, ch.new_leader} & _failed_brokers(a)
     ]
     by_broker: dict[tuple[int, int, int | None], list[int]] = {}
     for stall in c.stalls:
@@ -137,6 +137,12 @@ def cluster_lines(a: RunAnalysis, partition: int | None) -> list[str]:
             f"in the ISR from {start} {until} ({waits})"
         )
     return lines
+
+
+def _failed_brokers(a: RunAnalysis) -> set[int]:
+    """Brokers that crashed or were stopped: every leadership they lost or got back counts."""
+    c = a.cluster
+    return {b for _, b in c.broker_crashes} | {g.broker for g in c.graceful_stops}
 
 
 def _stays_moved(a: RunAnalysis, partition: int | None) -> list[str]:
@@ -180,7 +186,11 @@ def _several(a: RunAnalysis, key_type: str) -> RenderableType:
         table.add_column(name, no_wrap=name in ("record", "partition"))
     notable = sorted(a.records, key=lambda r: (r.kind in ("no-retry",), r.index))
     shown = sorted(notable[:TABLE_ROWS], key=lambda r: r.index)
+    previous = -1
     for r in shown:
+        if r.index > previous + 1:  # records left out here: the caption counts them
+            table.add_row("…", "", "", "", "", "", "")
+        previous = r.index
         notes = [
             n
             for n, on in (

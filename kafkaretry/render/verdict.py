@@ -21,6 +21,7 @@ _STYLE: dict[VerdictKind, str] = {
     "no-quorum": "failure",
     "expired": "failure",
     "failed": "failure",
+    "no-leader": "warning",
     "sent-without-ack": "warning",
     "pending": "warning",
     "not-sent": "warning",
@@ -79,7 +80,9 @@ def verdict(analysis: RunAnalysis) -> Group:
     return Group(*lines)
 
 
-def sentence(kind: VerdictKind, r: RecordOutcome, a: RunAnalysis) -> str:  # noqa: PLR0911
+def sentence(  # noqa: PLR0911, PLR0912 - one case per kind
+    kind: VerdictKind, r: RecordOutcome, a: RunAnalysis
+) -> str:
     """The verdict for one record of this kind (the first of its kind stands for the rest)."""
     n = len(r.attempts)
     match kind:
@@ -139,7 +142,14 @@ def sentence(kind: VerdictKind, r: RecordOutcome, a: RunAnalysis) -> str:  # noq
                 f"(offset {_list(r.copies)}); {read}."
             )
         case "expired" | "failed":
+            if r.final_leader is None and r.partition is not None:
+                return (
+                    f"Failed: {_failure(r, a)}; partition {r.partition} has no leader at the end "
+                    "of the run (offline), so there is no final log to hold it."
+                )
             return f"Failed: {_failure(r, a)}; the final log does not hold the record."
+        case "no-leader":
+            return _no_leader(r, a)
         case "no-quorum":
             end = f"the callback gets {r.error}" if r.status == "failed" else "it is still pending"
             return (
@@ -152,6 +162,8 @@ def sentence(kind: VerdictKind, r: RecordOutcome, a: RunAnalysis) -> str:  # noq
                 f"in fact the final log holds it at offset {_list(r.copies)}"
                 if r.copies
                 else "in fact the final log does not hold it"
+                if r.final_leader is not None
+                else f"partition {r.partition} has no leader at the end of the run (offline)"
             )
             return (
                 "Sent without acknowledgement: with acks=0 the send completes once the request "
@@ -167,6 +179,33 @@ def sentence(kind: VerdictKind, r: RecordOutcome, a: RunAnalysis) -> str:  # noq
             return "Not sent: the record never left the producer before the run ended."
 
 
+def _no_leader(r: RecordOutcome, a: RunAnalysis) -> str:
+    if r.held_by:
+        held = ", ".join(f"{b} (down)" if b in _down_at_end(a) else str(b) for b in r.held_by)
+        where = f"the record is in the log of broker{'s' if len(r.held_by) > 1 else ''} {held}"
+    else:
+        where = "no broker's log holds the record any more"
+    return (
+        f"Not readable: broker {r.acked_by} acknowledged offset {r.ack_offset}, but at the end "
+        f"of the run partition {r.partition} has no leader (offline), so no consumer can read "
+        f"it; {where}."
+    )
+
+
+def _down_at_end(a: RunAnalysis) -> set[int]:
+    """Brokers whose last crash or graceful exit came after their last restart."""
+    c = a.cluster
+    ended = [(at, b) for at, b in c.broker_crashes]
+    ended += [(g.exited_at_ms, g.broker) for g in c.graceful_stops if g.exited_at_ms is not None]
+    last_end: dict[int, int] = {}
+    for at, b in ended:
+        last_end[b] = max(at, last_end.get(b, at))
+    last_start: dict[int, int] = {}
+    for at, b in c.broker_restarts:
+        last_start[b] = max(at, last_start.get(b, at))
+    return {b for b, at in last_end.items() if at >= last_start.get(b, -1)}
+
+
 def _failure(r: RecordOutcome, a: RunAnalysis) -> str:
     n = len(r.attempts)
     tried = f"after {_count(n, 'attempt', 'attempts', verb=False)}"
@@ -176,9 +215,23 @@ def _failure(r: RecordOutcome, a: RunAnalysis) -> str:
             f"delivery.timeout.ms passed {tried} (the last: {last}) and the callback gets "
             "TimeoutException"
         )
+    cause = error_cause(r.error, keyless=r.key is None)
     if n == 1 and a.retries == 0:
-        return f"with retries=0 the callback gets {r.error} after the first attempt"
-    return f"the callback gets {r.error} {tried}"
+        return f"{cause}with retries=0 the callback gets {r.error} after the first attempt"
+    return f"{cause}the callback gets {r.error} {tried}"
+
+
+def error_cause(error: str | None, *, keyless: bool) -> str:
+    """Why the broker answered `error`, where the error alone does not say ("" otherwise)."""
+    if error == "INVALID_RECORD":
+        # kafkaretry's brokers answer INVALID_RECORD for one reason only: LogValidator.validateKey
+        # refuses a record without a key on a topic with cleanup.policy=compact.
+        which = "the record has no key" if keyless else "its batch holds a record without a key"
+        return (
+            f"{which}, and a compacted topic (cleanup.policy=compact) refuses it "
+            "(LogValidator.validateKey), not retriable: "
+        )
+    return ""
 
 
 def _which(records: Sequence[RecordOutcome], total: int) -> str:

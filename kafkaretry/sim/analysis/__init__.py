@@ -42,6 +42,7 @@ RUN_PRECEDENCE: tuple[VerdictKind, ...] = (
     "no-quorum",
     "expired",
     "failed",
+    "no-leader",
     "sent-without-ack",
     "pending",
     "not-sent",

@@ -15,6 +15,7 @@ from kafkaretry.sim.analysis.loss import truncations
 from kafkaretry.sim.analysis.model import ClusterFacts, ControllerElection, IsrStall, LeaderChange
 from kafkaretry.sim.analysis.stops import graceful_stops, preferred_returns
 from kafkaretry.sim.kraft import events as k
+from kafkaretry.sim.kraft import shutdown_events as s
 from kafkaretry.sim.trace import Trace
 
 PartitionChange = k.PartitionLeaderElected | k.IsrShrunk | k.IsrExpanded
@@ -28,6 +29,11 @@ def cluster_facts(trace: Trace) -> ClusterFacts:
         if found is not None:
             found.append((at, e))
     no_quorum = _no_quorum_at(trace, seen)
+    session_fences = [(at, e.broker) for at, e in seen[k.BrokerFenced]]
+    # A controlled shutdown ends in a fence too: once the broker may stop (SHUTDOWN_NOW),
+    # ReplicationControlManager.processBrokerHeartbeat calls handleBrokerFenced, which writes
+    # BrokerRegistrationChangeRecord(fenced=FENCED).
+    shutdown_fences = [(at, e.broker) for at, e in seen[s.BrokerShutdownGranted]]
     changes = tuple(
         LeaderChange(
             e.topic,
@@ -54,7 +60,8 @@ def cluster_facts(trace: Trace) -> ClusterFacts:
             for at, e in seen[k.ControllerElected]
         ),
         no_quorum_at_ms=no_quorum,
-        fenced=tuple((at, e.broker) for at, e in seen[k.BrokerFenced]),
+        fenced=tuple(sorted(session_fences + shutdown_fences)),
+        fenced_in_shutdown=tuple(shutdown_fences),
         leader_changes=changes,
         uncommitted_leader_changes=tuple(
             (c.at_ms, c.topic, c.partition, c.new_leader) for c in never
@@ -84,6 +91,7 @@ _FACTS = (
     k.ControllerElected,
     k.NoQuorum,
     k.BrokerFenced,
+    s.BrokerShutdownGranted,
     k.BrokerIsolated,
     k.BrokerHealed,
     ev.ReplicaFetchesDelayed,

@@ -52,6 +52,7 @@ def record_json(r: RecordOutcome) -> dict[str, Any]:
         "copied_at_ack": list(r.copied_at_ack),
         "truncated": [truncation_json(t) for t in r.truncated],
         "ack_offset_holds": r.ack_offset_holds,
+        "held_by": list(r.held_by),
         "duplicated": r.duplicated,
         "reordered": r.reordered,
         "kind": r.kind,
@@ -77,7 +78,16 @@ def cluster_json(c: ClusterFacts) -> dict[str, Any]:
             for e in c.controller_elections
         ],
         "no_quorum_at_ms": c.no_quorum_at_ms,
-        "fenced": [{"at_ms": at, "broker": b} for at, b in c.fenced],
+        "fenced": [
+            {
+                "at_ms": at,
+                "broker": b,
+                "reason": "controlled-shutdown"
+                if (at, b) in c.fenced_in_shutdown
+                else "session-expired",
+            }
+            for at, b in c.fenced
+        ],
         "leader_changes": [
             {
                 "topic": ch.topic,

@@ -24,6 +24,7 @@ VerdictKind = Literal[
     "no-quorum",  # failed or pending while no controller quorum could be formed
     "expired",  # delivery.timeout.ms passed: TimeoutException
     "failed",  # an error the producer does not (or may no longer) retry
+    "no-leader",  # acknowledged, but its partition has no leader at the end: nobody reads it
     "sent-without-ack",  # acks=0: completed when written to the socket, offset -1
     "pending",  # the run ended before the record was resolved
     "deduplicated-retry",  # one copy: the broker recognised a retry (producer id + sequence)
@@ -69,6 +70,7 @@ class RecordOutcome:
     acknowledging leader when the answer reached the producer; `truncated` the truncations
     that later removed that offset from the acknowledging broker's log; `ack_offset_holds`
     the record the final leader's log holds at that offset (None: the log ends before it).
+    `held_by`: every broker whose own final log (leader or follower, alive or down) holds it.
     """
 
     index: int
@@ -94,6 +96,7 @@ class RecordOutcome:
     copied_at_ack: tuple[int, ...] = ()
     truncated: tuple[Truncation, ...] = ()
     ack_offset_holds: int | None = None
+    held_by: tuple[int, ...] = ()
 
     @property
     def in_final_log(self) -> bool:
@@ -160,7 +163,9 @@ class ClusterFacts:
     controller_crashes: tuple[tuple[int, int, bool], ...]  # (at_ms, controller, was_active)
     controller_elections: tuple[ControllerElection, ...]
     no_quorum_at_ms: int | None  # first moment fewer than a majority of voters were alive
-    fenced: tuple[tuple[int, int], ...]  # (at_ms, broker), as the controller decided
+    # (at_ms, broker), as the controller decided: a session that expired, or a controlled
+    # shutdown that ended (ReplicationControlManager.handleBrokerFenced in both cases)
+    fenced: tuple[tuple[int, int], ...]
     leader_changes: tuple[LeaderChange, ...]  # committed ones only
     # Written by an active controller that lost its leadership before they committed:
     # (decided_at_ms, topic, partition, new_leader); no broker ever acted on them.
@@ -177,6 +182,8 @@ class ClusterFacts:
     graceful_stops: tuple[GracefulStop, ...] = ()
     preferred_returns: tuple[PreferredReturn, ...] = ()
     auto_leader_rebalance: bool = True  # auto.leader.rebalance.enable in this run
+    # the part of `fenced` that ended a controlled shutdown (SHUTDOWN_NOW), not a session expiry
+    fenced_in_shutdown: tuple[tuple[int, int], ...] = ()
 
     @property
     def failed(self) -> bool:

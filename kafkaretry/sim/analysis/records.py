@@ -39,6 +39,7 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
     batches = attempts_by_batch(trace.timed_events())
     logs = _final_logs(trace, seen)
     offsets = _offsets_by_record(logs)
+    holders = _holders(trace, seen)
     reordered = _reordered(trace, seen, offsets)
     loss = LossFacts(trace)
     out: list[RecordOutcome] = []
@@ -57,7 +58,7 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
             for a in (batches.get(s.batch, ()) if s.batch is not None else ())
         )
         lost = s.status == "acknowledged" and leader is not None and not copies
-        kind = _kind(s, attempts, copies, lost=lost, no_quorum=no_quorum)
+        kind = _kind(s, attempts, copies, lost=lost, no_quorum=no_quorum, leaderless=leader is None)
         fate = (
             loss.fate(s.ack, s.resolved_at_ms, leader)
             if s.ack is not None and s.resolved_at_ms is not None
@@ -88,6 +89,9 @@ def record_outcomes(trace: Trace, *, no_quorum: bool) -> tuple[RecordOutcome, ..
                 copied_at_ack=fate.copied_at_ack,
                 truncated=fate.truncated,
                 ack_offset_holds=fate.ack_offset_holds,
+                held_by=tuple(holders.get((spec.topic, partition, index), ()))
+                if partition is not None
+                else (),
             )
         )
     return tuple(out)
@@ -170,6 +174,25 @@ def _offsets_by_record(
     return out
 
 
+def _holders(trace: Trace, seen: dict[int, _Seen]) -> dict[tuple[str, int, int], list[int]]:
+    """(topic, partition, record) -> the brokers whose own final log holds it, in id order."""
+    wanted = {
+        (spec.topic, s.partition)
+        for i, spec in enumerate(trace.records)
+        if (s := seen.get(i)) is not None and s.partition is not None
+    }
+    out: dict[tuple[str, int, int], list[int]] = {}
+    for view in sorted(trace.final.brokers, key=lambda b: b.id):
+        for r in view.replicas:
+            if (r.topic, r.partition) not in wanted:
+                continue
+            for entry in r.log:
+                held = out.setdefault((r.topic, r.partition, entry.record), [])
+                if not held or held[-1] != view.id:
+                    held.append(view.id)
+    return out
+
+
 def _reordered(
     trace: Trace, seen: dict[int, _Seen], offsets: dict[tuple[str, int, int], list[int]]
 ) -> set[int]:
@@ -191,10 +214,18 @@ def _reordered(
 
 
 def _kind(  # noqa: PLR0911 - one return per kind
-    s: _Seen, attempts: tuple[Attempt, ...], copies: tuple[int, ...], *, lost: bool, no_quorum: bool
+    s: _Seen,
+    attempts: tuple[Attempt, ...],
+    copies: tuple[int, ...],
+    *,
+    lost: bool,
+    no_quorum: bool,
+    leaderless: bool,
 ) -> VerdictKind:
     if lost:
         return "acked-then-lost"
+    if s.status == "acknowledged" and leaderless:
+        return "no-leader"  # no final leader's log to read it from: neither one copy nor lost
     if len(copies) > 1:
         return "duplicated"
     if s.status == "sent-without-ack":
