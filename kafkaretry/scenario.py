@@ -220,7 +220,8 @@ def _planned(
         used = [o for o, v in (("--broker", plan.broker), ("--at-ms", plan.at_ms)) if v is not None]
         used += ["--with-controller"] if plan.with_controller else []
         raise KafkaRetryError(
-            f"{' and '.join(used)} change a crash-broker or stop-broker fault, and scenario "
+            f"{' and '.join(used)} {'changes' if len(used) == 1 else 'change'} a crash-broker "
+            f"or stop-broker fault, and scenario "
             f"'{name}' has neither"
         )
     if plan.broker is not None and plan.broker not in brokers:
