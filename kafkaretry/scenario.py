@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kafkaretry.broker_config import broker_config_problem
 from kafkaretry.config import (
     ClusterConfig,
     CrashBroker,
@@ -268,6 +269,8 @@ def scenario_inputs(
     cluster, _ = _merge(ClusterConfig, [book.cluster.configs, scenario.cluster_configs], sets)
     network, _ = _merge(NetworkConfig, [book.network], sets)
     _check_session(cluster, sets, name)
+    if (problem := broker_config_problem(cluster, sets, name)) is not None:
+        raise SettingError(problem)
     topology = book.topology()
     topic = topology.topic(scenario.record.topic).name
     chosen_key = None if no_key else (key if key is not None else scenario.record.key)

@@ -220,6 +220,31 @@ COMMAND_LINE: list[tuple[list[str], str]] = [
         "error: --at-ms changes a crash-broker or stop-broker fault, and scenario 'ack-loss' "
         "has neither",
     ),
+    (
+        ["simulate", "broker-unreachable", "--with-controller"],
+        "error: --with-controller changes a crash-broker or stop-broker fault, and scenario "
+        "'broker-unreachable' has neither",
+    ),
+    # KafkaConfig.validateValues: each value passes its ConfigDef, the pair does not
+    (
+        ["simulate", "ack-loss", "--set", "replica.lag.time.max.ms=400"],
+        "error: --set replica.lag.time.max.ms=400: KafkaConfig refuses to start the broker: "
+        "replica.fetch.wait.max.ms should always be less than or equal to "
+        "replica.lag.time.max.ms to prevent frequent changes in ISR (here 500 > 400)",
+    ),
+    (
+        ["simulate", "ack-loss", "--set", "replica.fetch.wait.max.ms=31000"],
+        "error: --set replica.fetch.wait.max.ms=31000: KafkaConfig refuses to start the broker: "
+        "replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to "
+        "prevent unnecessary socket timeouts (here 31000 > 30000, the default "
+        "replica.socket.timeout.ms)",
+    ),
+    (
+        ["simulate", "ack-loss", "--set", "delivery.timeout.ms=100"],
+        "error: the KafkaProducer constructor throws ConfigException, so nothing is sent: "
+        "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms "
+        "(here 100 < 5 + 30000)",
+    ),
 ]
 # Option values Typer itself parses: Click's usage error, whose last line is the message.
 OPTIONS: list[tuple[list[str], str]] = [
