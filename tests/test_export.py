@@ -157,11 +157,33 @@ def test_mermaid_says_when_a_partition_is_left_without_a_leader(tmp_path: Path) 
     args = ["export", "broker-down", "--scenarios", str(single), "--mermaid"]
     statements = check_sequence_diagram(runner.invoke(app, args).stdout)
     assert any(
-        s.startswith("Note over B4: t=")
-        and s.endswith("the controller leaves partition 0 with no leader (was broker 4)")
+        s.startswith("Note over C1: t=")
+        and s.endswith("leaves partition 0 with no leader (was broker 4)")
         for s in statements
     )
     assert not any("leads partition 0" in s for s in statements)
+
+
+def test_mermaid_draws_a_single_replica_partition_going_offline_and_back(tmp_path: Path) -> None:
+    from tests.conftest import SCENARIOS
+
+    single = tmp_path / "single-replica.yaml"
+    text = SCENARIOS.read_text(encoding="utf-8")
+    single.write_text(text.replace("- replicas: [4, 5, 6]", "- replicas: [4]", 1), "utf-8")
+    statements, events = _diagram_and_events("rolling-restart", "--scenarios", str(single))
+    offline, back = (e for e in events if e["type"] == "PartitionLeaderElected")
+    assert (offline["new_leader"], back["old_leader"], back["new_leader"]) == (-1, -1, 4)
+    expected = [
+        f"Note over C1: t={offline['at_ms']}ms leaves partition 0 with no leader (was broker 4, "
+        "controlled shutdown of broker 4)",
+        f"Note over C1: t={back['at_ms']}ms elects broker 4 leader of partition 0, which had "
+        f"none (leader epoch {back['leader_epoch']})",
+    ]
+    assert [s for s in statements if "partition 0" in s and "Note over C1" in s] == expected
+    assert any(s.endswith("Metadata: p0→no leader, p1→B5, p2→B6") for s in statements)
+    assert any(
+        s.endswith("leads partition 0 (leader epoch 2, it had no leader)") for s in statements
+    )
 
 
 def _diagram_and_events(*args: str) -> tuple[list[str], list[dict[str, object]]]:

@@ -67,7 +67,10 @@ def _producer_lines(at: int, e: TraceEvent, seen: _Seen) -> list[str] | None:  #
             if all(seen.leaders.get(p) == lead for p, lead in new.items()):
                 return []
             seen.leaders.update(new)
-            shown = ", ".join(f"p{p}→B{lead}" for p, lead in sorted(new.items()))
+            shown = ", ".join(
+                f"p{p}→B{lead}" if lead >= 0 else f"p{p}→no leader"
+                for p, lead in sorted(new.items())
+            )
             return [f"{_broker(br)}-->>P: {t} Metadata: {shown}"]
         case _:
             return None

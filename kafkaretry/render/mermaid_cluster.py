@@ -36,7 +36,8 @@ def _applied(at: int, broker: int, offset: int, drawn: Drawn) -> list[str]:
     drawn.elected[broker] = [w for w in waiting if w[0] > offset]
     return [
         f"Note over {_b(broker)}: t={at}ms applies the PartitionChangeRecord: leads "
-        f"partition {p} (leader epoch {epoch}, was broker {old})"
+        f"partition {p} (leader epoch {epoch}, "
+        + (f"was broker {old})" if old >= 0 else "it had no leader)")
         + (", an UNCLEAN election: it was not in the ISR" if unclean else "")
         for _, p, old, epoch, unclean in done
     ]
@@ -58,11 +59,6 @@ def _heartbeat(drawn: Drawn, broker: int, text: str, *, answer: bool) -> str:
 def _leader_change(at: int, e: k.PartitionLeaderElected, drawn: Drawn) -> list[str]:
     t = f"t={at}ms"
     p, old, new = e.partition, e.old_leader, e.new_leader
-    if new < 0:  # PartitionRegistration.NO_LEADER
-        where = _b(old) if old >= 0 else "P"
-        was = f" (was broker {old})" if old >= 0 else ""
-        return [f"Note over {where}: {t} the controller leaves partition {p} with no leader{was}"]
-    drawn.elected.setdefault(new, []).append((e.offset, p, old, e.leader_epoch, e.unclean))
     why = ""
     if old in drawn.stopping:
         why = f", controlled shutdown of broker {old}"
@@ -70,12 +66,16 @@ def _leader_change(at: int, e: k.PartitionLeaderElected, drawn: Drawn) -> list[s
         why = ", back to its preferred replica"
     elif e.unclean:
         why = f", UNCLEAN: broker {new} is not in the ISR"
-    whence = f"from broker {old} " if old >= 0 else ""
-    text = (
-        f"{t} moves the leadership of partition {p} {whence}to broker {new} "
-        f"(leader epoch {e.leader_epoch}{why})"
-    )
-    return [_by_controller(drawn, _b(new), text)]
+    if new < 0:  # PartitionRegistration.NO_LEADER: no eligible replica is left
+        was = f" (was broker {old}{why})" if old >= 0 else ""
+        text = f"{t} leaves partition {p} with no leader{was}"
+        return [_by_controller(drawn, _b(old) if old >= 0 else "P", text)]
+    drawn.elected.setdefault(new, []).append((e.offset, p, old, e.leader_epoch, e.unclean))
+    if old >= 0:
+        text = f"{t} moves the leadership of partition {p} from broker {old} to broker {new}"
+    else:
+        text = f"{t} elects broker {new} leader of partition {p}, which had none"
+    return [_by_controller(drawn, _b(new), f"{text} (leader epoch {e.leader_epoch}{why})")]
 
 
 # One case per event kind drawn, as in describe.py: a table would only move the branches.
