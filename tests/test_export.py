@@ -281,3 +281,25 @@ def test_a_stopping_broker_s_waiting_is_drawn_once() -> None:
         "and broker 7 still leads a partition"
     ]
     assert cluster_lines(2090, sd.ControlledShutdownPending(2090, 7, 3, (8,), False), drawn) == []
+
+
+def _shipped() -> list[tuple[str, ...]]:
+    from kafkaretry.loading import load_scenario_book
+    from tests.conftest import SCENARIOS
+
+    book = load_scenario_book(SCENARIOS)
+    crashes = {"crash-broker", "stop-broker"}
+    out: list[tuple[str, ...]] = []
+    for name, scenario in book.scenarios.items():
+        out.append((name,))
+        if any(getattr(f, "kind", None) in crashes for f in scenario.faults):
+            out.append((name, "--with-controller", "--seed", "1"))
+    return out
+
+
+@pytest.mark.parametrize("args", _shipped(), ids=" ".join)
+def test_every_shipped_story_draws_a_valid_diagram(args: tuple[str, ...]) -> None:
+    result = runner.invoke(app, ["export", *args, "--mermaid"])
+    assert result.exit_code == 0, result.stderr
+    statements = check_sequence_diagram(result.stdout)
+    assert statements
