@@ -21,6 +21,12 @@ ZEROS = [
     ["controller.quorum.election.timeout.ms=0"],
     ["controller.quorum.election.backoff.max.ms=0"],
     ["controller.quorum.request.timeout.ms=0"],
+    [  # every quorum timer at 0: elections never settle, and the run stops at its step budget
+        "controller.quorum.election.timeout.ms=0",
+        "controller.quorum.fetch.timeout.ms=0",
+        "controller.quorum.election.backoff.max.ms=0",
+        "controller.quorum.request.timeout.ms=0",
+    ],
 ]
 
 
