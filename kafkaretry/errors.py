@@ -45,11 +45,13 @@ class KeyFileError(KafkaRetryError):
 class ConfigError(KafkaRetryError):
     """A configuration the real Kafka client rejects with a ConfigException."""
 
-    def __init__(self, kafka_message: str) -> None:
-        # The learner should see Kafka's own words, and that the producer never starts.
+    def __init__(self, kafka_message: str, values: str = "") -> None:
+        # The learner should see Kafka's own words, and that the producer never starts;
+        # `values` (kafkaretry's words, e.g. "here 100 < 5 + 30000") follows in brackets.
         super().__init__(
             "the KafkaProducer constructor throws ConfigException, so nothing is sent: "
             + kafka_message
+            + (f" ({values})" if values else "")
         )
         self.kafka_message = kafka_message
 

@@ -25,20 +25,22 @@ def shown(value: object, limit: int = SHOWN_MAX) -> str:
     return f"{text[: limit - 3]}... ({length} characters)"
 
 
-def parse_java_integer(value: object, kind: str, low: int, high: int) -> int:
-    """`value` (text or int) as a Java `kind` ("INT"/"LONG") in [low, high]; ValueError if not."""
+def parse_java_integer(value: object, kind: str, low: int, high: int, why: str = "") -> int:
+    """`value` (text or int) as a Java `kind` ("INT"/"LONG") in [low, high]; ValueError if not.
+
+    `why` follows the range in the message where the bound is kafkaretry's, not Kafka's."""
     if isinstance(value, str):
         text = value.strip()
         digits = text[1:] if text[:1] in ("+", "-") else text
         if not (digits[: DIGITS_MAX + 1].isascii() and digits[: DIGITS_MAX + 1].isdigit()):
             raise ValueError(f"not a number of type {kind}")
         if len(digits) > DIGITS_MAX:
-            raise ValueError(_range(kind, low, high))
+            raise ValueError(_range(kind, low, high) + why)
         value = int(text)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"expected a number of type {kind}")
     if not low <= value <= high:
-        raise ValueError(_range(kind, low, high))
+        raise ValueError(_range(kind, low, high) + why)
     return value
 
 

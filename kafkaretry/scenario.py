@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kafkaretry.broker_config import broker_config_problem
 from kafkaretry.config import (
     ClusterConfig,
     CrashBroker,
@@ -220,7 +221,8 @@ def _planned(
         used = [o for o, v in (("--broker", plan.broker), ("--at-ms", plan.at_ms)) if v is not None]
         used += ["--with-controller"] if plan.with_controller else []
         raise KafkaRetryError(
-            f"{' and '.join(used)} change a crash-broker or stop-broker fault, and scenario "
+            f"{' and '.join(used)} {'changes' if len(used) == 1 else 'change'} a crash-broker "
+            f"or stop-broker fault, and scenario "
             f"'{name}' has neither"
         )
     if plan.broker is not None and plan.broker not in brokers:
@@ -267,6 +269,8 @@ def scenario_inputs(
     cluster, _ = _merge(ClusterConfig, [book.cluster.configs, scenario.cluster_configs], sets)
     network, _ = _merge(NetworkConfig, [book.network], sets)
     _check_session(cluster, sets, name)
+    if (problem := broker_config_problem(cluster, sets, name)) is not None:
+        raise SettingError(problem)
     topology = book.topology()
     topic = topology.topic(scenario.record.topic).name
     chosen_key = None if no_key else (key if key is not None else scenario.record.key)

@@ -20,36 +20,43 @@ from kafkaretry.scenario import SETTING_OWNERS
 from tests.conftest import ROOT, SCENARIOS
 
 INT, LONG = (2**31 - 1, "INT"), (2**63 - 1, "LONG")
-# Kafka name: (Java type, lowest value kafkaretry accepts).
-NUMBERS: dict[str, tuple[tuple[int, str], int]] = {
-    "retries": (INT, 0),
-    "max.in.flight.requests.per.connection": (INT, 1),
-    "request.timeout.ms": (INT, 1),
-    "delivery.timeout.ms": (INT, 1),
-    "linger.ms": (LONG, 0),
-    "batch.size": (INT, 0),
-    "retry.backoff.ms": (LONG, 0),
-    "retry.backoff.max.ms": (LONG, 0),
-    "reconnect.backoff.ms": (LONG, 0),
-    "reconnect.backoff.max.ms": (LONG, 0),
-    "socket.connection.setup.timeout.ms": (LONG, 1),
-    "socket.connection.setup.timeout.max.ms": (LONG, 1),
-    "metadata.max.age.ms": (LONG, 1),
-    "max.block.ms": (LONG, 0),
-    "broker.heartbeat.interval.ms": (INT, 1),
-    "broker.session.timeout.ms": (INT, 1),
-    "controller.quorum.fetch.timeout.ms": (INT, 1),
-    "controller.quorum.election.timeout.ms": (INT, 1),
-    "controller.quorum.election.backoff.max.ms": (INT, 1),
-    "controller.quorum.request.timeout.ms": (INT, 1),
-    "controller.quorum.append.linger.ms": (INT, 0),
-    "controller.quorum.retry.backoff.ms": (INT, 0),
-    "metadata.max.idle.interval.ms": (INT, 1),
-    "replica.lag.time.max.ms": (LONG, 1),
-    "replica.fetch.wait.max.ms": (INT, 0),
-    "min.insync.replicas": (INT, 1),
-    "leader.imbalance.check.interval.seconds": (LONG, 1),
-    "network.latency.ms": (INT, 0),  # a model assumption, kept to a Java int
+# Where ConfigDef sets no validator, the lowest value is kafkaretry's and the message says so.
+OURS = " (kafkaretry's bound: Kafka's ConfigDef sets none)"
+IDLE = " (kafkaretry's bound: Kafka takes 0 as no NoOpRecord, not modelled)"
+# Kafka name: (Java type, lowest value accepted, what follows the range), from the 4.1 ConfigDefs.
+NUMBERS: dict[str, tuple[tuple[int, str], int, str]] = {
+    # ProducerConfig.CONFIG
+    "retries": (INT, 0, ""),  # between(0, Integer.MAX_VALUE)
+    "max.in.flight.requests.per.connection": (INT, 1, ""),  # atLeast(1)
+    "request.timeout.ms": (INT, 0, ""),  # atLeast(0)
+    "delivery.timeout.ms": (INT, 0, ""),  # atLeast(0)
+    "linger.ms": (LONG, 0, ""),  # atLeast(0)
+    "batch.size": (INT, 0, ""),  # atLeast(0)
+    "retry.backoff.ms": (LONG, 0, ""),  # atLeast(0L)
+    "retry.backoff.max.ms": (LONG, 0, ""),  # atLeast(0L)
+    "reconnect.backoff.ms": (LONG, 0, ""),  # atLeast(0L)
+    "reconnect.backoff.max.ms": (LONG, 0, ""),  # atLeast(0L)
+    "socket.connection.setup.timeout.ms": (LONG, 1, OURS),  # no validator
+    "socket.connection.setup.timeout.max.ms": (LONG, 1, OURS),  # no validator
+    "metadata.max.age.ms": (LONG, 0, ""),  # atLeast(0)
+    "max.block.ms": (LONG, 0, ""),  # atLeast(0)
+    # KRaftConfigs.CONFIG_DEF: null validators
+    "broker.heartbeat.interval.ms": (INT, 1, OURS),
+    "broker.session.timeout.ms": (INT, 1, OURS),
+    # QuorumConfig.CONFIG_DEF: atLeast(0) for all
+    "controller.quorum.fetch.timeout.ms": (INT, 0, ""),
+    "controller.quorum.election.timeout.ms": (INT, 0, ""),
+    "controller.quorum.election.backoff.max.ms": (INT, 0, ""),
+    "controller.quorum.request.timeout.ms": (INT, 0, ""),
+    "controller.quorum.append.linger.ms": (INT, 0, ""),
+    "controller.quorum.retry.backoff.ms": (INT, 0, ""),
+    "metadata.max.idle.interval.ms": (INT, 1, IDLE),  # MetadataLogConfig: atLeast(0)
+    # ReplicationConfigs.CONFIG_DEF
+    "replica.lag.time.max.ms": (LONG, 1, OURS),  # no validator
+    "replica.fetch.wait.max.ms": (INT, 0, OURS),  # no validator
+    "min.insync.replicas": (INT, 1, ""),  # LogConfig: atLeast(1)
+    "leader.imbalance.check.interval.seconds": (LONG, 1, ""),  # atLeast(1)
+    "network.latency.ms": (INT, 0, ""),  # a model assumption, kept to a Java int
 }
 BOOLEANS = (
     "enable.idempotence",
@@ -61,9 +68,9 @@ HUGE = "9" * 400
 
 def _number_cases() -> list[tuple[list[str], str]]:
     cases = []
-    for name, ((high, kind), low) in NUMBERS.items():
+    for name, ((high, kind), low, why) in NUMBERS.items():
         prefix = f"error: --set {name}:"
-        span = f"must be a Java {kind} from {low} to {high}"
+        span = f"must be a Java {kind} from {low} to {high}{why}"
         cases += [
             ([f"{name}=abc"], f"{prefix} not a number of type {kind} (got 'abc')"),
             ([f"{name}=1_000"], f"{prefix} not a number of type {kind} (got '1_000')"),
@@ -210,8 +217,33 @@ COMMAND_LINE: list[tuple[list[str], str]] = [
     ),
     (
         ["simulate", "ack-loss", "--at-ms", "5"],
-        "error: --at-ms change a crash-broker or stop-broker fault, and scenario 'ack-loss' "
+        "error: --at-ms changes a crash-broker or stop-broker fault, and scenario 'ack-loss' "
         "has neither",
+    ),
+    (
+        ["simulate", "broker-unreachable", "--with-controller"],
+        "error: --with-controller changes a crash-broker or stop-broker fault, and scenario "
+        "'broker-unreachable' has neither",
+    ),
+    # KafkaConfig.validateValues: each value passes its ConfigDef, the pair does not
+    (
+        ["simulate", "ack-loss", "--set", "replica.lag.time.max.ms=400"],
+        "error: --set replica.lag.time.max.ms=400: KafkaConfig refuses to start the broker: "
+        "replica.fetch.wait.max.ms should always be less than or equal to "
+        "replica.lag.time.max.ms to prevent frequent changes in ISR (here 500 > 400)",
+    ),
+    (
+        ["simulate", "ack-loss", "--set", "replica.fetch.wait.max.ms=31000"],
+        "error: --set replica.fetch.wait.max.ms=31000: KafkaConfig refuses to start the broker: "
+        "replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to "
+        "prevent unnecessary socket timeouts (here 31000 > 30000, the default "
+        "replica.socket.timeout.ms)",
+    ),
+    (
+        ["simulate", "ack-loss", "--set", "delivery.timeout.ms=100"],
+        "error: the KafkaProducer constructor throws ConfigException, so nothing is sent: "
+        "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms "
+        "(here 100 < 5 + 30000)",
     ),
 ]
 # Option values Typer itself parses: Click's usage error, whose last line is the message.

@@ -155,7 +155,7 @@ def test_choosing_the_broker_and_the_time() -> None:
         (["broker-down", "--broker", "9"],
          "error: --broker 9 is not a broker (brokers: 4, 5, 6)\n"),
         (["ack-loss", "--with-controller"],
-         "error: --with-controller change a crash-broker or stop-broker fault, and scenario "
+         "error: --with-controller changes a crash-broker or stop-broker fault, and scenario "
          "'ack-loss' has neither\n"),
         (["ack-loss", "--broker", "5", "--at-ms", "3"],
          "error: --broker and --at-ms change a crash-broker or stop-broker fault, and scenario "

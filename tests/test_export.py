@@ -157,8 +157,149 @@ def test_mermaid_says_when_a_partition_is_left_without_a_leader(tmp_path: Path) 
     args = ["export", "broker-down", "--scenarios", str(single), "--mermaid"]
     statements = check_sequence_diagram(runner.invoke(app, args).stdout)
     assert any(
-        s.startswith("Note over B4: t=")
-        and s.endswith("the controller leaves partition 0 with no leader (was broker 4)")
+        s.startswith("Note over C1: t=")
+        and s.endswith("leaves partition 0 with no leader (was broker 4)")
         for s in statements
     )
     assert not any("leads partition 0" in s for s in statements)
+
+
+def test_mermaid_draws_a_single_replica_partition_going_offline_and_back(tmp_path: Path) -> None:
+    from tests.conftest import SCENARIOS
+
+    single = tmp_path / "single-replica.yaml"
+    text = SCENARIOS.read_text(encoding="utf-8")
+    single.write_text(text.replace("- replicas: [4, 5, 6]", "- replicas: [4]", 1), "utf-8")
+    statements, events = _diagram_and_events("rolling-restart", "--scenarios", str(single))
+    offline, back = (e for e in events if e["type"] == "PartitionLeaderElected")
+    assert (offline["new_leader"], back["old_leader"], back["new_leader"]) == (-1, -1, 4)
+    expected = [
+        f"Note over C1: t={offline['at_ms']}ms leaves partition 0 with no leader (was broker 4, "
+        "controlled shutdown of broker 4)",
+        f"Note over C1: t={back['at_ms']}ms elects broker 4 leader of partition 0, which had "
+        f"none (leader epoch {back['leader_epoch']})",
+    ]
+    assert [s for s in statements if "partition 0" in s and "Note over C1" in s] == expected
+    assert any(s.endswith("Metadata: p0→no leader, p1→B5, p2→B6") for s in statements)
+    assert any(
+        s.endswith("leads partition 0 (leader epoch 2, it had no leader)") for s in statements
+    )
+
+
+def _diagram_and_events(*args: str) -> tuple[list[str], list[dict[str, object]]]:
+    events = json.loads(runner.invoke(app, ["simulate", *args, "--json"]).stdout)["events"]
+    result = runner.invoke(app, ["export", *args, "--mermaid"])
+    assert result.exit_code == 0, result.stderr
+    return check_sequence_diagram(result.stdout), events
+
+
+def _at(events: list[dict[str, object]], kind: str) -> int:
+    at = next(e["at_ms"] for e in events if e["type"] == kind)
+    assert isinstance(at, int)
+    return at
+
+
+def test_mermaid_draws_the_controlled_shutdown_restart_and_return() -> None:
+    statements, events = _diagram_and_events("rolling-restart")
+    sigterm, granted = _at(events, "BrokerShutdownRequested"), _at(events, "BrokerShutdownGranted")
+    waited = next(e["waited_ms"] for e in events if e["type"] == "BrokerShutdownGranted")
+    moved = _at(events, "PartitionLeaderElected")
+    expected = [
+        f"Note over B4: t={sigterm}ms SIGTERM: broker 4 begins a controlled shutdown",
+        f"B4->>C1: t={sigterm}ms BrokerHeartbeat wantShutDown=true",
+        f"Note over C1: t={moved}ms moves the leadership of partition 0 from broker 4 to "
+        "broker 5 (leader epoch 1, controlled shutdown of broker 4)",
+        f"Note over C1: t={moved}ms partition 1: broker 4 leaves the ISR, now [5, 6]",
+        f"Note over C1: t={_at(events, 'BrokerInControlledShutdown')}ms broker 4 is in "
+        "CONTROLLED_SHUTDOWN (up to metadata offset 4)",
+        f"C1-->>B4: t={_at(events, 'ControlledShutdownPending')}ms shouldShutDown=false: "
+        "brokers 5, 6 are not yet at metadata offset 4",
+        f"C1-->>B4: t={granted}ms shouldShutDown=true: broker 4 fenced "
+        f"({waited} ms after wantShutDown came)",
+        f"Note over B4: t={_at(events, 'BrokerStopped')}ms the process exits: its connections "
+        "close",
+        f"Note over B4: t={_at(events, 'BrokerRestarted')}ms RESTART: broker 4 starts again",
+        f"B4->>C1: t={_at(events, 'BrokerRegistered')}ms BrokerRegistration: registered, fenced "
+        "until caught up (offset 6)",
+        f"C1-->>B4: t={_at(events, 'BrokerUnfenced')}ms unfenced: broker 4 caught up (metadata "
+        "offset 7)",
+        f"Note over C1: t={_at(events, 'IsrExpanded')}ms partition 0: broker 4 rejoins the ISR, "
+        "now [5, 6, 4]",
+    ]
+    # in this order, and the answer NOT_LEADER_OR_FOLLOWER after the move that explains it
+    places = [statements.index(s) for s in expected]
+    assert places == sorted(places)
+    refused = next(i for i, s in enumerate(statements) if "NOT_LEADER_OR_FOLLOWER, offset" in s)
+    assert places[2] < refused
+    assert any(
+        s.startswith("Note over C1: t=")
+        and s.endswith("from broker 5 to broker 4 (leader epoch 2, back to its preferred replica)")
+        for s in statements
+    )
+    # readable: no heartbeat or follower fetch of the quiet moments is drawn
+    assert sum("shouldShutDown" in s for s in statements) == 2
+    assert len(statements) < 60
+
+
+def test_mermaid_draws_the_restart_and_the_returning_leader_s_truncation() -> None:
+    statements, events = _diagram_and_events("acks1-loss")
+    cut = next(e for e in events if e["type"] == "ReplicaTruncated")
+    assert (cut["broker"], cut["leader"], cut["partition"]) == (4, 5, 0)
+    end, to = cut["log_end_offset"], cut["truncated_to"]
+    assert isinstance(end, int)
+    assert isinstance(to, int)
+    dropped = f"offsets {to}-{end - 1}" if end - 1 > to else f"offset {to}"
+    truncation = (
+        f"Note over B4: t={cut['at_ms']}ms truncates partition 0 to offset {to}: drops "
+        f"{dropped}, which leader broker 5 does not have"
+    )
+    restart = f"Note over B4: t={_at(events, 'BrokerRestarted')}ms RESTART: broker 4 starts again"
+    fenced = next(e for e in events if e["type"] == "BrokerFenced")
+    fence = (
+        f"Note over C1: t={fenced['at_ms']}ms fences broker 4 (metadata offset {fenced['offset']})"
+    )
+    crash = f"Note over B4: t={_at(events, 'BrokerCrashed')}ms CRASH: broker 4 dies"
+    order = [statements.index(s) for s in (crash, fence, restart, truncation)]
+    assert order == sorted(order)
+
+
+def test_mermaid_draws_an_isolated_broker() -> None:
+    statements, events = _diagram_and_events("broker-unreachable")
+    at = _at(events, "BrokerIsolated")
+    assert f"Note over B4: t={at}ms ISOLATED: broker 4 is cut off from the network" in statements
+
+
+def test_a_stopping_broker_s_waiting_is_drawn_once() -> None:
+    from kafkaretry.render.mermaid_cluster import Drawn, cluster_lines
+    from kafkaretry.sim.kraft import shutdown_events as sd
+
+    drawn = Drawn(active=2)
+    assert len(cluster_lines(10, sd.BrokerShutdownRequested(10, 7), drawn)) == 2
+    first = cluster_lines(90, sd.ControlledShutdownPending(90, 7, 3, (8,), True), drawn)
+    assert first == [
+        "C2-->>B7: t=90ms shouldShutDown=false: broker 8 is not yet at metadata offset 3 "
+        "and broker 7 still leads a partition"
+    ]
+    assert cluster_lines(2090, sd.ControlledShutdownPending(2090, 7, 3, (8,), False), drawn) == []
+
+
+def _shipped() -> list[tuple[str, ...]]:
+    from kafkaretry.loading import load_scenario_book
+    from tests.conftest import SCENARIOS
+
+    book = load_scenario_book(SCENARIOS)
+    crashes = {"crash-broker", "stop-broker"}
+    out: list[tuple[str, ...]] = []
+    for name, scenario in book.scenarios.items():
+        out.append((name,))
+        if any(getattr(f, "kind", None) in crashes for f in scenario.faults):
+            out.append((name, "--with-controller", "--seed", "1"))
+    return out
+
+
+@pytest.mark.parametrize("args", _shipped(), ids=" ".join)
+def test_every_shipped_story_draws_a_valid_diagram(args: tuple[str, ...]) -> None:
+    result = runner.invoke(app, ["export", *args, "--mermaid"])
+    assert result.exit_code == 0, result.stderr
+    statements = check_sequence_diagram(result.stdout)
+    assert statements

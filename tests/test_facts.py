@@ -9,8 +9,10 @@ from kafkaretry.report import summarize
 from kafkaretry.scenario import FaultPlan, scenario_inputs
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.kraft import events as k
+from kafkaretry.sim.kraft import shutdown_events as sd
 from kafkaretry.sim.simulation import Simulation
-from kafkaretry.whatif.facts import OUTCOMES, run_facts
+from kafkaretry.sim.trace import Trace
+from kafkaretry.whatif.facts import OUTCOMES, RunFacts, run_facts
 from tests.sim.helpers import book
 
 
@@ -46,7 +48,7 @@ def test_facts_follow_the_trace(
     assert facts.idempotence == trace.settings.idempotence
     if facts.idempotence and facts.outcome == "acknowledged":
         assert facts.copies == 1  # idempotence: the retry is never appended twice
-    crashed = trace.of_type(k.BrokerCrashed)
+    crashed = trace.of_type(k.BrokerCrashed)  # the only node fault of these two stories
     if facts.time_to_new_leader_ms is not None:
         assert crashed
         assert facts.time_to_new_leader_ms > 0
@@ -56,3 +58,47 @@ def test_facts_follow_the_trace(
         assert controller
     acked = trace.of_type(ev.RecordAcknowledged)
     assert (facts.time_to_ack_ms is not None) == bool(acked)
+    if acked:
+        handed = next(at for at, e in trace.of_type(ev.RecordPartitioned) if e.record == 0)
+        assert facts.time_to_ack_ms == acked[0][0] - handed
+    assert len(facts.times_to_ack_ms) == sum(1 for _, e in acked if e.offset >= 0)
+
+
+def _run(name: str, sets: dict[str, str] | None = None) -> tuple[RunFacts, Trace]:
+    inputs = scenario_inputs(book(), name, overrides=sets or {}, plan=FaultPlan())
+    trace = Simulation(inputs, 0).run()
+    return run_facts(trace), trace
+
+
+def test_time_to_ack_runs_from_send_handing_the_record_over() -> None:
+    # broker-down, seed 0: send() returns at 6 ms (after the first metadata), the retry is
+    # acknowledged by broker 5 at 9642 ms.
+    facts, trace = _run("broker-down")
+    handed = trace.of_type(ev.RecordPartitioned)[0][0]
+    acked = trace.of_type(ev.RecordAcknowledged)[0][0]
+    assert (handed, acked) == (6, 9642)
+    assert facts.time_to_ack_ms == 9636
+    assert facts.times_to_ack_ms == (9636,)
+
+
+def test_every_acknowledged_record_has_its_time_to_ack() -> None:
+    facts, trace = _run("rolling-restart")
+    handed = {e.record: at for at, e in trace.of_type(ev.RecordPartitioned)}
+    acked = {e.record: at for at, e in trace.of_type(ev.RecordAcknowledged)}
+    assert len(acked) == facts.records == 5
+    assert facts.times_to_ack_ms == tuple(acked[r] - handed[r] for r in sorted(acked))
+    assert facts.time_to_ack_ms == facts.times_to_ack_ms[0]
+
+
+def test_a_controlled_shutdown_moves_the_leader_too() -> None:
+    # rolling-restart: SIGTERM at 500 ms; the controller moves partition 0's leadership
+    # 4 -> 5 at once, and a majority of controllers holds that record at 528 ms.
+    facts, trace = _run("rolling-restart", {"leader.imbalance.check.interval.seconds": "10"})
+    sigterm = trace.of_type(sd.BrokerShutdownRequested)[0][0]
+    moved = trace.of_type(k.PartitionLeaderElected)[0][1]
+    committed = next(
+        at for at, e in trace.of_type(k.MetadataRecordCommitted) if e.offset == moved.offset
+    )
+    assert (sigterm, moved.old_leader, moved.new_leader, committed) == (500, 4, 5, 528)
+    assert facts.time_to_new_leader_ms == 28
+    assert not trace.of_type(k.BrokerCrashed)

@@ -148,3 +148,30 @@ def test_spread_is_ordered_and_drawn_from_the_sample(sample: list[int]) -> None:
     assert s.min <= s.p50 <= s.p90 <= s.p99 <= s.max
     assert {s.min, s.p50, s.p90, s.p99, s.max} <= set(sample)
     assert sum(histogram(sample, s.min, s.max, 16)) == len(sample)
+
+
+def test_a_controlled_shutdown_counts_as_a_new_leader_and_every_record_as_an_ack() -> None:
+    # rolling-restart: SIGTERM at 500 ms moves partition 0's leadership 4 -> 5, committed
+    # 28 ms later in every seed; the five records of each run are each acknowledged.
+    result = invoke(
+        "rolling-restart",
+        "--seeds",
+        "3",
+        "--workers",
+        "1",
+        "--set",
+        "leader.imbalance.check.interval.seconds=10,300",
+        "--json",
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    for row in rows:
+        assert row["time_to_new_leader_ms"] == dict.fromkeys(
+            ("min", "p50", "p90", "p99", "max"), 28
+        )
+        assert row["shares"]["acknowledged"] == 1
+    from kafkaretry.whatif.sweep import SweepRequest, sweep
+    from tests.conftest import SCENARIOS
+
+    result_rows = sweep(SweepRequest(SCENARIOS, "rolling-restart", 3, (), workers=1)).rows
+    assert len(result_rows[0].time_to_acks) == 3 * 5

@@ -21,8 +21,8 @@ from kafkaretry.javanum import INT_MAX, LONG_MAX, parse_java_integer, shown
 __all__ = ["INT_MAX", "LONG_MAX", "Model", "shown"]
 
 
-def _java_number(kind: str, low: int, high: int) -> BeforeValidator:
-    return BeforeValidator(lambda value: parse_java_integer(value, kind, low, high))
+def _java_number(kind: str, low: int, high: int, why: str = "") -> BeforeValidator:
+    return BeforeValidator(lambda value: parse_java_integer(value, kind, low, high, why))
 
 
 def _java_boolean(value: Any) -> Any:
@@ -40,6 +40,22 @@ NonNegativeInt = Annotated[int, _java_number("INT", 0, INT_MAX)]
 PositiveInt = Annotated[int, _java_number("INT", 1, INT_MAX)]
 NonNegativeLong = Annotated[int, _java_number("LONG", 0, LONG_MAX)]
 PositiveLong = Annotated[int, _java_number("LONG", 1, LONG_MAX)]
+# Settings whose ConfigDef has no validator (KRaftConfigs' heartbeat and session, the
+# replication and connection-setup timeouts): Kafka takes any value of the type, but a
+# zero or negative interval would make the model's timer fire forever at one instant.
+_NO_KAFKA_BOUND = " (kafkaretry's bound: Kafka's ConfigDef sets none)"
+ModelPositiveInt = Annotated[int, _java_number("INT", 1, INT_MAX, _NO_KAFKA_BOUND)]
+ModelNonNegativeInt = Annotated[int, _java_number("INT", 0, INT_MAX, _NO_KAFKA_BOUND)]
+ModelPositiveLong = Annotated[int, _java_number("LONG", 1, LONG_MAX, _NO_KAFKA_BOUND)]
+# metadata.max.idle.interval.ms: MetadataLogConfig allows 0, which
+# KafkaConfig.metadataMaxIdleIntervalNs turns into "no NoOpRecord at all"; the model's quorum
+# timing is built on those records.
+IdleIntervalMs = Annotated[
+    int,
+    _java_number(
+        "INT", 1, INT_MAX, " (kafkaretry's bound: Kafka takes 0 as no NoOpRecord, not modelled)"
+    ),
+]
 JavaBoolean = Annotated[bool, BeforeValidator(_java_boolean)]
 NonNegativeMs = NonNegativeInt
 PositiveMs = PositiveInt

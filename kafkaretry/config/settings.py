@@ -12,14 +12,17 @@ from pydantic import Field, field_validator
 
 from kafkaretry.config.base import (
     INT_MAX,
+    IdleIntervalMs,
     JavaBoolean,
     Model,
+    ModelNonNegativeInt,
+    ModelPositiveInt,
+    ModelPositiveLong,
     NonNegativeInt,
     NonNegativeLong,
     NonNegativeMs,
     PositiveInt,
     PositiveLong,
-    PositiveMs,
 )
 
 
@@ -31,8 +34,8 @@ class ProducerConfig(Model):
     enable_idempotence: JavaBoolean | None = Field(None, alias="enable.idempotence")
     retries: NonNegativeInt = INT_MAX
     max_in_flight: PositiveInt = Field(5, alias="max.in.flight.requests.per.connection")
-    request_timeout_ms: PositiveMs = Field(30_000, alias="request.timeout.ms")
-    delivery_timeout_ms: PositiveMs = Field(120_000, alias="delivery.timeout.ms")
+    request_timeout_ms: NonNegativeMs = Field(30_000, alias="request.timeout.ms")
+    delivery_timeout_ms: NonNegativeMs = Field(120_000, alias="delivery.timeout.ms")
     linger_ms: NonNegativeLong = Field(5, alias="linger.ms")  # KIP-1030: 5 since 4.0
     batch_size: NonNegativeInt = Field(16_384, alias="batch.size")
     retry_backoff_ms: NonNegativeLong = Field(100, alias="retry.backoff.ms")
@@ -41,13 +44,13 @@ class ProducerConfig(Model):
     reconnect_backoff_max_ms: NonNegativeLong = Field(1_000, alias="reconnect.backoff.max.ms")
     # ClusterConnectionStates: a connection attempt that gets no answer is abandoned after
     # this, doubling per failed attempt (±20 % jitter) up to the .max.ms (CommonClientConfigs).
-    socket_connection_setup_timeout_ms: PositiveLong = Field(
+    socket_connection_setup_timeout_ms: ModelPositiveLong = Field(
         10_000, alias="socket.connection.setup.timeout.ms"
     )
-    socket_connection_setup_timeout_max_ms: PositiveLong = Field(
+    socket_connection_setup_timeout_max_ms: ModelPositiveLong = Field(
         30_000, alias="socket.connection.setup.timeout.max.ms"
     )
-    metadata_max_age_ms: PositiveLong = Field(300_000, alias="metadata.max.age.ms")
+    metadata_max_age_ms: NonNegativeLong = Field(300_000, alias="metadata.max.age.ms")
     # How long send() may block in KafkaProducer.waitOnMetadata (ConfigDef: long, >= 0).
     max_block_ms: NonNegativeLong = Field(60_000, alias="max.block.ms")
 
@@ -62,16 +65,20 @@ class ProducerConfig(Model):
 class ClusterConfig(Model):
     """Broker and KRaft controller settings that drive failure detection and elections."""
 
-    broker_heartbeat_interval_ms: PositiveMs = Field(2_000, alias="broker.heartbeat.interval.ms")
-    broker_session_timeout_ms: PositiveMs = Field(9_000, alias="broker.session.timeout.ms")
-    quorum_fetch_timeout_ms: PositiveMs = Field(2_000, alias="controller.quorum.fetch.timeout.ms")
-    quorum_election_timeout_ms: PositiveMs = Field(
+    broker_heartbeat_interval_ms: ModelPositiveInt = Field(
+        2_000, alias="broker.heartbeat.interval.ms"
+    )
+    broker_session_timeout_ms: ModelPositiveInt = Field(9_000, alias="broker.session.timeout.ms")
+    quorum_fetch_timeout_ms: NonNegativeMs = Field(
+        2_000, alias="controller.quorum.fetch.timeout.ms"
+    )
+    quorum_election_timeout_ms: NonNegativeMs = Field(
         1_000, alias="controller.quorum.election.timeout.ms"
     )
-    quorum_election_backoff_max_ms: PositiveMs = Field(
+    quorum_election_backoff_max_ms: NonNegativeMs = Field(
         1_000, alias="controller.quorum.election.backoff.max.ms"
     )
-    quorum_request_timeout_ms: PositiveMs = Field(
+    quorum_request_timeout_ms: NonNegativeMs = Field(
         2_000, alias="controller.quorum.request.timeout.ms"
     )
     quorum_append_linger_ms: NonNegativeMs = Field(25, alias="controller.quorum.append.linger.ms")
@@ -80,9 +87,11 @@ class ClusterConfig(Model):
     quorum_retry_backoff_ms: NonNegativeMs = Field(20, alias="controller.quorum.retry.backoff.ms")
     # KRaftConfigs.METADATA_MAX_IDLE_INTERVAL_MS_DEFAULT: the active controller appends a NoOpRecord
     # this often, so the voters' fetches keep returning (their fetch timeout measures from it).
-    metadata_max_idle_interval_ms: PositiveMs = Field(500, alias="metadata.max.idle.interval.ms")
-    replica_lag_time_max_ms: PositiveLong = Field(30_000, alias="replica.lag.time.max.ms")
-    replica_fetch_wait_max_ms: NonNegativeMs = Field(500, alias="replica.fetch.wait.max.ms")
+    metadata_max_idle_interval_ms: IdleIntervalMs = Field(
+        500, alias="metadata.max.idle.interval.ms"
+    )
+    replica_lag_time_max_ms: ModelPositiveLong = Field(30_000, alias="replica.lag.time.max.ms")
+    replica_fetch_wait_max_ms: ModelNonNegativeInt = Field(500, alias="replica.fetch.wait.max.ms")
     min_insync_replicas: PositiveInt = Field(1, alias="min.insync.replicas")
     unclean_leader_election_enable: JavaBoolean = Field(
         False, alias="unclean.leader.election.enable"

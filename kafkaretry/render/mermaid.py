@@ -1,57 +1,46 @@
 """A run as a Mermaid `sequenceDiagram`: producer, brokers and controllers, the requests and
-responses, lost messages, crashes and elections (GitHub and most wikis draw it).
+responses, lost messages, crashes, stops, restarts and the controllers' decisions (GitHub and
+most wikis draw it).
 
 Plain text, no Rich. Only the story is drawn: repeated metadata refreshes that bring no
 new leader, heartbeats and follower fetches would drown it, so a refresh is drawn when it
-names a different leader than the previous one. A new partition leader is drawn when that
-broker applies the controller's PartitionChangeRecord (it leads from then on, not from the
-controller's decision); a partition left without a leader is drawn at the decision.
+names a different leader than the previous one, and of a stopping broker's heartbeats only
+wantShutDown, the first shouldShutDown=false and the final shouldShutDown=true. The active
+controller draws what it decides and writes to the metadata log: fencing and unfencing, a
+controlled shutdown, each leader move and ISR change. A new partition leader is drawn twice:
+at the controller's decision, and when that broker applies the PartitionChangeRecord (it
+leads from then on, not from the decision); a partition left without a leader is drawn at
+the decision. A returning replica's truncation (ReplicaTruncated) is drawn on that broker.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kafkaretry.render.mermaid_cluster import Drawn, cluster_lines
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.events import TraceEvent
-from kafkaretry.sim.kraft import events as k
 from kafkaretry.sim.trace import Trace
 
 # Mermaid ends a statement at ";" and reads "#…;" as an entity: keep both out of labels.
 _UNSAFE = str.maketrans({";": ",", "#": "no. "})
+
+__all__ = ["mermaid"]
 
 
 def _broker(broker: int) -> str:
     return f"B{broker}"
 
 
-def _controller(controller: int) -> str:
-    return f"C{controller}"
+@dataclass(slots=True)
+class _Seen:
+    leaders: dict[int, int] = field(default_factory=dict)  # partition -> leader last drawn
 
 
 # One case per event kind drawn, as in describe.py: a table would only move the branches.
-@dataclass(slots=True)
-class _Drawn:
-    leaders: dict[int, int] = field(default_factory=dict)  # partition -> leader last drawn
-    # new leader -> (metadata offset, partition, old leader, epoch, unclean) not yet applied
-    elected: dict[int, list[tuple[int, int, int, int, bool]]] = field(default_factory=dict)
-
-
-def _applied(at: int, broker: int, offset: int, drawn: _Drawn) -> list[str]:
-    waiting = drawn.elected.get(broker, [])
-    done = [w for w in waiting if w[0] <= offset]
-    drawn.elected[broker] = [w for w in waiting if w[0] > offset]
-    return [
-        f"Note over {_broker(broker)}: t={at}ms applies the PartitionChangeRecord: leads "
-        f"partition {p} (leader epoch {epoch}, was broker {old})"
-        + (", an UNCLEAN election: it was not in the ISR" if unclean else "")
-        for _, p, old, epoch, unclean in done
-    ]
-
-
-def _lines(at: int, e: TraceEvent, drawn: _Drawn) -> list[str]:  # noqa: PLR0911, PLR0912
+def _producer_lines(at: int, e: TraceEvent, seen: _Seen) -> list[str] | None:  # noqa: PLR0911, PLR0912
+    """The producer's side of the story; None for an event it does not draw."""
     t = f"t={at}ms"
-    seen = drawn.leaders
     match e:
         case ev.ProduceRequestSent(batch=b, broker=br, attempt=a, partition=p):
             return [f"P->>{_broker(br)}: {t} Produce batch {b} attempt {a} (partition {p})"]
@@ -75,39 +64,16 @@ def _lines(at: int, e: TraceEvent, drawn: _Drawn) -> list[str]:  # noqa: PLR0911
             return [f"Note over P: {t} record {r} FAILED"]
         case ev.MetadataReceived(broker=br, leaders=leaders):
             new = {p: lead for p, lead, _ in leaders}
-            if all(seen.get(p) == lead for p, lead in new.items()):
+            if all(seen.leaders.get(p) == lead for p, lead in new.items()):
                 return []
-            seen.update(new)
-            shown = ", ".join(f"p{p}→B{lead}" for p, lead in sorted(new.items()))
+            seen.leaders.update(new)
+            shown = ", ".join(
+                f"p{p}→B{lead}" if lead >= 0 else f"p{p}→no leader"
+                for p, lead in sorted(new.items())
+            )
             return [f"{_broker(br)}-->>P: {t} Metadata: {shown}"]
-        case k.BrokerCrashed(broker=br):
-            return [f"Note over {_broker(br)}: {t} CRASH: broker {br} dies"]
-        case k.ControllerCrashed(controller=c):
-            return [f"Note over {_controller(c)}: {t} CRASH: controller {c} dies"]
-        case k.ControllerElected(new_active=c, epoch=epoch):
-            return [f"Note over {_controller(c)}: {t} elected active controller (epoch {epoch})"]
-        case k.BrokerFenced(broker=br):
-            return [f"Note over {_broker(br)}: {t} fenced by the active controller"]
-        case k.PartitionLeaderElected(
-            partition=p,
-            old_leader=old,
-            new_leader=new,
-            leader_epoch=epoch,
-            offset=offset,
-            unclean=unclean,
-        ):
-            if new >= 0:
-                drawn.elected.setdefault(new, []).append((offset, p, old, epoch, unclean))
-                return []
-            where = _broker(old) if old >= 0 else "P"  # PartitionRegistration.NO_LEADER
-            was = f" (was broker {old})" if old >= 0 else ""
-            return [
-                f"Note over {where}: {t} the controller leaves partition {p} with no leader{was}"
-            ]
-        case k.BrokerMetadataApplied(broker=br, offset=offset):
-            return _applied(at, br, offset, drawn)
         case _:
-            return []
+            return None
 
 
 def mermaid(trace: Trace) -> str:
@@ -118,7 +84,12 @@ def mermaid(trace: Trace) -> str:
     out = ["sequenceDiagram", "    participant P as Producer"]
     out += [f"    participant C{c} as Controller {c}" for c in controllers]
     out += [f"    participant B{b} as Broker {b}" for b in brokers]
-    drawn = _Drawn()
+    seen = _Seen()
+    # ControlPlane.start: the first controller listed leads epoch 1.
+    drawn = Drawn(active=controllers[0] if controllers else None)
     for at, event in trace.timed_events():
-        out += [f"    {line.translate(_UNSAFE)}" for line in _lines(at, event, drawn)]
+        lines = _producer_lines(at, event, seen)
+        if lines is None:
+            lines = cluster_lines(at, event, drawn)
+        out += [f"    {line.translate(_UNSAFE)}" for line in lines]
     return "\n".join(out) + "\n"

@@ -78,10 +78,14 @@ def sweep_view(result: SweepResult, scenario_args: str) -> Group:
             times.add_row(_label(row, one), label, *cells, bars)
         times.add_section()
     note = Text(
-        "time to ack: from the record's send(); to new leader: from the broker's crash to the "
-        "controller's election of its partition's next leader; to new controller: from the "
+        "time to ack: every acknowledged record, from its send() handing it to the "
+        "accumulator to its acknowledgement; to new leader: from the first fault that strikes "
+        "a node (crash, stop, isolation) to the commit of the first move of the first "
+        "record's partition's leader to another broker, whatever moved it (an election, a "
+        "controlled shutdown, the preferred leader's return); to new controller: from the "
         "active controller's crash to the next one's election. Percentiles by nearest rank "
-        "over the runs where it happened; shares are of all records of all runs.",
+        "over the acknowledged records (time to ack) or the runs where it happened (the "
+        "others); shares are of all records of all runs.",
         style="muted",
     )
     return Group(outcomes, times, note)

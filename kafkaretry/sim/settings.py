@@ -257,9 +257,10 @@ def _delivery_timeout(s: ProducerSettings) -> tuple[int, Adjustment]:
     if s.delivery_timeout_ms >= floor:
         return s.delivery_timeout_ms, ()
     if "delivery.timeout.ms" in s.explicit:
-        # KafkaProducer.configureDeliveryTimeout: Kafka's own words, nothing added
+        # KafkaProducer.configureDeliveryTimeout: Kafka's own sentence, then the values
         raise ConfigError(
-            "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms"
+            "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms",
+            f"here {s.delivery_timeout_ms} < {s.linger_ms} + {s.request_timeout_ms}",
         )
     return floor, (("delivery-timeout-raised", "delivery.timeout.ms", str(floor)),)
 

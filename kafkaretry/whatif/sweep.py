@@ -170,8 +170,11 @@ def _row(setting: str | None, value: str | None, facts: list[RunFacts]) -> Sweep
         # acks=0: the producer counts the send as done and never hears an offset
         ("sent_without_ack", sum(f.count("sent-without-ack") for f in facts) / records),
     )
-    samples = [[t for f in facts if (t := getattr(f, name)) is not None] for name in TIMES]
-    ack, leader, controller = samples
+    # time to ack: every acknowledged record of every run; the others: one per run
+    ack = [t for f in facts for t in f.times_to_ack_ms]
+    leader, controller = (
+        [t for f in facts if (t := getattr(f, name)) is not None] for name in TIMES[1:]
+    )
     return SweepRow(
         setting,
         value,

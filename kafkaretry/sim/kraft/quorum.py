@@ -83,9 +83,9 @@ class RaftQuorum:
 
     # -- timers --------------------------------------------------------------------------
     def _random_election_timeout_ms(self) -> int:
-        # QuorumState.randomElectionTimeoutMs
+        # QuorumState.randomElectionTimeoutMs: 0 (allowed by atLeast(0)) means no wait at all
         timeout = self._config.quorum_election_timeout_ms
-        return timeout + self._rng.randrange(timeout)
+        return 0 if timeout == 0 else timeout + self._rng.randrange(timeout)
 
     def _arm(self, v: Voter, delay_ms: int, action: Callable[[], None]) -> None:
         v.cancel()
