@@ -65,3 +65,43 @@ def test_a_zero_request_timeout_fails_every_request_before_its_answer() -> None:
         "topic": "kafka-study-topic",
         "max_block_ms": 60_000,
     }
+
+
+def test_a_send_that_never_gets_metadata_fails_and_says_so() -> None:
+    """request.timeout.ms=0: no metadata answer ever counts, so send() gives up after
+    max.block.ms; the record failed (its callback got TimeoutException), it was not pending."""
+    from kafkaretry.runner import run_scenario
+    from kafkaretry.scenario import FaultPlan
+    from tests.conftest import SCENARIOS, render_text
+
+    run = run_scenario(
+        SCENARIOS,
+        "ack-loss",
+        key=None,
+        key_type=None,
+        overrides=["request.timeout.ms=0"],
+        seed=0,
+        plan=FaultPlan(),
+    )
+    data = run.json()
+    [record] = data["records"]
+    assert (record["status"], record["kind"], record["partition"], record["error"]) == (
+        "failed",
+        "failed",
+        None,
+        "TimeoutException",
+    )
+    assert data["outcome"]["status"] == "failed"
+    assert data["fate"]["outcome"] == "failed"
+    text = " ".join("".join(render_text(s, width=400) for s in run.stages(brief=True)).split())
+    assert (
+        "Stage 1 · send() gives up on the record after max.block.ms (60000 ms) without "
+        "kafka-study-topic's metadata (KafkaProducer.waitOnMetadata): the callback gets "
+        "TimeoutException"
+    ) in text
+    assert "key 1 (int) → no partition chosen" in text
+    assert (
+        "Failed before it was sent: send() waited max.block.ms for the topic's metadata, then "
+        "the callback got TimeoutException at 60000 ms; no partition was chosen and nothing "
+        "reached a broker."
+    ) in text

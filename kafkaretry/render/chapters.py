@@ -186,6 +186,15 @@ RULES: tuple[ChapterRule, ...] = (
     ),
     ChapterRule(ev.ProduceRequestTimedOut, _timed_out, show_cluster=False),
     ChapterRule(
+        ev.MetadataWaitTimedOut,
+        lambda e, c: (
+            f"send() gives up on {c.record_word(e.record)} after max.block.ms ({e.max_block_ms} "
+            f"ms) without {e.topic}'s metadata (KafkaProducer.waitOnMetadata): the callback "
+            "gets TimeoutException"
+        ),
+        show_cluster=False,
+    ),
+    ChapterRule(
         ev.RecordAcknowledged,
         _acknowledged,
         when=lambda e, c: not acked_before_first(e, c) and not acked_uncopied(e, c),

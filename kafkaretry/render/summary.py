@@ -66,6 +66,8 @@ def status_text(r: RecordOutcome) -> str:
 
 
 def _copies(r: RecordOutcome) -> str:
+    if r.partition is None:
+        return "0 (never sent: no partition was chosen)"
     if not r.copies:
         leader = "no leader" if r.final_leader is None else f"broker {r.final_leader}"
         return f"0 (not in the final leader's log: {leader})"
@@ -87,7 +89,8 @@ def _one(a: RunAnalysis, r: RecordOutcome, key_type: str, backoff_max_ms: int) -
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="summary", show_header=False)
     table.add_column("", style="stage", no_wrap=True)
     table.add_column("")
-    table.add_row("record", f"{key_label(r.key, key_type)} → partition {r.partition}")
+    where = "no partition chosen" if r.partition is None else f"partition {r.partition}"
+    table.add_row("record", f"{key_label(r.key, key_type)} → {where}")
     table.add_row("attempts", "\n".join(attempt_runs(r.attempts, backoff_max_ms)) or "none sent")
     table.add_row("idempotence", _idempotence(a))
     good = len(r.copies) == 1 and not r.lost

@@ -142,6 +142,12 @@ def sentence(  # noqa: PLR0911, PLR0912 - one case per kind
                 f"(offset {_list(r.copies)}); {read}."
             )
         case "expired" | "failed":
+            if r.partition is None:  # KafkaProducer.waitOnMetadata gave up (max.block.ms)
+                return (
+                    "Failed before it was sent: send() waited max.block.ms for the topic's "
+                    f"metadata, then the callback got {r.error} at {r.resolved_at_ms} ms; no "
+                    "partition was chosen and nothing reached a broker."
+                )
             if r.final_leader is None and r.partition is not None:
                 return (
                     f"Failed: {_failure(r, a)}; partition {r.partition} has no leader at the end "

@@ -133,6 +133,10 @@ def _scan(trace: Trace) -> dict[int, _Seen]:
         elif isinstance(e, ev.RecordExpired):
             s.batch, s.status, s.resolved_at_ms = e.batch, "failed", at
             s.error, s.expired = EXPIRED_ERROR, True
+        elif isinstance(e, ev.MetadataWaitTimedOut):
+            # KafkaProducer.waitOnMetadata gave up after max.block.ms: doSend hands the
+            # TimeoutException to the callback (an ApiException) before any partition is chosen.
+            s.status, s.error, s.resolved_at_ms = "failed", "TimeoutException", at
     return seen
 
 
@@ -143,6 +147,7 @@ _SCANNED = frozenset(
         ev.RecordAcknowledged,
         ev.RecordFailed,
         ev.RecordExpired,
+        ev.MetadataWaitTimedOut,
     }
 )
 
