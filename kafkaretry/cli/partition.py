@@ -24,7 +24,9 @@ def partition(
     keys: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Key(s) to place. Put `--` before negative numbers.", show_default=False
+            help="Key(s) to place. Put `--` before negative numbers, after every option "
+            "(everything after `--` is a key).",
+            show_default=False,
         ),
     ] = None,
     key_type: KeyTypeOption = KeyType.string,

@@ -49,8 +49,8 @@ def describe(event: ev.TraceEvent) -> Text:  # noqa: PLR0911, PLR0912, PLR0915
             )
         case ev.BatchCreated(batch=b, topic=t, partition=p):
             return Text(
-                f"the accumulator opens batch {b} for {_p(t, p)}; it waits up to "
-                "linger.ms for more records"
+                f"the accumulator opens batch {b} for {_p(t, p)}; it is ready to send when "
+                "full (batch.size) or once linger.ms has passed (at once with linger.ms=0)"
             )
         case ev.MetadataUpdateRequested(reason=reason):
             return Text(f"producer marks its metadata stale ({reason})", style="muted")

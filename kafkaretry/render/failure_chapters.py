@@ -109,6 +109,14 @@ def _rejoined(e: ev.AlterPartitionSent, c: Context) -> bool:
     )
 
 
+def _records_of(batch: int, c: Context) -> str:
+    """'record 1' or 'records 1, 2': the records the batch carries (from the analysis)."""
+    ids = [r.index for r in c.analysis.records if r.batch == batch]
+    if len(ids) == 1:
+        return f"record {ids[0]}"
+    return "records " + ", ".join(map(str, ids)) if ids else f"batch {batch}"
+
+
 def _late_retry(e: ev.RecordAppended, c: Context) -> bool:
     """A retried batch appended after a batch created later (a higher batch id)."""
     return e.attempt > 1 and any(
@@ -226,8 +234,8 @@ FAILURE_RULES: tuple[ChapterRule, ...] = (
     ChapterRule(
         ev.RecordAppended,
         lambda e, c: (
-            f"Batch {e.batch}'s retry lands at offset {e.base_offset}, after batches sent later: "
-            "the log is out of send order"
+            f"{_records_of(e.batch, c).capitalize()}'s retry (batch {e.batch}) lands at offset "
+            f"{e.base_offset}, after batches sent later: the log is out of send order"
         ),
         when=_late_retry,
         show_cluster=False,

@@ -70,7 +70,7 @@ def sweep_view(result: SweepResult, scenario_args: str) -> Group:
             spread: Spread | None = getattr(row, field)
             mine: list[int] = list(getattr(row, field.removesuffix("_ms") + "s"))
             cells = (
-                ["never", "", "", "", ""]
+                ["-", "", "", "", ""]
                 if spread is None
                 else [str(v) for v in (spread.min, spread.p50, spread.p90, spread.p99, spread.max)]
             )
@@ -83,7 +83,8 @@ def sweep_view(result: SweepResult, scenario_args: str) -> Group:
         "a node (crash, stop, isolation) to the commit of the first move of the first "
         "record's partition's leader to another broker, whatever moved it (an election, a "
         "controlled shutdown, the preferred leader's return); to new controller: from the "
-        "active controller's crash to the next one's election. Percentiles by nearest rank "
+        "active controller's crash to the next one's election; -: in no run (the story has no "
+        "such fault, or nothing followed it before the run ended). Percentiles by nearest rank "
         "over the acknowledged records (time to ack) or the runs where it happened (the "
         "others); shares are of all records of all runs.",
         style="muted",
