@@ -111,7 +111,7 @@ def _rejoined(e: ev.AlterPartitionSent, c: Context) -> bool:
 
 def _records_of(batch: int, c: Context) -> str:
     """'record 1' or 'records 1, 2': the records the batch carries (from the analysis)."""
-    ids = [r.index for r in c.analysis.records if r.batch == batch]
+    ids = [r.index for r in c.batch_records(batch)]
     if len(ids) == 1:
         return f"record {ids[0]}"
     return "records " + ", ".join(map(str, ids)) if ids else f"batch {batch}"

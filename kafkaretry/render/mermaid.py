@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kafkaretry.render.mermaid_cluster import Drawn, cluster_lines
+from kafkaretry.render.mermaid_cluster import Drawn, actor, cluster_lines
 from kafkaretry.sim import events as ev
 from kafkaretry.sim.events import TraceEvent
 from kafkaretry.sim.trace import Trace
@@ -26,10 +26,6 @@ from kafkaretry.sim.trace import Trace
 _UNSAFE = str.maketrans({";": ",", "#": "no. "})
 
 __all__ = ["mermaid"]
-
-
-def _broker(broker: int) -> str:
-    return f"B{broker}"
 
 
 @dataclass(slots=True)
@@ -43,17 +39,17 @@ def _producer_lines(at: int, e: TraceEvent, seen: _Seen) -> list[str] | None:  #
     t = f"t={at}ms"
     match e:
         case ev.ProduceRequestSent(batch=b, broker=br, attempt=a, partition=p):
-            return [f"P->>{_broker(br)}: {t} Produce batch {b} attempt {a} (partition {p})"]
+            return [f"P->>{actor(br)}: {t} Produce batch {b} attempt {a} (partition {p})"]
         case ev.RequestDropped(broker=br, attempt=a):
-            return [f"P--x{_broker(br)}: {t} request of attempt {a} LOST"]
+            return [f"P--x{actor(br)}: {t} request of attempt {a} LOST"]
         case ev.RecordAppended(broker=br, base_offset=o, last_offset=last, attempt=a):
-            return [f"Note over {_broker(br)}: {t} appends attempt {a} at offsets {o}-{last}"]
+            return [f"Note over {actor(br)}: {t} appends attempt {a} at offsets {o}-{last}"]
         case ev.DuplicateDetected(broker=br, original_offset=o):
-            return [f"Note over {_broker(br)}: {t} duplicate: not written again (offset {o})"]
+            return [f"Note over {actor(br)}: {t} duplicate: not written again (offset {o})"]
         case ev.ResponseDropped(broker=br, attempt=a):
-            return [f"{_broker(br)}--xP: {t} ProduceResponse of attempt {a} LOST (ACK lost)"]
+            return [f"{actor(br)}--xP: {t} ProduceResponse of attempt {a} LOST (ACK lost)"]
         case ev.ProduceResponseReceived(broker=br, attempt=a, error=err, base_offset=o):
-            return [f"{_broker(br)}-->>P: {t} ProduceResponse attempt {a}: {err}, offset {o}"]
+            return [f"{actor(br)}-->>P: {t} ProduceResponse attempt {a}: {err}, offset {o}"]
         case ev.ProduceRequestTimedOut(attempt=a, timeout_ms=ms):
             return [f"Note over P: {t} attempt {a} timed out (request.timeout.ms={ms})"]
         case ev.RetryScheduled(next_attempt=n, partition=p, error=err):
@@ -71,7 +67,7 @@ def _producer_lines(at: int, e: TraceEvent, seen: _Seen) -> list[str] | None:  #
                 f"p{p}→B{lead}" if lead >= 0 else f"p{p}→no leader"
                 for p, lead in sorted(new.items())
             )
-            return [f"{_broker(br)}-->>P: {t} Metadata: {shown}"]
+            return [f"{actor(br)}-->>P: {t} Metadata: {shown}"]
         case _:
             return None
 

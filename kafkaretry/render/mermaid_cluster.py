@@ -22,7 +22,8 @@ class Drawn:
     preferred: tuple[tuple[str, int, int], ...] = ()  # the last electPreferred's choices
 
 
-def _b(broker: int) -> str:
+def actor(broker: int) -> str:
+    """A broker's participant id in the diagram."""
     return f"B{broker}"
 
 
@@ -35,7 +36,7 @@ def _applied(at: int, broker: int, offset: int, drawn: Drawn) -> list[str]:
     done = [w for w in waiting if w[0] <= offset]
     drawn.elected[broker] = [w for w in waiting if w[0] > offset]
     return [
-        f"Note over {_b(broker)}: t={at}ms applies the PartitionChangeRecord: leads "
+        f"Note over {actor(broker)}: t={at}ms applies the PartitionChangeRecord: leads "
         f"partition {p} (leader epoch {epoch}, "
         + (f"was broker {old})" if old >= 0 else "it had no leader)")
         + (", an UNCLEAN election: it was not in the ISR" if unclean else "")
@@ -51,9 +52,9 @@ def _by_controller(drawn: Drawn, fallback: str, text: str) -> str:
 def _heartbeat(drawn: Drawn, broker: int, text: str, *, answer: bool) -> str:
     """A heartbeat between a broker and the active controller (a note when there is none)."""
     if drawn.active is None:
-        return f"Note over {_b(broker)}: {text}"
+        return f"Note over {actor(broker)}: {text}"
     c = f"C{drawn.active}"
-    return f"{c}-->>{_b(broker)}: {text}" if answer else f"{_b(broker)}->>{c}: {text}"
+    return f"{c}-->>{actor(broker)}: {text}" if answer else f"{actor(broker)}->>{c}: {text}"
 
 
 def _leader_change(at: int, e: k.PartitionLeaderElected, drawn: Drawn) -> list[str]:
@@ -69,13 +70,13 @@ def _leader_change(at: int, e: k.PartitionLeaderElected, drawn: Drawn) -> list[s
     if new < 0:  # PartitionRegistration.NO_LEADER: no eligible replica is left
         was = f" (was broker {old}{why})" if old >= 0 else ""
         text = f"{t} leaves partition {p} with no leader{was}"
-        return [_by_controller(drawn, _b(old) if old >= 0 else "P", text)]
+        return [_by_controller(drawn, actor(old) if old >= 0 else "P", text)]
     drawn.elected.setdefault(new, []).append((e.offset, p, old, e.leader_epoch, e.unclean))
     if old >= 0:
         text = f"{t} moves the leadership of partition {p} from broker {old} to broker {new}"
     else:
         text = f"{t} elects broker {new} leader of partition {p}, which had none"
-    return [_by_controller(drawn, _b(new), f"{text} (leader epoch {e.leader_epoch}{why})")]
+    return [_by_controller(drawn, actor(new), f"{text} (leader epoch {e.leader_epoch}{why})")]
 
 
 # One case per event kind drawn, as in describe.py: a table would only move the branches.
@@ -85,12 +86,12 @@ def _shutdown_lines(at: int, e: TraceEvent, drawn: Drawn) -> list[str] | None:  
         case sd.BrokerShutdownRequested(broker=b):
             drawn.stopping[b] = False
             return [
-                f"Note over {_b(b)}: {t} SIGTERM: broker {b} begins a controlled shutdown",
+                f"Note over {actor(b)}: {t} SIGTERM: broker {b} begins a controlled shutdown",
                 _heartbeat(drawn, b, f"{t} BrokerHeartbeat wantShutDown=true", answer=False),
             ]
         case sd.BrokerInControlledShutdown(broker=b, offset=o):
             text = f"{t} broker {b} is in CONTROLLED_SHUTDOWN (up to metadata offset {o})"
-            return [_by_controller(drawn, _b(b), text)]
+            return [_by_controller(drawn, actor(b), text)]
         case sd.ControlledShutdownPending(broker=b, offset=o, behind=behind, still_leads=leads):
             if drawn.stopping.get(b, True):
                 return []  # drawn once: the later answers say the same
@@ -105,7 +106,7 @@ def _shutdown_lines(at: int, e: TraceEvent, drawn: Drawn) -> list[str] | None:  
             return [_heartbeat(drawn, b, text, answer=True)]
         case sd.BrokerStopped(broker=b):
             drawn.stopping.pop(b, None)
-            return [f"Note over {_b(b)}: {t} the process exits: its connections close"]
+            return [f"Note over {actor(b)}: {t} the process exits: its connections close"]
         case sd.LeaderImbalanceChecked(elected=chosen):
             drawn.preferred = chosen
             return []
@@ -120,13 +121,13 @@ def cluster_lines(at: int, e: TraceEvent, drawn: Drawn) -> list[str]:  # noqa: P
     t = f"t={at}ms"
     match e:
         case k.BrokerCrashed(broker=b):
-            return [f"Note over {_b(b)}: {t} CRASH: broker {b} dies"]
+            return [f"Note over {actor(b)}: {t} CRASH: broker {b} dies"]
         case k.BrokerRestarted(broker=b):
-            return [f"Note over {_b(b)}: {t} RESTART: broker {b} starts again"]
+            return [f"Note over {actor(b)}: {t} RESTART: broker {b} starts again"]
         case k.BrokerIsolated(broker=b):
-            return [f"Note over {_b(b)}: {t} ISOLATED: broker {b} is cut off from the network"]
+            return [f"Note over {actor(b)}: {t} ISOLATED: broker {b} is cut off from the network"]
         case k.BrokerHealed(broker=b):
-            return [f"Note over {_b(b)}: {t} broker {b} is reachable again"]
+            return [f"Note over {actor(b)}: {t} broker {b} is reachable again"]
         case k.ControllerCrashed(controller=c):
             return [f"Note over C{c}: {t} CRASH: controller {c} dies"]
         case k.ControllerRestarted(controller=c):
@@ -140,16 +141,16 @@ def cluster_lines(at: int, e: TraceEvent, drawn: Drawn) -> list[str]:  # noqa: P
         case k.BrokerRegistrationRefused(broker=b, error=err):
             return [_heartbeat(drawn, b, f"{t} BrokerRegistration refused: {err}", answer=True)]
         case k.BrokerFenced(broker=b, offset=o):
-            return [_by_controller(drawn, _b(b), f"{t} fences broker {b} (metadata offset {o})")]
+            return [_by_controller(drawn, actor(b), f"{t} fences broker {b} (metadata offset {o})")]
         case k.BrokerUnfenced(broker=b, offset=o):
             text = f"{t} unfenced: broker {b} caught up (metadata offset {o})"
             return [_heartbeat(drawn, b, text, answer=True)]
         case k.IsrShrunk(partition=p, removed=b, isr_after=isr):
             text = f"{t} partition {p}: broker {b} leaves the ISR, now [{_ids(isr)}]"
-            return [_by_controller(drawn, _b(b), text)]
+            return [_by_controller(drawn, actor(b), text)]
         case k.IsrExpanded(partition=p, added=b, isr_after=isr):
             text = f"{t} partition {p}: broker {b} rejoins the ISR, now [{_ids(isr)}]"
-            return [_by_controller(drawn, _b(b), text)]
+            return [_by_controller(drawn, actor(b), text)]
         case k.PartitionLeaderElected():
             return _leader_change(at, e, drawn)
         case k.BrokerMetadataApplied(broker=b, offset=o):
@@ -158,7 +159,7 @@ def cluster_lines(at: int, e: TraceEvent, drawn: Drawn) -> list[str]:  # noqa: P
             to = e.truncated_to
             dropped = f"offsets {to}-{end - 1}" if end - 1 > to else f"offset {to}"
             return [
-                f"Note over {_b(b)}: {t} truncates partition {p} to offset {to}: drops "
+                f"Note over {actor(b)}: {t} truncates partition {p} to offset {to}: drops "
                 f"{dropped}, which leader broker {lead} does not have"
             ]
         case _:
